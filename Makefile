@@ -1,0 +1,55 @@
+# One command to run the portal, one to test it. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/csrportal
+# Tests run with DEBUG off, like production; this key is only for the test run.
+TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef ALLOWED_HOSTS=testserver,localhost,127.0.0.1
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-postgres lint fmt messages bench clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the dependencies
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/pybabel compile --domain django --directory locale --statistics
+
+run: $(STAMP) locale/id/LC_MESSAGES/django.mo ## Migrate, load Cilegon's demo data and serve at http://127.0.0.1:8000 (SQLite)
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) locale/id/LC_MESSAGES/django.mo ## Run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: ## The whole test suite on the local PostgreSQL
+	$(MAKE) test DATABASE_URL=$(PG_URL)
+
+lint: $(STAMP) ## ruff, template indentation, migrations in step with models
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+fmt: $(STAMP) ## Format Python and templates
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
+
+messages: $(STAMP) ## Extract translatable strings into locale/id (needs GNU gettext)
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale id --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+
+clean: ## Remove the virtual environment and local data
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.contrib.admin import ShowFacets
+from django.db.models import Count
+
+from .models import Company, CompanyVillage, Membership
+
+
+class CompanyVillageInline(admin.TabularInline):
+    model = CompanyVillage
+    autocomplete_fields = ["village"]
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "sector", "parent", "nib", "village_count", "officer_count"]
+    list_filter = ["sector"]
+    search_fields = ["name", "legal_name", "=nib"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CompanyVillageInline, MembershipInline]
+    show_facets = ShowFacets.NEVER
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _villages=Count("operating_villages", distinct=True),
+                _officers=Count("memberships", distinct=True),
+            )
+        )
+
+    @admin.display(description="villages", ordering="_villages")
+    def village_count(self, obj):
+        return obj._villages
+
+    @admin.display(description="officers", ordering="_officers")
+    def officer_count(self, obj):
+        return obj._officers
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "company", "job_title", "created_at"]
+    search_fields = ["user__username", "user__email", "company__name"]
+    list_select_related = ["user", "company"]
+    autocomplete_fields = ["user", "company"]

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from csrportal.demo import seed
+
+
+class Command(BaseCommand):
+    help = "Load Kota Cilegon's demo data and demo users (idempotent: safe to run again)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            regions = seed.seed_regions()
+            companies = seed.seed_companies()
+            users = seed.seed_users()
+        self.stdout.write(
+            f"Regions: {regions.created} created, {regions.updated} updated, "
+            f"{regions.unchanged} unchanged. Companies: {companies}."
+        )
+        self.stdout.write(self.style.SUCCESS("Demo accounts (password: %s):" % seed.DEMO_PASSWORD))
+        for username, role in users:
+            self.stdout.write(f"  {username:<8} {role}")

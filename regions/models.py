@@ -1,0 +1,114 @@
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# Kepmendagri codes: "36", "36.72", "36.72.04", "36.72.04.1002".
+CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+
+
+class RegionQuerySet(models.QuerySet):
+    def villages(self):
+        return self.filter(level=Region.Level.VILLAGE)
+
+    def districts(self):
+        return self.filter(level=Region.Level.DISTRICT)
+
+    def within(self, region: "Region"):
+        """Every region below `region`, found by code prefix (an indexed LIKE 'x.%')."""
+        return self.filter(code__startswith=f"{region.code}.")
+
+
+class Region(models.Model):
+    """An administrative region with its official Kepmendagri code."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("Province")
+        REGENCY = 2, _("Regency/city")
+        DISTRICT = 3, _("District")
+        VILLAGE = 4, _("Village")
+
+    class Kind(models.TextChoices):
+        PROVINSI = "provinsi", _("Province")
+        KABUPATEN = "kabupaten", _("Regency")
+        KOTA = "kota", _("City")
+        KECAMATAN = "kecamatan", _("District")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+        DESA = "desa", _("Desa")
+
+    code = models.CharField(_("code"), max_length=13, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level=1, parent__isnull=True) | Q(level__gt=1, parent__isnull=False),
+                name="region_parent_matches_level",
+            ),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="region_level"),
+        ]
+        indexes = [models.Index(fields=["level", "name"], name="region_level_name")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("regions:detail", args=[self.code])
+
+    @property
+    def label(self) -> str:
+        """The name with its kind, as Indonesians write it: "Kelurahan Tegal Ratu"."""
+        if self.level == self.Level.REGENCY:
+            return self.name  # the official name already says "Kota" or "Kabupaten"
+        return f"{self.get_kind_display()} {self.name}"
+
+    @property
+    def ancestor_codes(self) -> list[str]:
+        parts = self.code.split(".")
+        return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+    def ancestors(self):
+        """Province first; one query."""
+        return Region.objects.filter(code__in=self.ancestor_codes).order_by("level")
+
+    @staticmethod
+    def parse_code(code: str) -> tuple[int, str | None]:
+        """Level and parent code of a well-formed code; ValueError otherwise."""
+        if not CODE_RE.match(code):
+            raise ValueError(code)
+        parts = code.split(".")
+        return len(parts), ".".join(parts[:-1]) or None
+
+    @classmethod
+    def kind_for(cls, code: str, name: str, level: int) -> str:
+        if level == cls.Level.PROVINCE:
+            return cls.Kind.PROVINSI
+        if level == cls.Level.REGENCY:
+            return cls.Kind.KOTA if name.lower().startswith("kota ") else cls.Kind.KABUPATEN
+        if level == cls.Level.DISTRICT:
+            return cls.Kind.KECAMATAN
+        # A village's last segment starts with 1 for a kelurahan, 2 for a desa.
+        return cls.Kind.KELURAHAN if code.rsplit(".", 1)[1].startswith("1") else cls.Kind.DESA
+
+
+def current_city() -> Region | None:
+    """The regency or city this portal serves (settings.CITY_CODE), if its regions are loaded."""
+    return Region.objects.filter(code=settings.CITY_CODE).first()

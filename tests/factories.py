@@ -1,0 +1,47 @@
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from companies.models import Company, CompanyVillage, Membership, Ring, Sector
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class PlannerFactory(UserFactory):
+    @factory.post_generation
+    def planner_group(self, create, extracted, **kwargs):
+        self.groups.add(Group.objects.get_or_create(name=User.PLANNER_GROUP)[0])
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"PT Industri Contoh {n}")
+    slug = factory.Sequence(lambda n: f"pt-industri-contoh-{n}")
+    legal_name = factory.LazyAttribute(lambda c: c.name)
+    sector = Sector.PETROCHEMICALS
+
+
+class CompanyVillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompanyVillage
+
+    company = factory.SubFactory(CompanyFactory)
+    ring = Ring.RING_1
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
