@@ -16,6 +16,6 @@ class Command(BaseCommand):
             f"Regions: {regions.created} created, {regions.updated} updated, "
             f"{regions.unchanged} unchanged. Companies: {companies}."
         )
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password: %s):" % seed.DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {seed.DEMO_PASSWORD}):"))
         for username, role in users:
             self.stdout.write(f"  {username:<8} {role}")
