@@ -41,9 +41,15 @@ class CompanyQuerySet(models.QuerySet):
         return self.filter(pk__in=user.company_ids)
 
     def for_list(self):
-        return self.select_related("parent").annotate(
-            ring1_count=Count("operating_villages", filter=Q(operating_villages__ring=Ring.RING_1)),
-            village_count=Count("operating_villages"),
+        return (
+            self.select_related("parent")
+            .annotate(
+                ring1_count=Count(
+                    "operating_villages", filter=Q(operating_villages__ring=Ring.RING_1)
+                ),
+                village_count=Count("operating_villages"),
+            )
+            .order_by("name")
         )
 
 

@@ -1,0 +1,10 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def queries_for(client, url) -> int:
+    """How many SQL queries one GET of `url` runs (asserting it answers 200)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(ctx.captured_queries)
