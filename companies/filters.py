@@ -9,9 +9,12 @@ from .models import Company, Sector
 
 class CompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Sector.choices)
+    sector = django_filters.ChoiceFilter(
+        label=_("Sector"), choices=Sector.choices, empty_label=_("All sectors")
+    )
     district = django_filters.ModelChoiceFilter(
         label=_("Operates in kecamatan"),
+        empty_label=_("All kecamatan"),
         queryset=Region.objects.none(),
         method="in_district",
         to_field_name="code",
