@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "regions",
     "companies",
+    "planning",
 ]
 
 MIDDLEWARE = [
@@ -90,7 +91,10 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "csrportal.context_processors.portal",
             ],
-            "builtins": ["csrportal.templatetags.portal"],
+            "builtins": [
+                "csrportal.templatetags.portal",
+                "django.contrib.humanize.templatetags.humanize",
+            ],
         },
     },
 ]
@@ -197,6 +201,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Uploaded spreadsheets of needs (planners' imports).
+NEED_IMPORT_MAX_BYTES = env.int("NEED_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

@@ -15,4 +15,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("companies/", include("companies.urls")),
     path("regions/", include("regions.urls")),
+    path("plan/", include("planning.urls")),
 ]

@@ -7,7 +7,9 @@ from tests.factories import (
     CompanyFactory,
     CompanyVillageFactory,
     MembershipFactory,
+    PlanFactory,
     PlannerFactory,
+    PriorityFactory,
     UserFactory,
 )
 
@@ -45,6 +47,28 @@ def company_a(cilegon):
 @pytest.fixture
 def company_b(cilegon):
     return CompanyFactory(name="PT Chandra Asri Pacific", slug="pt-chandra-asri-pacific")
+
+
+@pytest.fixture
+def plan(cilegon):
+    return PlanFactory()
+
+
+@pytest.fixture
+def rutilahu(plan):
+    return PriorityFactory(plan=plan, code="RUTILAHU", title="Rutilahu", target_quantity=2100)
+
+
+@pytest.fixture
+def classrooms(plan):
+    return PriorityFactory(
+        plan=plan,
+        code="RKB",
+        title="Ruang kelas",
+        unit="classroom",
+        pillar="education",
+        target_quantity=60,
+    )
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ from django.contrib.auth.models import Group
 
 from accounts.models import User
 from companies.models import Company, CompanyVillage, Membership, Ring, Sector
+from planning.models import DevelopmentPlan, Need, Pillar, Priority, Unit
+from regions.models import Region
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -46,3 +48,39 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     company = factory.SubFactory(CompanyFactory)
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DevelopmentPlan
+        django_get_or_create = ["city", "first_year"]
+
+    city = factory.LazyFunction(lambda: Region.objects.get(code="36.72"))
+    title = "RPJMD Kota Cilegon 2025-2029"
+    first_year = 2025
+    last_year = 2029
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Priority
+
+    plan = factory.SubFactory(PlanFactory)
+    code = factory.Sequence(lambda n: f"P{n}")
+    title = factory.Sequence(lambda n: f"Prioritas {n}")
+    pillar = Pillar.INFRASTRUCTURE
+    unit = Unit.HOUSE
+    target_quantity = 100
+    indicator = "Jumlah yang ditangani"
+    agency = "Disperkim"
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Need
+
+    priority = factory.SubFactory(PriorityFactory)
+    village = factory.LazyFunction(lambda: Region.objects.get(code="36.72.04.1002"))
+    title = factory.Sequence(lambda n: f"Kebutuhan {n}")
+    quantity = 10
+    estimated_unit_cost = 20_000_000

@@ -7,9 +7,11 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from companies.models import Company, CompanyVillage, Membership, Ring
+from planning.models import DevelopmentPlan, Need, Priority, PriorityYearTarget
 from regions.models import Region
 from regions.services import import_regions
 
+from . import planning as plan_data
 from .companies import BELTS, COMPANIES
 from .regions import CILEGON
 
@@ -103,3 +105,88 @@ def seed_users() -> list[tuple[str, str]]:
         ("planner", "planner (Bappedalitbang)"),
         ("officer", f"company officer of {DEMO_OFFICER_COMPANY}"),
     ]
+
+
+def _split(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def _rutilahu_per_village(target: int) -> list[int]:
+    """Deterministic, uneven counts for every kelurahan that add up to the target."""
+    rng = random.Random("rutilahu")
+    weights = [rng.randint(1, 6) for _ in plan_data.VILLAGES]
+    counts = [max(10, round(target * w / sum(weights))) for w in weights]
+    counts[counts.index(max(counts))] += target - sum(counts)
+    return counts
+
+
+def _demo_needs(code: str, target: int) -> list[tuple[str, str, int, str]]:
+    """(village code, title, quantity, external reference) of a priority's demo needs."""
+    names = dict(plan_data.VILLAGES)
+    if code == "RKB":
+        return [
+            (v, f"Ruang kelas {school}", q, f"RKB-{i:03d}")
+            for i, (v, school, q) in enumerate(plan_data.SCHOOLS, start=1)
+        ]
+    if code == "RUTILAHU":
+        quantities = dict(zip(names, _rutilahu_per_village(target), strict=True))
+    else:
+        codes, (low, high) = plan_data.SPREAD[code]
+        rng = random.Random(f"{code}-quantities")
+        quantities = {v: rng.randint(low, high) for v in codes}
+    title = plan_data.TITLES[code]
+    return [(v, title.format(village=names[v]), q, f"{code}-{v}") for v, q in quantities.items()]
+
+
+def seed_plan() -> tuple[int, int]:
+    city = Region.objects.get(code="36.72")
+    villages = dict(Region.objects.villages().within(city).values_list("code", "pk"))
+    plan, _created = DevelopmentPlan.objects.update_or_create(
+        city=city, first_year=plan_data.PLAN["first_year"], defaults=plan_data.PLAN
+    )
+    needs = 0
+    for (
+        code,
+        title,
+        pillar,
+        unit,
+        baseline,
+        target,
+        unit_cost,
+        agency,
+        indicator,
+        description,
+    ) in plan_data.PRIORITIES:
+        priority, _created = Priority.objects.update_or_create(
+            plan=plan,
+            code=code,
+            defaults={
+                "title": title,
+                "pillar": pillar,
+                "unit": unit,
+                "baseline": baseline,
+                "target_quantity": target,
+                "agency": agency,
+                "indicator": indicator,
+                "description": description,
+            },
+        )
+        for year, quantity in zip(plan.years, _split(target, len(plan.years)), strict=True):
+            PriorityYearTarget.objects.update_or_create(
+                priority=priority, year=year, defaults={"quantity": quantity}
+            )
+        rng = random.Random(code)
+        for village_code, need_title, quantity, ref in _demo_needs(code, target):
+            Need.objects.update_or_create(
+                priority=priority,
+                external_ref=ref,
+                defaults={
+                    "village_id": villages[village_code],
+                    "title": need_title,
+                    "quantity": quantity,
+                    "estimated_unit_cost": unit_cost,
+                    "source": rng.choice(list(Need.Source.values)),
+                },
+            )
+            needs += 1
+    return plan.priorities.count(), needs

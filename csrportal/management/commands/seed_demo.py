@@ -11,10 +11,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             regions = seed.seed_regions()
             companies = seed.seed_companies()
+            priorities, needs = seed.seed_plan()
             users = seed.seed_users()
         self.stdout.write(
             f"Regions: {regions.created} created, {regions.updated} updated, "
-            f"{regions.unchanged} unchanged. Companies: {companies}."
+            f"{regions.unchanged} unchanged. Companies: {companies}. "
+            f"Plan: {priorities} priorities, {needs} needs."
         )
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {seed.DEMO_PASSWORD}):"))
         for username, role in users:

@@ -1,0 +1,70 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region
+
+from .imports import XLSX_MAGIC
+from .models import DevelopmentPlan, Need
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} (Kec. {obj.parent.name})"
+
+
+class NeedForm(forms.ModelForm):
+    class Meta:
+        model = Need
+        fields = [
+            "priority",
+            "village",
+            "title",
+            "description",
+            "quantity",
+            "estimated_unit_cost",
+            "source",
+            "external_ref",
+        ]
+        field_classes = {"village": VillageChoiceField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, plan: DevelopmentPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = plan.priorities.all()
+        self.fields["village"].queryset = (
+            Region.objects.villages()
+            .within(plan.city)
+            .select_related("parent")
+            .order_by("parent__name", "name")
+        )
+
+
+class NeedImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet of needs"),
+        help_text=_("Excel (.xlsx) or CSV, with the columns of the template."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.NEED_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the limit is %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        name = upload.name.lower()
+        head = upload.read(8192)
+        upload.seek(0)
+        if name.endswith(".xlsx"):
+            if not head.startswith(XLSX_MAGIC):
+                raise forms.ValidationError(_("This file is not a valid Excel (.xlsx) workbook."))
+        elif name.endswith(".csv"):
+            if b"\x00" in head or head.startswith(XLSX_MAGIC):
+                raise forms.ValidationError(_("This file is not a CSV text file."))
+        else:
+            raise forms.ValidationError(_("Upload an Excel (.xlsx) or CSV (.csv) file."))
+        return upload

@@ -1,0 +1,360 @@
+"""The city's side: its development plan (RPJMD), the plan's priorities and located needs."""
+
+import datetime
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region
+
+
+class Pillar(models.TextChoices):
+    EDUCATION = "education", _("Education")
+    HEALTH = "health", _("Health")
+    ECONOMY = "economy", _("Economy and SMEs")
+    ENVIRONMENT = "environment", _("Environment")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure and housing")
+    SOCIAL = "social", _("Social and disaster")
+
+
+class Unit(models.TextChoices):
+    HOUSE = "house", _("house")
+    CLASSROOM = "classroom", _("classroom")
+    PERSON = "person", _("person")
+    CHILD = "child", _("child")
+    HOUSEHOLD = "household", _("household")
+    BUSINESS = "business", _("business")
+    FACILITY = "facility", _("facility")
+    PACKAGE = "package", _("package")
+
+
+class DevelopmentPlanQuerySet(models.QuerySet):
+    def current(self, city: Region | None = None, year: int | None = None):
+        """The plan of `city` (default: settings.CITY_CODE) running in `year`, else the latest."""
+        year = year or datetime.date.today().year
+        plans = (
+            self.filter(city__code=settings.CITY_CODE) if city is None else self.filter(city=city)
+        )
+        plans = plans.select_related("city")
+        return (
+            plans.filter(first_year__lte=year, last_year__gte=year).order_by("-first_year").first()
+            or plans.order_by("-last_year").first()
+        )
+
+
+class DevelopmentPlan(models.Model):
+    """A city's five-year development plan (RPJMD)."""
+
+    city = models.ForeignKey(
+        Region,
+        verbose_name=_("city or regency"),
+        on_delete=models.PROTECT,
+        related_name="development_plans",
+        limit_choices_to={"level": Region.Level.REGENCY},
+    )
+    title = models.CharField(_("title"), max_length=255)
+    first_year = models.PositiveSmallIntegerField(_("first year"))
+    last_year = models.PositiveSmallIntegerField(_("last year"))
+
+    objects = DevelopmentPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["city", "-first_year"]
+        verbose_name = _("development plan (RPJMD)")
+        verbose_name_plural = _("development plans (RPJMD)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=F("first_year")), name="plan_years_in_order"
+            ),
+            models.UniqueConstraint(fields=["city", "first_year"], name="plan_unique_per_city"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+    def clean(self):
+        if self.city_id and self.city.level != Region.Level.REGENCY:
+            raise ValidationError({"city": _("Choose a regency or city.")})
+
+
+class PriorityQuerySet(models.QuerySet):
+    def with_coverage(self):
+        """Registered, pledged and delivered quantities from the priority's needs, in one query."""
+        pledged = Coalesce(Sum("needs__pledged_quantity"), 0)
+        return self.annotate(
+            registered=Coalesce(Sum("needs__quantity"), 0),
+            pledged=pledged,
+            delivered=Coalesce(Sum("needs__delivered_quantity"), 0),
+            gap=F("target_quantity") - pledged,
+            need_count=models.Count("needs"),
+        )
+
+
+class Priority(models.Model):
+    """A priority of the plan with its indicator, unit and target."""
+
+    plan = models.ForeignKey(
+        DevelopmentPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="priorities"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices)
+    indicator = models.CharField(_("performance indicator"), max_length=255)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    baseline = models.PositiveIntegerField(_("baseline"), default=0)
+    target_quantity = models.PositiveIntegerField(_("target"))
+    agency = models.CharField(_("responsible agency (OPD)"), max_length=255)
+
+    objects = PriorityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "code"]
+        verbose_name = _("priority")
+        verbose_name_plural = _("priorities")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="priority_code_unique_per_plan"),
+            models.CheckConstraint(
+                condition=Q(target_quantity__gt=0), name="priority_target_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("planning:priority_detail", args=[self.pk])
+
+
+class PriorityYearTarget(models.Model):
+    """The part of a priority's target planned for one year of the plan."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="year_targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quantity = models.PositiveIntegerField(_("target"))
+
+    class Meta:
+        ordering = ["priority", "year"]
+        verbose_name = _("yearly target")
+        verbose_name_plural = _("yearly targets")
+        constraints = [
+            models.UniqueConstraint(fields=["priority", "year"], name="year_target_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.quantity}"
+
+    def clean(self):
+        plan = self.priority.plan if self.priority_id else None
+        if plan and self.year and self.year not in plan.years:
+            raise ValidationError(
+                {
+                    "year": _("The year must lie within the plan (%(first)s-%(last)s).")
+                    % {"first": plan.first_year, "last": plan.last_year}
+                }
+            )
+
+
+class NeedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Planners and admins see every need; other signed-in users see open needs."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_all_companies:
+            return self.all()
+        return self.filter(status=Need.Status.OPEN)
+
+    def with_gap(self):
+        return self.filter(pledged_quantity__lt=F("quantity"))
+
+    def for_list(self):
+        return self.select_related("priority", "village__parent").annotate(
+            gap_value=F("quantity") - F("pledged_quantity")
+        )
+
+
+class Need(models.Model):
+    """A located piece of a priority: "40 rutilahu in Kelurahan Tegal Ratu".
+
+    `pledged_quantity` and `delivered_quantity` are maintained by the approval and
+    realization services under a row lock; the database refuses more than the need's quantity.
+    """
+
+    class Source(models.TextChoices):
+        AGENCY = "agency", _("Agency data")
+        MUSRENBANG = "musrenbang", _("Musrenbang")
+        VILLAGE = "village", _("Village proposal")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    priority = models.ForeignKey(
+        Priority, verbose_name=_("priority"), on_delete=models.PROTECT, related_name="needs"
+    )
+    village = models.ForeignKey(
+        Region,
+        verbose_name=_("kelurahan/desa"),
+        on_delete=models.PROTECT,
+        related_name="needs",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+    )
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    estimated_unit_cost = models.PositiveBigIntegerField(
+        _("estimated unit cost (Rp)"), help_text=_("In whole rupiah.")
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.AGENCY
+    )
+    external_ref = models.CharField(
+        _("external reference"),
+        max_length=64,
+        blank=True,
+        help_text=_("The reference in the agency's own list; re-imports update by it."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    pledged_quantity = models.PositiveIntegerField(_("pledged"), default=0, editable=False)
+    delivered_quantity = models.PositiveIntegerField(_("delivered"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = NeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "village__code", "title"]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="need_quantity_positive",
+                violation_error_message=_("The quantity must be a positive whole number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_unit_cost__gte=0), name="need_unit_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(pledged_quantity__lte=F("quantity")),
+                name="need_not_overpledged",
+                violation_error_message=_("More is pledged than the need's quantity."),
+            ),
+            models.CheckConstraint(
+                condition=Q(delivered_quantity__lte=F("quantity")), name="need_not_overdelivered"
+            ),
+            models.UniqueConstraint(
+                fields=["priority", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="need_external_ref_unique_per_priority",
+                violation_error_message=_("Another need of this priority has this reference."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["village", "status"], name="need_village_status"),
+            models.Index(fields=["priority", "status"], name="need_priority_status"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("planning:need_detail", args=[self.pk])
+
+    @property
+    def unit(self) -> str:
+        return self.priority.unit
+
+    def get_unit_display(self) -> str:
+        return self.priority.get_unit_display()
+
+    @property
+    def gap(self) -> int:
+        return self.quantity - self.pledged_quantity
+
+    @property
+    def estimated_cost(self) -> int:
+        return self.quantity * self.estimated_unit_cost
+
+    def clean(self):
+        errors = {}
+        if self.village_id and self.priority_id:
+            city = self.priority.plan.city
+            if self.village.level != Region.Level.VILLAGE:
+                errors["village"] = _("Choose a kelurahan or desa.")
+            elif not self.village.code.startswith(f"{city.code}."):
+                errors["village"] = _("%(village)s does not lie in %(city)s.") % {
+                    "village": self.village.label,
+                    "city": city.name,
+                }
+        if self.quantity is not None and self.quantity < self.pledged_quantity:
+            errors["quantity"] = _(
+                "%(pledged)s are already pledged; the quantity cannot be lower."
+            ) % {"pledged": self.pledged_quantity}
+        if errors:
+            raise ValidationError(errors)
+
+
+def _import_path(instance, filename: str) -> str:
+    # A random name: the planner's file name is kept in `original_name`, never in a path.
+    return f"imports/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class NeedImport(models.Model):
+    """An uploaded spreadsheet of needs: previewed first, imported once; the audit record."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        IMPORTED = "imported", _("Imported")
+
+    plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="imports")
+    file = models.FileField(_("file"), upload_to=_import_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("needs import")
+        verbose_name_plural = _("needs imports")
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("planning:import_detail", args=[self.pk])

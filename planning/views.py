@@ -1,0 +1,262 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.db.models import F, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django_filters.views import FilterView
+
+from csrportal.permissions import PlannerRequiredMixin
+
+from . import services
+from .filters import NeedFilter
+from .forms import NeedForm, NeedImportForm
+from .imports import ImportFileError, apply_needs, preview_needs, read_table
+from .models import DevelopmentPlan, Need, NeedImport
+from .spreadsheets import need_template_workbook
+
+PREVIEW_ROWS_SHOWN = 200
+
+
+class CurrentPlanMixin:
+    """Pages of the city's current development plan; 404 until one exists."""
+
+    @cached_property
+    def plan(self) -> DevelopmentPlan:
+        plan = DevelopmentPlan.objects.current()
+        if plan is None:
+            raise Http404(_("No development plan has been entered yet."))
+        return plan
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.plan, **kwargs)
+
+
+class PriorityListView(LoginRequiredMixin, CurrentPlanMixin, ListView):
+    template_name = "planning/priority_list.html"
+    context_object_name = "priorities"
+
+    def get_queryset(self):
+        return self.plan.priorities.with_coverage().order_by("code")
+
+
+class PriorityDetailView(LoginRequiredMixin, CurrentPlanMixin, DetailView):
+    template_name = "planning/priority_detail.html"
+    context_object_name = "priority"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.plan.priorities.with_coverage(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        needs = Need.objects.visible_to(self.request.user).filter(priority=self.object)
+        by_village = list(
+            needs.values(
+                "village__code", "village__name", "village__parent__code", "village__parent__name"
+            )
+            .annotate(
+                needed=Sum("quantity"),
+                pledged=Sum("pledged_quantity"),
+                gap=Sum(F("quantity") - F("pledged_quantity")),
+            )
+            .order_by("-gap", "village__code")
+        )
+        by_district: dict[str, dict] = {}
+        for row in by_village:
+            district = by_district.setdefault(
+                row["village__parent__code"],
+                {
+                    "code": row["village__parent__code"],
+                    "name": row["village__parent__name"],
+                    "needed": 0,
+                    "pledged": 0,
+                    "gap": 0,
+                    "villages": 0,
+                },
+            )
+            for figure in ("needed", "pledged", "gap"):
+                district[figure] += row[figure]
+            district["villages"] += 1
+        return super().get_context_data(
+            by_village=by_village,
+            by_district=sorted(by_district.values(), key=lambda d: -d["gap"]),
+            year_targets=list(self.object.year_targets.all()),
+            **kwargs,
+        )
+
+
+class NeedListView(LoginRequiredMixin, CurrentPlanMixin, FilterView):
+    filterset_class = NeedFilter
+    template_name = "planning/need_list.html"
+    context_object_name = "needs"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            Need.objects.visible_to(self.request.user)
+            .filter(priority__plan=self.plan)
+            .for_list()
+            .order_by("-gap_value", "village__code", "pk")
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "plan": self.plan}
+
+
+class NeedDetailView(LoginRequiredMixin, DetailView):
+    template_name = "planning/need_detail.html"
+    context_object_name = "need"
+
+    def get_object(self, queryset=None):
+        needs = Need.objects.visible_to(self.request.user).select_related(
+            "priority__plan", "village__parent", "created_by"
+        )
+        return get_object_or_404(needs, pk=self.kwargs["pk"])
+
+
+class NeedFormMixin(PlannerRequiredMixin, CurrentPlanMixin):
+    model = Need
+    form_class = NeedForm
+    template_name = "planning/need_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "plan": self.plan}
+
+    def form_valid(self, form):
+        self.object = services.need_save(need=form.save(commit=False), by=self.request.user)
+        messages.success(self.request, _("The need was saved."))
+        return redirect(self.object)
+
+
+class NeedCreateView(NeedFormMixin, CreateView):
+    pass
+
+
+class NeedUpdateView(NeedFormMixin, UpdateView):
+    def get_queryset(self):
+        return Need.objects.filter(priority__plan=self.plan).select_related("priority__plan__city")
+
+
+class NeedStatusView(PlannerRequiredMixin, View):
+    def post(self, request, pk):
+        need = get_object_or_404(Need.objects.visible_to(request.user), pk=pk)
+        status = request.POST.get("status")
+        if status not in Need.Status.values:
+            return HttpResponse(status=400)
+        services.need_set_status(need=need, status=status, by=request.user)
+        if status == Need.Status.CLOSED:
+            messages.success(request, _("The need is closed: no more pledges toward it."))
+        else:
+            messages.success(request, _("The need is open again."))
+        return redirect(need)
+
+
+class NeedImportView(PlannerRequiredMixin, CurrentPlanMixin, View):
+    """Upload a spreadsheet; it is checked row by row before anything is written."""
+
+    template_name = "planning/need_import_form.html"
+
+    def get(self, request):
+        return self.render(NeedImportForm())
+
+    def post(self, request):
+        form = NeedImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                preview = preview_needs(self.plan, read_table(upload.read(), upload.name))
+            except ImportFileError as e:
+                form.add_error("file", str(e))
+            else:
+                upload.seek(0)
+                need_import = NeedImport.objects.create(
+                    plan=self.plan,
+                    file=upload,
+                    original_name=upload.name[:255],
+                    uploaded_by=request.user,
+                    row_count=len(preview.rows),
+                    error_count=preview.error_count,
+                )
+                return redirect(need_import)
+        return self.render(form)
+
+    def render(self, form):
+        recent = NeedImport.objects.select_related("uploaded_by")[:10]
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "plan": self.plan, "recent_imports": recent},
+        )
+
+
+class NeedImportDetailView(PlannerRequiredMixin, View):
+    """The dry run of an uploaded file; POST imports it when it has no error."""
+
+    template_name = "planning/need_import_detail.html"
+
+    def get(self, request, pk):
+        need_import = get_object_or_404(NeedImport.objects.select_related("plan__city"), pk=pk)
+        return self.render(need_import, self.preview(need_import))
+
+    def post(self, request, pk):
+        with transaction.atomic():
+            # Two planners confirming the same file at once import it once.
+            need_import = get_object_or_404(
+                NeedImport.objects.select_for_update().select_related("plan__city"), pk=pk
+            )
+            if need_import.status == NeedImport.Status.IMPORTED:
+                messages.info(request, _("This file has already been imported."))
+                return redirect(need_import)
+            preview = self.preview(need_import)
+            if preview is None or preview.errors:
+                return self.render(need_import, preview)
+            try:
+                created, updated = apply_needs(preview, by=request.user)
+            except ImportFileError as e:
+                messages.error(request, str(e))
+                return redirect(need_import)
+            need_import.status = NeedImport.Status.IMPORTED
+            need_import.created_count, need_import.updated_count = created, updated
+            need_import.imported_at = timezone.now()
+            need_import.save()
+        messages.success(
+            request,
+            _("Imported: %(created)s new needs, %(updated)s updated.")
+            % {"created": created, "updated": updated},
+        )
+        return redirect("planning:need_list")
+
+    def preview(self, need_import):
+        try:
+            with need_import.file.open("rb") as f:
+                return preview_needs(
+                    need_import.plan, read_table(f.read(), need_import.original_name)
+                )
+        except (ImportFileError, OSError):
+            return None
+
+    def render(self, need_import, preview):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "need_import": need_import,
+                "preview": preview,
+                "rows_shown": preview.rows[:PREVIEW_ROWS_SHOWN] if preview else [],
+                "rows_hidden": max(0, len(preview.rows) - PREVIEW_ROWS_SHOWN) if preview else 0,
+            },
+        )
+
+
+class NeedImportTemplateView(PlannerRequiredMixin, CurrentPlanMixin, View):
+    def get(self, request):
+        response = HttpResponse(
+            need_template_workbook(self.plan),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="template-kebutuhan.xlsx"'
+        return response

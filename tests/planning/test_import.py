@@ -1,0 +1,265 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from planning.imports import ImportFileError, apply_needs, preview_needs, read_table
+from planning.models import Need, NeedImport
+from tests.factories import NeedFactory
+
+HEADER = [
+    "Kode prioritas",
+    "Kode atau nama kelurahan",
+    "Judul",
+    "Jumlah",
+    "Biaya satuan (Rp)",
+    "Sumber",
+    "Referensi",
+    "Keterangan",
+]
+GOOD_ROWS = [
+    ["RUTILAHU", "36.72.04.1002", "Rutilahu Tegal Ratu", 40, 20000000, "Data OPD", "R-1", ""],
+    [
+        "RUTILAHU",
+        "Kubangsari",
+        "Rutilahu Kubangsari",
+        "25",
+        "Rp 20.000.000",
+        "Musrenbang",
+        "R-2",
+        "",
+    ],
+    [
+        "RKB",
+        "kelurahan samangraya",
+        "Ruang kelas SDN Samangraya 1",
+        2,
+        250000000,
+        "",
+        "K-1",
+        "2 lokal",
+    ],
+]
+
+
+def xlsx(rows, header=HEADER) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows, delimiter=";") -> bytes:
+    lines = [delimiter.join(str(c) for c in row) for row in [HEADER, *rows]]
+    return "\n".join(lines).encode()
+
+
+def preview(plan, rows):
+    return preview_needs(plan, read_table(xlsx(rows), "needs.xlsx"))
+
+
+def errors_of(result) -> list[tuple[int, str]]:
+    return [(row.number, error) for row in result.errors for error in row.errors]
+
+
+@pytest.fixture
+def priorities(rutilahu, classrooms):
+    return rutilahu, classrooms
+
+
+def test_a_good_file_previews_without_writing_then_imports(plan, priorities, planner):
+    result = preview(plan, GOOD_ROWS)
+
+    assert errors_of(result) == []
+    assert result.new_count == 3
+    assert not Need.objects.exists()
+
+    assert apply_needs(result, by=planner) == (3, 0)
+    kubangsari = Need.objects.get(external_ref="R-2")
+    assert (kubangsari.village.code, kubangsari.quantity, kubangsari.estimated_unit_cost) == (
+        "36.72.04.1003",
+        25,
+        20_000_000,
+    )
+    assert kubangsari.source == Need.Source.MUSRENBANG
+    assert Need.objects.get(external_ref="K-1").village.name == "Samangraya"
+    assert kubangsari.created_by == planner
+
+
+def test_importing_the_same_file_again_updates_instead_of_duplicating(plan, priorities, planner):
+    apply_needs(preview(plan, GOOD_ROWS), by=planner)
+    changed = [row[:] for row in GOOD_ROWS]
+    changed[0][3] = 45
+
+    result = preview(plan, changed)
+
+    assert (result.new_count, result.update_count, result.unchanged_count) == (0, 1, 2)
+    apply_needs(result, by=planner)
+    assert Need.objects.count() == 3
+    assert Need.objects.get(external_ref="R-1").quantity == 45
+
+
+def test_rows_without_reference_are_matched_by_kelurahan_and_title(plan, priorities, planner):
+    rows = [[*row[:6], "", row[7]] for row in GOOD_ROWS]
+    apply_needs(preview(plan, rows), by=planner)
+    assert preview(plan, rows).unchanged_count == 3
+    assert Need.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "message"),
+    [
+        (["RUTILAHU", "Atlantis", "x", 1, 1, "", "B-1", ""], 'Kelurahan "Atlantis" tidak dikenal'),
+        (
+            ["NOPE", "36.72.04.1002", "x", 1, 1, "", "B-1", ""],
+            'Kode prioritas "NOPE" tidak dikenal',
+        ),
+        (["RUTILAHU", "36.72.04.1002", "x", 0, 1, "", "B-1", ""], "bilangan bulat positif"),
+        (["RUTILAHU", "36.72.04.1002", "x", -3, 1, "", "B-1", ""], "bilangan bulat positif"),
+        (["RUTILAHU", "36.72.04.1002", "x", 2.5, 1, "", "B-1", ""], "bilangan bulat"),
+        (
+            ["RUTILAHU", "36.72.04.1002", "x", "tiga", 1, "", "B-1", ""],
+            'harus berupa angka, ditemukan "tiga"',
+        ),
+        (
+            ["RUTILAHU", "36.72.04.1002", "x", 3, "dua juta", "", "B-1", ""],
+            'harus berupa angka, ditemukan "dua juta"',
+        ),
+        (["RUTILAHU", "36.72.04.1002", "x", 3, -5, "", "B-1", ""], "tidak boleh negatif"),
+        (["RUTILAHU", "36.72.04.1002", "", 3, 5, "", "B-1", ""], "Judul kosong"),
+        (
+            ["RUTILAHU", "36.72.04.1002", "x", 3, 5, "Koran", "B-1", ""],
+            'Sumber "Koran" tidak dikenal',
+        ),
+        (
+            ["RUTILAHU", "36.72.04.1002", "x", 3, 5, "", "R-1", ""],
+            "referensi R-1 yang sama dengan baris 2",
+        ),
+    ],
+)
+def test_each_kind_of_bad_row_is_reported_in_indonesian_with_its_row(
+    plan, priorities, bad_row, message
+):
+    result = preview(plan, [*GOOD_ROWS, bad_row])
+
+    assert [number for number, _error in errors_of(result)] == [5]
+    assert message in errors_of(result)[0][1]
+
+
+def test_an_ambiguous_kelurahan_name_asks_for_the_code(plan, priorities):
+    # Two kelurahan named alike in the city: "Cibeber" only exists once, so add a twin.
+    from regions.models import Region
+
+    Region.objects.create(
+        code="36.72.02.1099",
+        name="Kubangsari",
+        level=4,
+        kind="kelurahan",
+        parent=Region.objects.get(code="36.72.02"),
+    )
+    result = preview(plan, GOOD_ROWS)
+    assert errors_of(result) == [(3, result.errors[0].errors[0])]
+    assert "ambigu" in errors_of(result)[0][1]
+    assert "36.72.04.1003" in errors_of(result)[0][1] and "36.72.02.1099" in errors_of(result)[0][1]
+
+
+def test_every_bad_row_is_listed_and_nothing_is_written(plan, priorities, planner_client):
+    rows = [*GOOD_ROWS, ["NOPE", "Atlantis", "", "x", "y", "", "", ""]]
+    upload = SimpleUploadedFile("kebutuhan.xlsx", xlsx(rows))
+
+    response = planner_client.post(reverse("planning:import"), {"file": upload})
+    detail = planner_client.get(response.url)
+
+    assert detail.status_code == 200
+    assert len(detail.context["preview"].errors[0].errors) == 5
+    assert "Baris 2" not in detail.content.decode()
+    assert 'class="btn btn-primary">Impor' not in detail.content.decode()  # no confirm button
+    assert planner_client.post(response.url).status_code == 200  # refused: still errors
+    assert not Need.objects.exists()
+    assert NeedImport.objects.get().error_count == 5
+
+
+def test_the_fixed_file_imports_once_through_the_pages(plan, priorities, planner_client):
+    response = planner_client.post(
+        reverse("planning:import"), {"file": SimpleUploadedFile("kebutuhan.xlsx", xlsx(GOOD_ROWS))}
+    )
+    confirm = planner_client.post(response.url)
+
+    assert confirm.status_code == 302
+    assert Need.objects.count() == 3
+    need_import = NeedImport.objects.get()
+    assert (need_import.status, need_import.created_count) == ("imported", 3)
+    planner_client.post(response.url)  # a double click imports nothing more
+    assert Need.objects.count() == 3
+
+
+def test_a_semicolon_csv_from_indonesian_excel_imports(plan, priorities, planner):
+    result = preview_needs(plan, read_table(csv_bytes(GOOD_ROWS, ";"), "needs.csv"))
+    assert errors_of(result) == [] and result.new_count == 3
+
+
+def test_a_comma_csv_with_a_bom_imports(plan, priorities):
+    data = "\ufeff".encode() + csv_bytes(
+        [[*r[:4], str(r[4]).replace(".", ""), *r[5:]] for r in GOOD_ROWS], ","
+    )
+    assert errors_of(preview_needs(plan, read_table(data, "needs.csv"))) == []
+
+
+def test_a_file_missing_required_columns_is_refused_as_a_whole(plan, priorities):
+    with pytest.raises(ImportFileError, match="Judul"):
+        preview_needs(
+            plan, read_table(xlsx(GOOD_ROWS, header=["Kode prioritas", "Kelurahan"]), "x.xlsx")
+        )
+
+
+def test_a_quantity_below_what_is_pledged_is_refused(plan, rutilahu, classrooms, planner):
+    NeedFactory(priority=rutilahu, external_ref="R-1", quantity=40, pledged_quantity=30)
+    rows = [row[:] for row in GOOD_ROWS]
+    rows[0][3] = 20
+    assert "30" in errors_of(preview(plan, rows))[0][1]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("kebutuhan.pdf", b"%PDF-1.4 ...", "Unggah berkas Excel (.xlsx) atau CSV (.csv)"),
+        (
+            "kebutuhan.xlsx",
+            b"<html>not a workbook</html>",
+            "bukan buku kerja Excel (.xlsx) yang sah",
+        ),
+        ("kebutuhan.csv", b"MZ\x90\x00\x03\x00\x00\x00", "bukan berkas teks CSV"),
+        ("kebutuhan.xlsx", b"PK\x03\x04broken zip", "bukan buku kerja Excel (.xlsx) yang sah"),
+    ],
+)
+def test_files_that_are_not_spreadsheets_are_refused_clearly(
+    plan, planner_client, name, content, message
+):
+    response = planner_client.post(
+        reverse("planning:import"), {"file": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not NeedImport.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused(plan, planner_client, settings):
+    settings.NEED_IMPORT_MAX_BYTES = 1000
+    upload = SimpleUploadedFile("kebutuhan.csv", b"a" * 2000)
+    response = planner_client.post(reverse("planning:import"), {"file": upload})
+    assert "batasnya" in response.content.decode()
+
+
+def test_the_template_downloads_and_imports_as_it_is(plan, priorities, planner_client, planner):
+    response = planner_client.get(reverse("planning:import_template"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in workbook.worksheets[0][1]][:3] == HEADER[:3]
+    result = preview_needs(plan, read_table(response.content, "template.xlsx"))
+    assert errors_of(result) == [] and result.new_count == 2
