@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/csrportal
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=0
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-postgres lint fmt messages clean
+.PHONY: help install run test test-postgres lint fmt messages clean bench-import
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,3 +53,6 @@ messages: $(STAMP) ## Extract translatable strings into locale/id (needs GNU get
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var staticfiles
+
+bench-import: $(STAMP) ## Time the preview and import of a 5,000-row needs workbook
+	DEBUG=1 $(BIN)/python bench/import_needs.py

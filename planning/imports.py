@@ -363,7 +363,10 @@ def preview_needs(plan: DevelopmentPlan, table: list[list]) -> Preview:
         if need is None:
             row.need, row.action = Need(priority=priority, **fields), "create"
         else:
-            changed = any(getattr(need, f) != v for f, v in fields.items())
+            # Compare the village by id: reading `need.village` would cost a query per row.
+            changed = need.village_id != village.pk or any(
+                getattr(need, f) != v for f, v in fields.items() if f != "village"
+            )
             if quantity < need.pledged_quantity:
                 errors.append(
                     _("%(pledged)s are already pledged to this need; the quantity cannot be lower.")

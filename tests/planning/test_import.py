@@ -263,3 +263,22 @@ def test_the_template_downloads_and_imports_as_it_is(plan, priorities, planner_c
     assert [c.value for c in workbook.worksheets[0][1]][:3] == HEADER[:3]
     result = preview_needs(plan, read_table(response.content, "template.xlsx"))
     assert errors_of(result) == [] and result.new_count == 2
+
+
+def test_a_preview_runs_a_constant_number_of_queries(plan, priorities, planner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def rows(n):
+        return [
+            ["RUTILAHU", "36.72.04.1002", f"Rutilahu {i}", 5, 1000, "", f"Q-{i}", ""]
+            for i in range(n)
+        ]
+
+    for n in (3, 60):
+        apply_needs(preview(plan, rows(n)), by=planner)  # the second preview updates existing needs
+    with CaptureQueriesContext(connection) as few:
+        preview(plan, rows(3))
+    with CaptureQueriesContext(connection) as many:
+        preview(plan, rows(60))
+    assert len(many.captured_queries) == len(few.captured_queries)
