@@ -114,7 +114,7 @@ def _split(total: int, parts: int) -> list[int]:
 def _rutilahu_per_village(target: int) -> list[int]:
     """Deterministic, uneven counts for every kelurahan that add up to the target."""
     rng = random.Random("rutilahu")
-    weights = [rng.randint(1, 6) for _ in plan_data.VILLAGES]
+    weights = [rng.randint(10, 90) for _ in plan_data.VILLAGES]
     counts = [max(10, round(target * w / sum(weights))) for w in weights]
     counts[counts.index(max(counts))] += target - sum(counts)
     return counts

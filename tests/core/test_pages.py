@@ -14,6 +14,11 @@ def test_the_home_page_speaks_indonesian_by_default(planner_client):
     assert "0 perusahaan terdaftar" in response.content.decode()  # a plural form
 
 
+def test_an_english_browser_still_gets_indonesian(planner_client):
+    response = planner_client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Selamat datang" in response.content.decode()
+
+
 def test_english_is_one_click_away(planner_client):
     response = planner_client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
