@@ -7,4 +7,5 @@ app_name = "companies"
 urlpatterns = [
     path("", views.CompanyListView.as_view(), name="list"),
     path("<slug:slug>/", views.CompanyDetailView.as_view(), name="detail"),
+    path("<slug:slug>/edit/", views.CompanyProfileEditView.as_view(), name="edit"),
 ]

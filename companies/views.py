@@ -1,11 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from csrportal.forms import TableFormSetHelper
 from regions.models import current_city
 
+from . import services
 from .filters import CompanyFilter
+from .forms import CompanyProfileForm, VillageRingFormSet
 from .models import Company
 
 
@@ -44,4 +51,41 @@ class CompanyDetailView(LoginRequiredMixin, DetailView):
             officers=officers,
             can_edit=Company.objects.editable_by(user).filter(pk=company.pk).exists(),
             **kwargs,
+        )
+
+
+class CompanyProfileEditView(LoginRequiredMixin, View):
+    """A company's officers (and admins) keep its details and ring villages up to date."""
+
+    template_name = "companies/company_form.html"
+
+    def get_company(self, request, slug) -> Company:
+        company = get_object_or_404(Company.objects.visible_to(request.user), slug=slug)
+        if not Company.objects.editable_by(request.user).filter(pk=company.pk).exists():
+            raise PermissionDenied  # readable by everyone signed in, changeable by its officers
+        return company
+
+    def get(self, request, slug):
+        company = self.get_company(request, slug)
+        return self.render(
+            CompanyProfileForm(instance=company),
+            VillageRingFormSet(instance=company, city=current_city()),
+            company,
+        )
+
+    def post(self, request, slug):
+        company = self.get_company(request, slug)
+        form = CompanyProfileForm(request.POST, instance=company)
+        formset = VillageRingFormSet(request.POST, instance=company, city=current_city())
+        if form.is_valid() and formset.is_valid():
+            services.company_update_profile(form=form, formset=formset, by=request.user)
+            messages.success(request, _("The company profile is saved."))
+            return redirect(company)
+        return self.render(form, formset, company)
+
+    def render(self, form, formset, company):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "formset": formset, "company": company, "helper": TableFormSetHelper()},
         )

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "regions",
     "companies",
     "planning",
+    "programs",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploaded spreadsheets of needs (planners' imports).
 NEED_IMPORT_MAX_BYTES = env.int("NEED_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+
+# Program attachments (proposals, photos, office documents).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

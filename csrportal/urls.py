@@ -16,4 +16,5 @@ urlpatterns = [
     path("companies/", include("companies.urls")),
     path("regions/", include("regions.urls")),
     path("plan/", include("planning.urls")),
+    path("programs/", include("programs.urls")),
 ]

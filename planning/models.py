@@ -271,6 +271,8 @@ class Need(models.Model):
                 name="need_external_ref_unique_per_priority",
                 violation_error_message=_("Another need of this priority has this reference."),
             ),
+            # The target of the pledges' composite foreign key (need, priority).
+            models.UniqueConstraint(fields=["id", "priority"], name="need_id_priority_unique"),
         ]
         indexes = [
             models.Index(fields=["village", "status"], name="need_village_status"),

@@ -1,5 +1,6 @@
 """Idempotent demo data for Kota Cilegon; run by `manage.py seed_demo`."""
 
+import datetime
 import random
 
 from django.contrib.auth.models import Group
@@ -8,10 +9,13 @@ from django.utils.text import slugify
 from accounts.models import User
 from companies.models import Company, CompanyVillage, Membership, Ring
 from planning.models import DevelopmentPlan, Need, Priority, PriorityYearTarget
+from programs.models import Pledge, Program, ProgramTransition
+from programs.services import needs_recount_pledged
 from regions.models import Region
 from regions.services import import_regions
 
 from . import planning as plan_data
+from . import programs as program_data
 from .companies import BELTS, COMPANIES
 from .regions import CILEGON
 
@@ -190,3 +194,141 @@ def seed_plan() -> tuple[int, int]:
             )
             needs += 1
     return plan.priorities.count(), needs
+
+
+def _program(
+    plan, company, *, title, status, villages, pledges, extra_budget, by, planner, **fields
+) -> bool:
+    """Create one demo program with its pledges and status history; False if it exists."""
+    if Program.objects.filter(company=company, title=title).exists():
+        return False
+    rng = random.Random(title)
+    year = rng.choice([2025, 2026, 2026, 2027])
+    start = datetime.date(year, rng.randint(1, 6), 1)
+    program = Program.objects.create(
+        company=company,
+        plan=plan,
+        title=title,
+        status=Program.Status.DRAFT,
+        start_date=start,
+        end_date=start.replace(year=year + rng.choice([0, 1]), month=12, day=31),
+        budget=sum(p[3] for p in pledges) + extra_budget,
+        created_by=by,
+        updated_by=by,
+        **fields,
+    )
+    program.villages.set(villages)
+    Pledge.objects.bulk_create(
+        Pledge(program=program, priority=priority, need=need, quantity=quantity, amount=amount)
+        for priority, need, quantity, amount in pledges
+    )
+    path = {
+        "draft": [],
+        "submitted": ["submitted"],
+        "revision": ["submitted", "revision"],
+        "approved": ["submitted", "approved"],
+        "rejected": ["submitted", "rejected"],
+        "in_progress": ["submitted", "approved", "in_progress"],
+        "completed": ["submitted", "approved", "in_progress", "completed"],
+        "cancelled": ["submitted", "approved", "cancelled"],
+    }[status]
+    comments = {
+        "revision": "Mohon rincian lokasi rumah dan jadwal pelaksanaan.",
+        "rejected": "Tidak selaras dengan prioritas RPJMD tahun ini.",
+    }
+    for step in path:
+        ProgramTransition.objects.create(
+            program=program,
+            from_status=program.status,
+            to_status=step,
+            by=by if step == "submitted" else planner,
+            comment=comments.get(step, ""),
+        )
+        program.status = step
+    if path:
+        program.submitted_at = program.created_at
+    program.save()
+    return True
+
+
+def seed_programs() -> int:
+    """About three hundred programs; committed pledges never exceed a need's quantity."""
+    plan = DevelopmentPlan.objects.current()
+    priorities = {p.code: p for p in plan.priorities.all()}
+    needs = list(Need.objects.filter(priority__plan=plan).select_related("village", "priority"))
+    by_ref = {n.external_ref: n for n in needs}
+    left = {n.pk: n.quantity for n in needs}
+    for pledge in Pledge.objects.filter(need__in=needs, program__status__in=Program.COMMITTED):
+        left[pledge.need_id] -= pledge.quantity
+    officer = User.objects.get(username="officer")
+    planner = User.objects.get(username="planner")
+    villages = {v.code: v for v in Region.objects.villages().within(plan.city)}
+    statuses = [s for s, weight in program_data.STATUS_WEIGHTS for _ in range(weight)]
+    created = 0
+
+    data = program_data.SISTERHOOD
+    sisterhood_pledges = []
+    for code, ref, quantity, amount in data["pledges"]:
+        need = by_ref[ref]
+        quantity = min(quantity, left[need.pk]) if data["status"] in Program.COMMITTED else quantity
+        if quantity:
+            left[need.pk] -= quantity if data["status"] in Program.COMMITTED else 0
+            sisterhood_pledges.append((priorities[code], need, quantity, amount))
+    created += _program(
+        plan,
+        Company.objects.get(name=data["company"]),
+        title=data["title"],
+        status=data["status"],
+        villages=[villages[c] for c in data["villages"]],
+        pledges=sisterhood_pledges,
+        extra_budget=data["extra_budget"],
+        by=officer,
+        planner=planner,
+        summary=data["summary"],
+        description=data["description"],
+        pillar=data["pillar"],
+        sdgs=data["sdgs"],
+        beneficiaries=data["beneficiaries"],
+    )
+
+    companies = list(Company.objects.prefetch_related("operating_villages__village"))
+    for company in companies:
+        ring = [cv.village for cv in company.operating_villages.all()] or list(villages.values())
+        for index in range(random.Random(f"programs-{company.name}").choice([2, 3, 3, 4])):
+            # One generator per program: an existing program draws the same numbers again.
+            rng = random.Random(f"programs-{company.name}-{index}")
+            pillar, code, template = rng.choice(program_data.TEMPLATES)
+            status = rng.choice(statuses)
+            committed = status in Program.COMMITTED
+            candidates = [n for n in needs if n.priority.code == code]
+            near = [n for n in candidates if n.village in ring] or candidates
+            need = rng.choice(near)
+            title = (
+                template.format(
+                    village=need.village.name, school=need.title.removeprefix("Ruang kelas ")
+                )
+                + f" {2025 + index % 3}"
+            )
+            quantity = max(1, min(need.quantity // 3, rng.randint(1, 30)))
+            if committed:
+                quantity = min(quantity, left[need.pk])
+                if quantity <= 0:  # fully funded already: this one still awaits review
+                    status, committed, quantity = "submitted", False, 1
+                left[need.pk] -= quantity if committed else 0
+            created += _program(
+                plan,
+                company,
+                title=title,
+                status=status,
+                villages=[need.village],
+                pledges=[(need.priority, need, quantity, quantity * need.estimated_unit_cost)],
+                extra_budget=rng.randint(0, 20) * 10_000_000,
+                by=officer,
+                planner=planner,
+                summary=f"Program CSR {company.name} untuk {need.priority.title.lower()}.",
+                description=f"{title}. Dilaksanakan bersama kelurahan dan OPD terkait.",
+                pillar=pillar,
+                beneficiaries=quantity * rng.randint(3, 5),
+            )
+    needs_recount_pledged(needs)
+    return created

@@ -13,10 +13,11 @@ class Command(BaseCommand):
             companies = seed.seed_companies()
             priorities, needs = seed.seed_plan()
             users = seed.seed_users()
+            programs = seed.seed_programs()
         self.stdout.write(
             f"Regions: {regions.created} created, {regions.updated} updated, "
             f"{regions.unchanged} unchanged. Companies: {companies}. "
-            f"Plan: {priorities} priorities, {needs} needs."
+            f"Plan: {priorities} priorities, {needs} needs. Programs created: {programs}."
         )
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {seed.DEMO_PASSWORD}):"))
         for username, role in users:

@@ -1,0 +1,207 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from csrportal.templatetags.portal import rupiah
+from planning.models import DevelopmentPlan, Need
+from regions.models import Region
+
+from .models import Attachment, Pledge, Program, Sdg
+from .uploads import check_upload
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProgramForm(forms.ModelForm):
+    sdgs = forms.TypedMultipleChoiceField(
+        label=_("SDG goals"),
+        choices=Sdg.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Program
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "pillar",
+            "sdgs",
+            "villages",
+            "start_date",
+            "end_date",
+            "budget",
+            "beneficiaries",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "villages": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+        }
+        help_texts = {
+            "title": _("A draft needs only a title; everything else is checked at submission."),
+            "budget": _("In whole rupiah, e.g. 750000000."),
+        }
+
+    def __init__(self, *args, plan: DevelopmentPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        villages = list(
+            Region.objects.villages()
+            .within(plan.city)
+            .select_related("parent")
+            .order_by("parent__name", "name")
+        )
+        field = self.fields["villages"]
+        field.queryset = Region.objects.villages().within(plan.city)
+        field.widget.choices = [(v.pk, v.name) for v in villages]
+        self._district_of = {v.pk: v.parent.name for v in villages}
+
+    def village_groups(self) -> list[tuple[str, list]]:
+        """The village checkboxes grouped by kecamatan, for the picker."""
+        groups: dict[str, list] = {}
+        for option in self["villages"]:
+            groups.setdefault(self._district_of[int(option.data["value"])], []).append(option)
+        return list(groups.items())
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The program must end after it starts."))
+        for name in ("start_date", "end_date"):
+            day = cleaned.get(name)
+            if day and day.year not in self.plan.years:
+                self.add_error(
+                    name,
+                    _("Choose a date within the plan's period (%(first)s-%(last)s).")
+                    % {"first": self.plan.first_year, "last": self.plan.last_year},
+                )
+        return cleaned
+
+
+class NeedSelect(forms.Select):
+    """Options carry their priority, so the page can offer only the chosen priority's needs."""
+
+    priority_of: dict[int, int] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["data-priority"] = self.priority_of.get(int(str(value)), "")
+        return option
+
+
+class PledgeForm(forms.ModelForm):
+    class Meta:
+        model = Pledge
+        fields = ["priority", "need", "quantity", "amount"]
+        widgets = {"need": NeedSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        priority, need = cleaned.get("priority"), cleaned.get("need")
+        if need and not priority:
+            cleaned["priority"] = self.instance.priority = need.priority
+        elif need and need.priority_id != priority.pk:
+            self.add_error("need", _("This need belongs to another priority."))
+        elif not need and not priority and not self.errors:
+            self.add_error("priority", _("Choose a priority or one of its needs."))
+        if need and need.status != Need.Status.OPEN and need.pk != self.initial.get("need"):
+            self.add_error("need", _("This need is closed."))
+        return cleaned
+
+
+class BasePledgeFormSet(forms.BaseInlineFormSet):
+    """Choices are computed once for every row, so the form costs the same queries for 1 or
+    20 pledges."""
+
+    def __init__(self, *args, plan: DevelopmentPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        priorities = list(plan.priorities.order_by("code"))
+        needs = list(
+            Need.objects.filter(priority__plan=plan, status=Need.Status.OPEN)
+            .select_related("village", "priority")
+            .order_by("priority__code", "village__name", "title")
+        )
+        titles = {p.pk: str(p) for p in priorities}
+        grouped: dict[int, list] = {}
+        for need in needs:
+            grouped.setdefault(need.priority_id, []).append(
+                (
+                    need.pk,
+                    _("%(title)s · %(village)s · gap %(gap)s %(unit)s")
+                    % {
+                        "title": need.title,
+                        "village": need.village.name,
+                        "gap": need.gap,
+                        "unit": need.priority.get_unit_display(),
+                    },
+                )
+            )
+        self.need_choices = [("", "---------")] + [
+            (titles[pk], options) for pk, options in grouped.items()
+        ]
+        self.priority_choices = [("", "---------")] + [(p.pk, str(p)) for p in priorities]
+        self.priority_of = {need.pk: need.priority_id for need in needs}
+        self.plan_priorities = plan.priorities.all()
+        self.plan_needs = Need.objects.filter(priority__plan=plan).select_related("priority")
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        self._limit(form)
+        return form
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        self._limit(form)
+        return form
+
+    def _limit(self, form):
+        form.fields["priority"].queryset = self.plan_priorities
+        form.fields["priority"].choices = self.priority_choices
+        form.fields["need"].queryset = self.plan_needs
+        form.fields["need"].choices = self.need_choices
+        form.fields["need"].widget.priority_of = self.priority_of
+
+    def clean(self):
+        super().clean()
+        total = sum(
+            form.cleaned_data.get("amount") or 0
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        )
+        budget = self.instance.budget
+        if budget and total > budget:
+            raise forms.ValidationError(
+                _("The pledges total %(total)s, more than the program's budget of %(budget)s.")
+                % {"total": rupiah(total), "budget": rupiah(budget)}
+            )
+
+
+PledgeFormSet = forms.inlineformset_factory(
+    Program, Pledge, form=PledgeForm, formset=BasePledgeFormSet, extra=2, can_delete=True
+)
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["kind", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.content_type = check_upload(upload)
+        return upload

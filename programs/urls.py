@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("", views.ProgramListView.as_view(), name="list"),
+    path("new/", views.ProgramFormView.as_view(), name="create"),
+    path("<int:pk>/", views.ProgramDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.ProgramFormView.as_view(), name="update"),
+    path("<int:pk>/submit/", views.ProgramSubmitView.as_view(), name="submit"),
+    path("<int:pk>/attachments/", views.AttachmentUploadView.as_view(), name="attachment_upload"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/delete/",
+        views.AttachmentDeleteView.as_view(),
+        name="attachment_delete",
+    ),
+]

@@ -1,0 +1,186 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from companies.models import Company
+from csrportal.forms import TableFormSetHelper
+from planning.models import DevelopmentPlan
+
+from . import services
+from .filters import ProgramFilter
+from .forms import AttachmentForm, PledgeFormSet, ProgramForm
+from .models import Attachment, Program
+
+
+def get_program_for_user(request, pk) -> Program:
+    """The program if the user may read it, else 404 (its existence is not revealed)."""
+    return get_object_or_404(
+        Program.objects.visible_to(request.user).select_related("company", "plan__city"), pk=pk
+    )
+
+
+def get_editable_program(request, pk) -> Program:
+    """404 to outsiders; 403 to those who may read it but not change it now."""
+    program = get_program_for_user(request, pk)
+    if not Program.objects.editable_by(request.user).filter(pk=program.pk).exists():
+        raise PermissionDenied
+    return program
+
+
+class ProgramListView(LoginRequiredMixin, FilterView):
+    filterset_class = ProgramFilter
+    template_name = "programs/program_list.html"
+    context_object_name = "programs"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return (
+            Program.objects.visible_to(self.request.user).for_list().order_by("-updated_at", "-pk")
+        )
+
+
+class ProgramDetailView(LoginRequiredMixin, DetailView):
+    template_name = "programs/program_detail.html"
+    context_object_name = "program"
+
+    def get_object(self, queryset=None):
+        return get_program_for_user(self.request, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        program, user = self.object, self.request.user
+        editable = program.is_editable and program.company_id in user.company_ids
+        pledges = list(program.pledges.select_related("priority", "need__village"))
+        return super().get_context_data(
+            pledges=pledges,
+            pledged_total=sum(p.amount for p in pledges),
+            villages=list(program.villages.select_related("parent").order_by("code")),
+            attachments=list(program.attachments.all()),
+            transitions=list(program.transitions.select_related("by")),
+            editable=editable,
+            attachment_form=AttachmentForm() if editable else None,
+            warnings=services.pledge_warnings(program) if editable else [],
+            problems=services.submission_problems(program) if editable else [],
+            **kwargs,
+        )
+
+
+class ProgramFormView(LoginRequiredMixin, View):
+    """Create or edit a draft program with its pledges in one form, saved in one transaction."""
+
+    template_name = "programs/program_form.html"
+
+    def setup_program(self, request, pk):
+        if pk is None:
+            if not request.user.company_ids:
+                raise PermissionDenied
+            plan = DevelopmentPlan.objects.current()
+            if plan is None:
+                raise Http404(_("No development plan has been entered yet."))
+            return Program(plan=plan), plan
+        program = get_editable_program(request, pk)
+        return program, program.plan
+
+    def get(self, request, pk=None):
+        program, plan = self.setup_program(request, pk)
+        form = ProgramForm(instance=program, plan=plan)
+        formset = PledgeFormSet(instance=program, plan=plan)
+        return self.render(form, formset, program)
+
+    def post(self, request, pk=None):
+        program, plan = self.setup_program(request, pk)
+        form = ProgramForm(request.POST, instance=program, plan=plan)
+        formset = PledgeFormSet(request.POST, instance=program, plan=plan)
+        if form.is_valid() and formset.is_valid():
+            company = program.company if program.pk else self.company(request)
+            program = services.program_save_draft(
+                form=form, formset=formset, company=company, by=request.user
+            )
+            messages.success(request, _("The draft is saved. You can come back to it at any time."))
+            for warning in services.pledge_warnings(program):
+                messages.warning(request, warning)
+            return redirect(program)
+        return self.render(form, formset, program)
+
+    def company(self, request):
+        # An officer acting for several companies creates programs for the first one.
+        return Company.objects.get(pk=request.user.company_ids[0])
+
+    def render(self, form, formset, program):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "formset": formset,
+                "program": program,
+                "pledge_helper": TableFormSetHelper(),
+            },
+        )
+
+
+class ProgramSubmitView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        program = get_editable_program(request, pk)
+        try:
+            services.program_submit(program=program, by=request.user)
+        except ValidationError as e:
+            for problem in e.messages:
+                messages.error(request, problem)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The program is submitted to the planners. It stays "
+                    "read-only until they decide or ask for a revision."
+                ),
+            )
+        return redirect(program)
+
+
+class AttachmentUploadView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        program = get_editable_program(request, pk)
+        form = AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            services.attachment_add(program=program, form=form, by=request.user)
+            messages.success(request, _("The file is attached."))
+        else:
+            for error in form.errors.get("file", []) + form.errors.get("kind", []):
+                messages.error(request, error)
+        return redirect(program)
+
+
+class AttachmentDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk, attachment_pk):
+        program = get_editable_program(request, pk)
+        services.attachment_delete(
+            attachment=get_object_or_404(program.attachments, pk=attachment_pk)
+        )
+        messages.success(request, _("The file is removed."))
+        return redirect(program)
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    """Serve a file only to users who may see its program; never from a static root."""
+    program = get_program_for_user(request, pk)
+    attachment: Attachment = get_object_or_404(program.attachments, pk=attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as e:
+        raise Http404 from e
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=not attachment.is_image,
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=0"
+    return response
