@@ -9,6 +9,8 @@ from .models import Company, CompanyVillage
 class CompanyProfileForm(forms.ModelForm):
     """What a company's own officers maintain; name, sector and group stay with the admins."""
 
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Company
         fields = ["legal_name", "nib", "address", "website", "email", "phone", "contact_person"]

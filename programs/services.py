@@ -43,7 +43,7 @@ def pledge_warnings(program: Program) -> list[str]:
         need = pledge.need
         if need and pledge.quantity > need.gap:
             warnings.append(
-                _("%(quantity)s %(unit)s pledged to \u201c%(need)s\u201d, which has %(gap)s left.")
+                _('%(quantity)s %(unit)s pledged to "%(need)s", which has %(gap)s left.')
                 % {
                     "quantity": pledge.quantity,
                     "unit": need.get_unit_display(),

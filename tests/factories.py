@@ -1,9 +1,12 @@
+import datetime
+
 import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import User
 from companies.models import Company, CompanyVillage, Membership, Ring, Sector
 from planning.models import DevelopmentPlan, Need, Pillar, Priority, Unit
+from programs.models import Pledge, Program
 from regions.models import Region
 
 
@@ -84,3 +87,30 @@ class NeedFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Kebutuhan {n}")
     quantity = 10
     estimated_unit_cost = 20_000_000
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    company = factory.SubFactory(CompanyFactory)
+    plan = factory.SubFactory(PlanFactory)
+    title = factory.Sequence(lambda n: f"Program CSR {n}")
+    summary = "Ringkasan program"
+    description = "Uraian program"
+    pillar = Pillar.INFRASTRUCTURE
+    start_date = datetime.date(2026, 1, 1)
+    end_date = datetime.date(2026, 12, 31)
+    budget = 1_000_000_000
+    beneficiaries = 100
+
+
+class PledgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pledge
+
+    program = factory.SubFactory(ProgramFactory)
+    need = factory.SubFactory(NeedFactory)
+    priority = factory.LazyAttribute(lambda p: p.need.priority)
+    quantity = 5
+    amount = 100_000_000

@@ -28,3 +28,67 @@ def test_a_wrong_password_gets_a_clear_message(page, login):
     # Django's Indonesian "Masukkan nama pengguna dan sandi yang benar ..."
     assert "benar" in page.locator(".alert-danger").inner_text()
     assert page.url.endswith("/accounts/login/")
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def test_an_officer_drafts_attaches_comes_back_and_submits_a_program(
+    page, login, settings, tmp_path
+):
+    from csrportal.demo.seed import seed_regions
+    from programs.models import Program
+    from regions.models import Region
+    from tests.factories import MembershipFactory, NeedFactory, PlanFactory, PriorityFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    seed_regions()
+    rutilahu = PriorityFactory(plan=PlanFactory(), code="RUTILAHU", title="Rutilahu")
+    need = NeedFactory(
+        priority=rutilahu,
+        village=Region.objects.get(code="36.72.04.1002"),
+        title="Rutilahu Tegal Ratu",
+        quantity=40,
+    )
+    MembershipFactory(user__username="officer", company__name="PT Krakatau Posco")
+
+    login("officer")
+    page.get_by_role("link", name="Program CSR").click()
+    page.get_by_role("link", name="Program baru").click()
+    page.get_by_label("Judul").fill("Bedah rumah ring 1")
+    page.get_by_label("Tegal Ratu", exact=True).check()
+    page.get_by_label("Kubangsari", exact=True).check()
+    page.locator("select[name='pledges-0-need']").select_option(str(need.pk))
+    page.locator("input[name='pledges-0-quantity']").fill("10")
+    page.locator("input[name='pledges-0-amount']").fill("200000000")
+    page.get_by_role("button", name="Simpan draf").click()
+    page.get_by_text("Draf disimpan").wait_for()
+
+    page.set_input_files(
+        "input[name='file']",
+        files=[{"name": "proposal.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+    page.get_by_role("button", name="Lampirkan").click()
+    page.get_by_role("link", name="proposal.pdf").wait_for()
+
+    # Come back later: the draft is in the company's list, complete it and submit.
+    page.get_by_role("link", name="Program CSR").first.click()
+    page.get_by_role("link", name="Bedah rumah ring 1").click()
+    page.get_by_role("link", name="Ubah").click()
+    assert page.get_by_label("Tegal Ratu", exact=True).is_checked()
+    page.get_by_label("Ringkasan").fill("Bedah 10 rumah di Tegal Ratu")
+    page.get_by_label("Keterangan").fill("Bersama kelurahan dan Disperkim.")
+    page.get_by_label("Pilar").select_option("infrastructure")
+    page.get_by_label("Tanggal mulai").fill("2026-03-01")
+    page.get_by_label("Tanggal selesai").fill("2026-10-31")
+    page.get_by_label("Total anggaran (Rp)").fill("250000000")
+    page.get_by_label("Rencana penerima manfaat").fill("40")
+    page.get_by_role("button", name="Simpan draf").click()
+    page.get_by_role("button", name="Ajukan ke perencana").click()
+
+    page.get_by_text("Program telah diajukan").wait_for()
+    assert page.get_by_role("link", name="Ubah").count() == 0
+    assert page.get_by_text("hanya dapat dibaca").first.is_visible()
+    program = Program.objects.get()
+    assert program.status == Program.Status.SUBMITTED
+    assert program.villages.count() == 2 and program.attachments.count() == 1

@@ -1,0 +1,122 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from openpyxl import Workbook
+
+from programs.models import Attachment, Pledge
+from tests.factories import NeedFactory
+from tests.utils import postgres_only
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def xlsx_bytes():
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, program, name, content, kind="proposal"):
+    return client.post(
+        reverse("programs:attachment_upload", args=[program.pk]),
+        {"kind": kind, "file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "mime"),
+    [
+        ("proposal.pdf", PDF, "application/pdf"),
+        ("foto.png", PNG, "image/png"),
+        (
+            "anggaran.xlsx",
+            xlsx_bytes(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    ],
+)
+def test_pdf_images_and_office_documents_are_accepted(
+    officer_client, program_a, name, content, mime
+):
+    upload(officer_client, program_a, name, content)
+    attachment = Attachment.objects.get()
+    assert (attachment.original_name, attachment.content_type) == (name, mime)
+    assert name not in attachment.file.name  # stored under a random name
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("proposal.pdf", b"<html><script>alert(1)</script></html>"),
+        ("foto.jpg", b"MZ\x90\x00 an executable"),
+        ("gambar.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>"),
+    ],
+)
+def test_files_are_judged_by_content_not_name(officer_client, program_a, name, content):
+    response = upload(officer_client, program_a, name, content)
+    errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    assert errors and "PDF" in errors[0]
+    assert not Attachment.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused(officer_client, program_a, settings):
+    settings.ATTACHMENT_MAX_BYTES = 10
+    response = upload(officer_client, program_a, "proposal.pdf", PDF)
+    assert "batasnya" in str(list(response.context["messages"])[0])
+    assert not Attachment.objects.exists()
+
+
+def test_files_are_served_only_to_those_who_see_the_program(
+    officer_client, client_for, officer_b, planner, program_a
+):
+    upload(officer_client, program_a, "proposal.pdf", PDF)
+    upload(officer_client, program_a, "foto.png", PNG, kind="photo")
+    pdf, png = Attachment.objects.order_by("pk")
+    pdf_response = officer_client.get(pdf.get_absolute_url())
+    assert pdf_response["Content-Disposition"].startswith("attachment")
+    assert b"".join(pdf_response.streaming_content) == PDF
+    assert officer_client.get(png.get_absolute_url())["Content-Disposition"].startswith("inline")
+    assert client_for(officer_b).get(pdf.get_absolute_url()).status_code == 404
+    assert client_for(planner).get(pdf.get_absolute_url()).status_code == 404  # still a draft
+
+
+def test_removing_an_attachment_removes_its_file(
+    officer_client, program_a, django_capture_on_commit_callbacks
+):
+    upload(officer_client, program_a, "proposal.pdf", PDF)
+    attachment = Attachment.objects.get()
+    storage, name = attachment.file.storage, attachment.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_client.post(
+            reverse("programs:attachment_delete", args=[program_a.pk, attachment.pk])
+        )
+    assert not Attachment.objects.exists()
+    assert not storage.exists(name)
+
+
+@postgres_only
+def test_the_database_refuses_a_pledge_whose_need_is_of_another_priority(program_a, classrooms):
+    need = program_a.pledges.get().need
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Pledge.objects.create(
+            program=program_a, priority=classrooms, need=need, quantity=1, amount=1
+        )
+
+
+def test_a_pledge_without_a_need_is_fine_in_the_database(program_a, classrooms):
+    NeedFactory(priority=classrooms)
+    assert Pledge.objects.create(program=program_a, priority=classrooms, quantity=1, amount=1).pk
