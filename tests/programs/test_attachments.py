@@ -76,7 +76,7 @@ def test_files_are_judged_by_content_not_name(officer_client, program_a, name, c
 def test_a_file_over_the_limit_is_refused(officer_client, program_a, settings):
     settings.ATTACHMENT_MAX_BYTES = 10
     response = upload(officer_client, program_a, "proposal.pdf", PDF)
-    assert "batasnya" in str(list(response.context["messages"])[0])
+    assert "batasnya" in str(next(iter(response.context["messages"])))
     assert not Attachment.objects.exists()
 
 
