@@ -33,6 +33,8 @@ elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecu
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env("SITE_NAME", default="Portal CSR Kota Cilegon")
+# The portal's public address, for links in emails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The regency or city this portal serves (its Kepmendagri code); Kota Cilegon by default.
 CITY_CODE = env("CITY_CODE", default="36.72")
 

@@ -1,22 +1,13 @@
 """Writes that touch several rows or change a program's status."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from csrportal.templatetags.portal import rupiah
 from planning.models import Need
 
-from .models import Attachment, Pledge, Program, ProgramTransition
-
-
-def _record(program: Program, to_status: str, *, by, comment: str = "") -> None:
-    ProgramTransition.objects.create(
-        program=program, from_status=program.status, to_status=to_status, by=by, comment=comment
-    )
-    program.status = to_status
+from .models import Attachment, Pledge, Program
 
 
 @transaction.atomic
@@ -80,22 +71,6 @@ def submission_problems(program: Program) -> list[str]:
             % {"total": rupiah(pledged), "budget": rupiah(program.budget)}
         )
     return problems
-
-
-@transaction.atomic
-def program_submit(*, program: Program, by) -> Program:
-    """Send a draft (or a revised program) to the planners; it is read-only for the officer."""
-    program = Program.objects.select_for_update().get(pk=program.pk)
-    if program.status not in Program.EDITABLE or program.company_id not in by.company_ids:
-        raise PermissionDenied
-    problems = submission_problems(program)
-    if problems:
-        raise ValidationError(problems)
-    _record(program, Program.Status.SUBMITTED, by=by)
-    program.submitted_at = timezone.now()
-    program.updated_by = by
-    program.save(update_fields=["status", "submitted_at", "updated_by", "updated_at"])
-    return program
 
 
 def attachment_add(*, program: Program, form, by) -> Attachment:

@@ -9,7 +9,8 @@ urlpatterns = [
     path("new/", views.ProgramFormView.as_view(), name="create"),
     path("<int:pk>/", views.ProgramDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.ProgramFormView.as_view(), name="update"),
-    path("<int:pk>/submit/", views.ProgramSubmitView.as_view(), name="submit"),
+    path("<int:pk>/submit/", views.ProgramMoveView.as_view(), {"to": "submitted"}, name="submit"),
+    path("<int:pk>/move/<str:to>/", views.ProgramMoveView.as_view(), name="move"),
     path("<int:pk>/attachments/", views.AttachmentUploadView.as_view(), name="attachment_upload"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path(

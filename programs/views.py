@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -13,7 +14,7 @@ from companies.models import Company
 from csrportal.forms import TableFormSetHelper
 from planning.models import DevelopmentPlan
 
-from . import services
+from . import matching, services, workflow
 from .filters import ProgramFilter
 from .forms import AttachmentForm, PledgeFormSet, ProgramForm
 from .models import Attachment, Program
@@ -57,7 +58,20 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
         program, user = self.object, self.request.user
         editable = program.is_editable and program.company_id in user.company_ids
         pledges = list(program.pledges.select_related("priority", "need__village"))
+        planner_view = {}
+        if user.is_planner:
+            planner_view = {
+                "ring_villages": list(program.company.operating_villages.select_related("village")),
+                "other_programs": list(
+                    Program.objects.visible_to(user)
+                    .filter(company=program.company_id)
+                    .exclude(pk=program.pk)
+                    .order_by("-updated_at")[:10]
+                ),
+                "suggested_needs": list(matching.needs_for_program(program)),
+            }
         return super().get_context_data(
+            **planner_view,
             pledges=pledges,
             pledged_total=sum(p.amount for p in pledges),
             villages=list(program.villages.select_related("parent").order_by("code")),
@@ -67,6 +81,7 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
             attachment_form=AttachmentForm() if editable else None,
             warnings=services.pledge_warnings(program) if editable else [],
             problems=services.submission_problems(program) if editable else [],
+            moves=workflow.allowed_targets(program, user),
             **kwargs,
         )
 
@@ -125,22 +140,41 @@ class ProgramFormView(LoginRequiredMixin, View):
         )
 
 
-class ProgramSubmitView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        program = get_editable_program(request, pk)
+class ProgramMoveView(LoginRequiredMixin, View):
+    """Every status change of a program, through its service in programs.workflow."""
+
+    SUCCESS = {
+        Program.Status.SUBMITTED: _lazy(
+            "The program is submitted to the planners. It stays "
+            "read-only until they decide or ask for a revision."
+        ),
+        Program.Status.APPROVED: _lazy(
+            "The program is approved; its pledges now count toward the needs."
+        ),
+        Program.Status.REVISION: _lazy("The program is sent back to the company for revision."),
+        Program.Status.REJECTED: _lazy("The program is rejected."),
+        Program.Status.IN_PROGRESS: _lazy("The program is marked as started."),
+        Program.Status.COMPLETED: _lazy("The program is marked as completed."),
+        Program.Status.CANCELLED: _lazy("The program is cancelled; its pledges no longer count."),
+    }
+
+    def post(self, request, pk, to):
+        program = get_program_for_user(request, pk)
+        comment = request.POST.get("comment", "")
         try:
-            services.program_submit(program=program, by=request.user)
+            if to == Program.Status.SUBMITTED:
+                workflow.program_submit(program=program, by=request.user)
+            elif to in workflow.ACTIONS:
+                workflow.ACTIONS[to](program=program, by=request.user, comment=comment)
+            else:
+                raise Http404
+        except workflow.TransitionError as e:
+            messages.error(request, str(e))
         except ValidationError as e:
             for problem in e.messages:
                 messages.error(request, problem)
         else:
-            messages.success(
-                request,
-                _(
-                    "The program is submitted to the planners. It stays "
-                    "read-only until they decide or ask for a revision."
-                ),
-            )
+            messages.success(request, self.SUCCESS[to])
         return redirect(program)
 
 

@@ -194,7 +194,9 @@ def test_submitting_makes_the_program_read_only_and_records_who(
         "submitted",
         officer_a,
     )
-    assert officer_client.post(reverse("programs:submit", args=[program_a.pk])).status_code == 403
+    again = officer_client.post(reverse("programs:submit", args=[program_a.pk]), follow=True)
+    assert [m.level_tag for m in again.context["messages"]][-1] == "error"
+    assert program.transitions.count() == 1
 
 
 def test_editing_replaces_and_deletes_pledges_in_one_go(officer_client, program_a, tegal_ratu_need):

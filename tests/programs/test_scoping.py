@@ -68,9 +68,11 @@ def test_an_officer_lists_only_their_company_s_programs(officer_client, program_
 def test_a_submitted_program_is_read_only_for_its_officer(officer_client, program_a):
     Program.objects.filter(pk=program_a.pk).update(status=Program.Status.SUBMITTED)
     assert officer_client.get(reverse("programs:detail", args=[program_a.pk])).status_code == 200
-    for name in ("programs:update", "programs:submit", "programs:attachment_upload"):
-        method = officer_client.get if name == "programs:update" else officer_client.post
-        assert method(reverse(name, args=[program_a.pk])).status_code == 403
+    assert officer_client.get(reverse("programs:update", args=[program_a.pk])).status_code == 403
+    assert officer_client.post(reverse("programs:attachment_upload", args=[program_a.pk])).status_code == 403
+    officer_client.post(reverse("programs:submit", args=[program_a.pk]))
+    assert Program.objects.get(pk=program_a.pk).status == Program.Status.SUBMITTED
+    assert not program_a.transitions.exists()
 
 
 def test_a_program_sent_back_for_revision_is_editable_again(officer_client, program_a):

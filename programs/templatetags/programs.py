@@ -1,0 +1,22 @@
+from django import template
+
+from programs import matching
+from programs.models import Pledge, Program
+
+register = template.Library()
+
+
+@register.inclusion_tag("programs/includes/_need_programs.html", takes_context=True)
+def need_programs(context, need):
+    """On a need's page: the pledges toward it and, for planners, companies that could take it."""
+    user = context["request"].user
+    pledges = (
+        Pledge.objects.filter(need=need, program__in=Program.objects.visible_to(user))
+        .select_related("program__company")
+        .order_by("-program__updated_at")
+    )
+    return {
+        "need": need,
+        "pledges": list(pledges[:50]),
+        "companies": list(matching.companies_for_need(need)) if user.is_planner else None,
+    }

@@ -1,0 +1,193 @@
+"""A program's life: one service function per transition, each recorded and announced.
+
+    draft ──submit──> submitted ──approve──> approved ──start──> in progress ──complete──> completed
+    revision <──request revision──┘  └──reject──> rejected     └──cancel──> cancelled <──┘
+       └──────submit again──────> submitted
+
+Approving re-checks every pledge against its need's remaining gap while the need rows are
+locked, so two planners approving competing programs at once can never fund a need twice.
+"""
+
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from planning.models import Need
+
+from . import notifications
+from .models import Program, ProgramTransition
+from .services import submission_problems
+
+S = Program.Status
+PLANNER, OFFICER, EITHER = "planner", "officer", "either"
+
+# (from, to) -> who may make the move.
+TRANSITIONS = {
+    (S.DRAFT, S.SUBMITTED): OFFICER,
+    (S.REVISION, S.SUBMITTED): OFFICER,
+    (S.SUBMITTED, S.APPROVED): PLANNER,
+    (S.SUBMITTED, S.REVISION): PLANNER,
+    (S.SUBMITTED, S.REJECTED): PLANNER,
+    (S.APPROVED, S.IN_PROGRESS): EITHER,
+    (S.IN_PROGRESS, S.COMPLETED): EITHER,
+    (S.APPROVED, S.CANCELLED): EITHER,
+    (S.IN_PROGRESS, S.CANCELLED): EITHER,
+}
+COMMENT_REQUIRED = {S.REVISION, S.REJECTED, S.CANCELLED}
+
+
+class TransitionError(Exception):
+    """The program's current status does not allow this move (e.g. it was decided already)."""
+
+
+def _may(user, program: Program, who: str) -> bool:
+    is_officer = program.company_id in user.company_ids
+    return {PLANNER: user.is_planner, OFFICER: is_officer, EITHER: user.is_planner or is_officer}[
+        who
+    ]
+
+
+def allowed_targets(program: Program, user) -> list[str]:
+    """The statuses this user may move the program to now (for the page's buttons)."""
+    return [
+        to
+        for (frm, to), who in TRANSITIONS.items()
+        if frm == program.status and _may(user, program, who)
+    ]
+
+
+def _move(program: Program, to_status: str, *, by, comment: str = "") -> Program:
+    """Lock the program, check the move and the role, record it. Call inside a transaction."""
+    program = Program.objects.select_for_update().select_related("company").get(pk=program.pk)
+    # A role that may never make this move is refused outright (403), whatever the status.
+    if not any(_may(by, program, who) for (_f, to), who in TRANSITIONS.items() if to == to_status):
+        raise PermissionDenied
+    who = TRANSITIONS.get((program.status, to_status))
+    if who is None:
+        raise TransitionError(
+            _("A program that is %(status)s cannot be moved to %(target)s.")
+            % {"status": program.get_status_display().lower(), "target": S(to_status).label.lower()}
+        )
+    if not _may(by, program, who):
+        raise PermissionDenied
+    comment = comment.strip()
+    if to_status in COMMENT_REQUIRED and not comment:
+        raise ValidationError(_("Write a comment for the company: say what to change or why."))
+    ProgramTransition.objects.create(
+        program=program, from_status=program.status, to_status=to_status, by=by, comment=comment
+    )
+    program.status = to_status
+    program.updated_by = by
+    return program
+
+
+def _locked_needs(program: Program) -> tuple[dict[int, Need], dict[int, int]]:
+    """The program's needs locked in primary-key order (no deadlock between two approvals),
+    and the quantity the program pledges to each."""
+    wanted: dict[int, int] = defaultdict(int)
+    for need_id, quantity in program.pledges.exclude(need=None).values_list("need", "quantity"):
+        wanted[need_id] += quantity
+    needs = Need.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+    return {need.pk: need for need in needs}, wanted
+
+
+@transaction.atomic
+def program_submit(*, program: Program, by) -> Program:
+    """Send a draft or a revised program to the planners."""
+    program = _move(program, S.SUBMITTED, by=by)
+    problems = submission_problems(program)
+    if problems:
+        raise ValidationError(problems)  # rolls the recorded move back
+    program.submitted_at = timezone.now()
+    program.save(update_fields=["status", "submitted_at", "updated_by", "updated_at"])
+    notifications.program_submitted(program)
+    return program
+
+
+@transaction.atomic
+def program_approve(*, program: Program, by, comment: str = "") -> Program:
+    """Approve: every pledge must still fit its need's remaining gap, checked under lock."""
+    program = _move(program, S.APPROVED, by=by, comment=comment)
+    needs, wanted = _locked_needs(program)
+    short = [
+        _('"%(need)s" has %(gap)s %(unit)s left; this program pledges %(wanted)s.')
+        % {
+            "need": need.title,
+            "gap": need.gap,
+            "unit": need.get_unit_display(),
+            "wanted": wanted[pk],
+        }
+        for pk, need in needs.items()
+        if wanted[pk] > need.gap
+    ]
+    short += [
+        _('"%(need)s" is closed.') % {"need": need.title}
+        for need in needs.values()
+        if need.status != Need.Status.OPEN
+    ]
+    if short:
+        raise ValidationError(short)
+    for pk, quantity in wanted.items():
+        Need.objects.filter(pk=pk).update(pledged_quantity=F("pledged_quantity") + quantity)
+    program.save(update_fields=["status", "updated_by", "updated_at"])
+    notifications.program_decided(program, comment)
+    return program
+
+
+@transaction.atomic
+def program_request_revision(*, program: Program, by, comment: str) -> Program:
+    program = _move(program, S.REVISION, by=by, comment=comment)
+    program.save(update_fields=["status", "updated_by", "updated_at"])
+    notifications.program_decided(program, comment)
+    return program
+
+
+@transaction.atomic
+def program_reject(*, program: Program, by, comment: str) -> Program:
+    program = _move(program, S.REJECTED, by=by, comment=comment)
+    program.save(update_fields=["status", "updated_by", "updated_at"])
+    notifications.program_decided(program, comment)
+    return program
+
+
+@transaction.atomic
+def program_start(*, program: Program, by, comment: str = "") -> Program:
+    program = _move(program, S.IN_PROGRESS, by=by, comment=comment)
+    program.save(update_fields=["status", "updated_by", "updated_at"])
+    notifications.program_decided(program, comment)
+    return program
+
+
+@transaction.atomic
+def program_complete(*, program: Program, by, comment: str = "") -> Program:
+    program = _move(program, S.COMPLETED, by=by, comment=comment)
+    program.save(update_fields=["status", "updated_by", "updated_at"])
+    notifications.program_decided(program, comment)
+    return program
+
+
+@transaction.atomic
+def program_cancel(*, program: Program, by, comment: str) -> Program:
+    """Cancel an approved or running program; its pledges no longer count toward the needs."""
+    program = _move(program, S.CANCELLED, by=by, comment=comment)
+    _needs, wanted = _locked_needs(program)
+    for pk, quantity in wanted.items():
+        Need.objects.filter(pk=pk).update(pledged_quantity=F("pledged_quantity") - quantity)
+    program.save(update_fields=["status", "updated_by", "updated_at"])
+    notifications.program_decided(program, comment)
+    return program
+
+
+# The page's buttons, by target status: (service, label for the button).
+ACTIONS = {
+    S.APPROVED: program_approve,
+    S.REVISION: program_request_revision,
+    S.REJECTED: program_reject,
+    S.IN_PROGRESS: program_start,
+    S.COMPLETED: program_complete,
+    S.CANCELLED: program_cancel,
+}
