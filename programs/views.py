@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -144,18 +144,22 @@ class ProgramMoveView(LoginRequiredMixin, View):
     """Every status change of a program, through its service in programs.workflow."""
 
     SUCCESS = {
-        Program.Status.SUBMITTED: _lazy(
+        Program.Status.SUBMITTED: gettext_lazy(
             "The program is submitted to the planners. It stays "
             "read-only until they decide or ask for a revision."
         ),
-        Program.Status.APPROVED: _lazy(
+        Program.Status.APPROVED: gettext_lazy(
             "The program is approved; its pledges now count toward the needs."
         ),
-        Program.Status.REVISION: _lazy("The program is sent back to the company for revision."),
-        Program.Status.REJECTED: _lazy("The program is rejected."),
-        Program.Status.IN_PROGRESS: _lazy("The program is marked as started."),
-        Program.Status.COMPLETED: _lazy("The program is marked as completed."),
-        Program.Status.CANCELLED: _lazy("The program is cancelled; its pledges no longer count."),
+        Program.Status.REVISION: gettext_lazy(
+            "The program is sent back to the company for revision."
+        ),
+        Program.Status.REJECTED: gettext_lazy("The program is rejected."),
+        Program.Status.IN_PROGRESS: gettext_lazy("The program is marked as started."),
+        Program.Status.COMPLETED: gettext_lazy("The program is marked as completed."),
+        Program.Status.CANCELLED: gettext_lazy(
+            "The program is cancelled; its pledges no longer count."
+        ),
     }
 
     def post(self, request, pk, to):

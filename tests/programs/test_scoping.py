@@ -69,7 +69,10 @@ def test_a_submitted_program_is_read_only_for_its_officer(officer_client, progra
     Program.objects.filter(pk=program_a.pk).update(status=Program.Status.SUBMITTED)
     assert officer_client.get(reverse("programs:detail", args=[program_a.pk])).status_code == 200
     assert officer_client.get(reverse("programs:update", args=[program_a.pk])).status_code == 403
-    assert officer_client.post(reverse("programs:attachment_upload", args=[program_a.pk])).status_code == 403
+    assert (
+        officer_client.post(reverse("programs:attachment_upload", args=[program_a.pk])).status_code
+        == 403
+    )
     officer_client.post(reverse("programs:submit", args=[program_a.pk]))
     assert Program.objects.get(pk=program_a.pk).status == Program.Status.SUBMITTED
     assert not program_a.transitions.exists()
