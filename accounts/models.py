@@ -25,7 +25,7 @@ class User(AbstractUser):
         """Companies this user is an officer of (usually one)."""
         if not self.is_active:
             return []
-        return list(self.company_memberships.values_list("company_id", flat=True))
+        return list(self.company_memberships.order_by().values_list("company_id", flat=True))
 
     @property
     def is_officer(self) -> bool:

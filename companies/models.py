@@ -137,6 +137,7 @@ class CompanyVillage(models.Model):
                 condition=Q(ring__gte=1, ring__lte=3), name="company_village_ring"
             ),
         ]
+        indexes = [models.Index(fields=["village", "ring"], name="company_village_by_village")]
 
     def __str__(self):
         return f"{self.village} ({self.get_ring_display()})"

@@ -1,10 +1,18 @@
 import django_filters
-from django.db.models import Q
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from planning.models import Pillar
+from companies.models import Sector
+from planning.models import DevelopmentPlan, Pillar
+from regions.models import Region
 
-from .models import Program
+from .models import Pledge, Program
+
+# The expression of the GIN index created on PostgreSQL (migration 0003): keep them equal.
+SEARCH_VECTOR = SearchVector("title", "description", config="indonesian")
+NEWEST_SUBMITTED = [F("submitted_at").desc(nulls_last=True), F("id").desc()]
 
 
 class ProgramFilter(django_filters.FilterSet):
@@ -12,17 +20,106 @@ class ProgramFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Program.Status.choices, empty_label=_("Any status")
     )
+    company = django_filters.CharFilter(
+        label=_("Company"), field_name="company__name", lookup_expr="icontains"
+    )
+    sector = django_filters.ChoiceFilter(
+        label=_("Sector"),
+        field_name="company__sector",
+        choices=Sector.choices,
+        empty_label=_("All sectors"),
+    )
     pillar = django_filters.ChoiceFilter(
         label=_("Pillar"), choices=Pillar.choices, empty_label=_("All pillars")
     )
+    priority = django_filters.ModelChoiceFilter(
+        label=_("Priority"), queryset=None, method="with_priority", empty_label=_("All priorities")
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("Kecamatan"),
+        queryset=None,
+        to_field_name="code",
+        method="in_district",
+        empty_label=_("All kecamatan"),
+    )
+    village = django_filters.ModelChoiceFilter(
+        label=_("Kelurahan"),
+        queryset=None,
+        to_field_name="code",
+        method="in_village",
+        empty_label=_("All kelurahan"),
+    )
     year = django_filters.NumberFilter(label=_("Year"), method="running_in")
+    budget = django_filters.RangeFilter(label=_("Budget (Rp)"))
+    submitted = django_filters.DateFromToRangeFilter(
+        label=_("Submitted"),
+        field_name="submitted_at__date",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    order = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        empty_label=_("Newest submission"),
+        fields=[("budget", "budget"), ("updated_at", "updated")],
+        field_labels={"budget": _("Budget"), "updated_at": _("Last change")},
+    )
 
     class Meta:
         model = Program
-        fields = ["q", "status", "pillar", "year"]
+        fields = [
+            "q",
+            "status",
+            "company",
+            "sector",
+            "pillar",
+            "priority",
+            "district",
+            "village",
+            "year",
+            "budget",
+            "submitted",
+        ]
+
+    PLANNER_ONLY = ["company", "sector"]
+
+    def __init__(self, *args, user, plan: DevelopmentPlan | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.sees_all_companies:
+            for name in self.PLANNER_ONLY:
+                del self.filters[name]
+        self.filters["priority"].queryset = (
+            plan.priorities.all() if plan else DevelopmentPlan.objects.none()
+        )
+        in_city = Region.objects.within(plan.city) if plan else Region.objects.none()
+        self.filters["district"].queryset = in_city.districts()
+        self.filters["village"].queryset = in_city.villages()
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("order"):
+            queryset = queryset.order_by(*NEWEST_SUBMITTED)
+        return queryset
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+        if connection.vendor == "postgresql":
+            # Indonesian stemming: "perumahan" finds "rumah"; the GIN index makes it fast.
+            query = SearchQuery(value, config="indonesian", search_type="websearch")
+            return queryset.annotate(search=SEARCH_VECTOR).filter(search=query)
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def with_priority(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Pledge.objects.filter(program=OuterRef("pk"), priority=value))
+        )
+
+    def in_district(self, queryset, name, value):
+        through = Program.villages.through.objects.filter(
+            program=OuterRef("pk"), region__parent=value
+        )
+        return queryset.filter(Exists(through))
+
+    def in_village(self, queryset, name, value):
+        through = Program.villages.through.objects.filter(program=OuterRef("pk"), region=value)
+        return queryset.filter(Exists(through))
 
     def running_in(self, queryset, name, value):
         return queryset.filter(start_date__year__lte=value, end_date__year__gte=value)

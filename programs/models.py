@@ -55,9 +55,18 @@ class ProgramQuerySet(models.QuerySet):
         return self.filter(company_id__in=user.company_ids, status__in=Program.EDITABLE)
 
     def for_list(self):
+        """A list page's rows. Pledge totals are per-row subqueries, evaluated only for the
+        rows of the page, never aggregated over the whole pledge table."""
+        pledges = Pledge.objects.filter(program=models.OuterRef("pk")).values("program")
         return self.select_related("company").annotate(
-            pledge_count=models.Count("pledges"),
-            pledged_amount=models.Sum("pledges__amount"),
+            pledge_count=models.Subquery(
+                pledges.annotate(n=models.Count("pk")).values("n"),
+                output_field=models.IntegerField(),
+            ),
+            pledged_amount=models.Subquery(
+                pledges.annotate(total=Sum("amount")).values("total"),
+                output_field=models.BigIntegerField(),
+            ),
         )
 
 
@@ -129,7 +138,12 @@ class Program(models.Model):
         ]
         indexes = [
             models.Index(fields=["company", "status"], name="program_company_status"),
-            models.Index(fields=["status", "submitted_at"], name="program_status_submitted"),
+            # The inbox's default order (newest submission first) has a PostgreSQL index of
+            # its own: SQLite cannot index NULLS LAST (migration 0002).
+            models.Index(fields=["budget"], name="program_budget"),
+            models.Index(fields=["updated_at"], name="program_updated"),
+            # Matching: committed programs of a pillar, per company.
+            models.Index(fields=["pillar", "status", "company"], name="program_pillar_status"),
         ]
 
     def __str__(self):

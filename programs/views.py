@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -12,6 +13,7 @@ from django_filters.views import FilterView
 
 from companies.models import Company
 from csrportal.forms import TableFormSetHelper
+from csrportal.pagination import CappedPaginator
 from planning.models import DevelopmentPlan
 
 from . import matching, services, workflow
@@ -36,15 +38,38 @@ def get_editable_program(request, pk) -> Program:
 
 
 class ProgramListView(LoginRequiredMixin, FilterView):
+    """The planners' inbox and the officers' "my company's programs": one list, scoped per user.
+
+    Filters live in the URL (bookmark and share a view); with htmx only the results are
+    re-rendered and the URL is pushed, so the back button still works.
+    """
+
     filterset_class = ProgramFilter
     template_name = "programs/program_list.html"
     context_object_name = "programs"
     paginate_by = 25
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
-        return (
-            Program.objects.visible_to(self.request.user).for_list().order_by("-updated_at", "-pk")
-        )
+        return Program.objects.visible_to(self.request.user).for_list()
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "user": self.request.user,
+            "plan": DevelopmentPlan.objects.current(),
+        }
+
+    def get_template_names(self):
+        htmx = self.request.htmx
+        if htmx and not htmx.history_restore_request:
+            return ["programs/includes/_program_results.html"]
+        return [self.template_name]
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
 
 class ProgramDetailView(LoginRequiredMixin, DetailView):
