@@ -8,7 +8,7 @@ from companies.models import Sector
 from programs.models import Program
 from regions.models import Region
 from tests.factories import CompanyFactory, NeedFactory, PledgeFactory, ProgramFactory
-from tests.utils import postgres_only, queries_for
+from tests.utils import postgres_only
 
 S = Program.Status
 URL = reverse("programs:list")
