@@ -61,3 +61,25 @@ def login(page):
         page.get_by_role("button", name="Masuk").click()
 
     return sign_in
+
+
+@pytest.fixture
+def signed_in(browser, live_server):
+    """A new browser session per user: signed_in("planner") returns that user's page."""
+    contexts = []
+
+    def open_as(username: str, password: str = "correct-horse-battery"):
+        context = browser.new_context(base_url=live_server.url, locale="en-US")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto("/accounts/login/")
+        page.get_by_label("Nama pengguna").fill(username)
+        page.get_by_label("Sandi").fill(password)
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

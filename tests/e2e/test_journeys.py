@@ -54,7 +54,7 @@ def test_an_officer_drafts_attaches_comes_back_and_submits_a_program(
 
     login("officer")
     page.get_by_role("link", name="Program CSR").click()
-    page.get_by_role("link", name="Program baru").click()
+    page.get_by_role("link", name="Program baru", exact=True).click()
     page.get_by_label("Judul").fill("Bedah rumah ring 1")
     page.get_by_label("Tegal Ratu", exact=True).check()
     page.get_by_label("Kubangsari", exact=True).check()
@@ -92,3 +92,88 @@ def test_an_officer_drafts_attaches_comes_back_and_submits_a_program(
     program = Program.objects.get()
     assert program.status == Program.Status.SUBMITTED
     assert program.villages.count() == 2 and program.attachments.count() == 1
+
+
+def test_a_planner_asks_for_a_revision_then_approves_and_the_gap_shrinks(signed_in, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from csrportal.demo.seed import seed_regions
+    from planning.models import Need
+    from programs.models import Program
+    from regions.models import Region
+    from tests.factories import (
+        MembershipFactory,
+        NeedFactory,
+        PlanFactory,
+        PlannerFactory,
+        PledgeFactory,
+        PriorityFactory,
+        ProgramFactory,
+    )
+
+    seed_regions()
+    plan = PlanFactory()
+    rutilahu = PriorityFactory(
+        plan=plan, code="RUTILAHU", title="Rutilahu", pillar="infrastructure"
+    )
+    need = NeedFactory(
+        priority=rutilahu,
+        village=Region.objects.get(code="36.72.04.1002"),
+        title="Rutilahu Tegal Ratu",
+        quantity=40,
+    )
+    company = MembershipFactory(user__username="officer", company__name="PT Krakatau Posco").company
+    PlannerFactory(username="planner")
+    housing = ProgramFactory(
+        company=company,
+        plan=plan,
+        status=Program.Status.SUBMITTED,
+        title="Bedah rumah Tegal Ratu",
+        submitted_at=timezone.now(),
+    )
+    housing.villages.set([need.village])
+    PledgeFactory(program=housing, need=need, quantity=10, amount=200_000_000)
+    ProgramFactory(
+        company=company,
+        plan=plan,
+        status=Program.Status.SUBMITTED,
+        pillar="education",
+        title="Ruang kelas SDN Tegal Ratu 1",
+        submitted_at=timezone.now() - datetime.timedelta(days=1),
+    )
+
+    planner = signed_in("planner")
+    planner.get_by_role("link", name="Program CSR").click()
+    planner.get_by_label("Status").select_option("submitted")
+    planner.get_by_label("Pilar").select_option("infrastructure")
+    planner.wait_for_url("**pillar=infrastructure**")
+    results = planner.locator("#program-results")
+    results.get_by_text("Bedah rumah Tegal Ratu").wait_for()
+    assert results.get_by_text("Ruang kelas SDN Tegal Ratu 1").count() == 0
+    planner.go_back()  # the filters are in the history
+    planner.wait_for_url("**status=submitted**")
+    planner.go_forward()
+    planner.get_by_role("link", name="Bedah rumah Tegal Ratu").click()
+    planner.get_by_label("Catatan untuk perusahaan").fill("Mohon lampirkan daftar penerima")
+    planner.get_by_role("button", name="Minta revisi").click()
+    planner.get_by_text("dikembalikan ke perusahaan").wait_for()
+
+    officer = signed_in("officer")
+    officer.get_by_role("link", name="Program CSR").click()
+    officer.get_by_role("link", name="Bedah rumah Tegal Ratu").click()
+    assert officer.get_by_text("Mohon lampirkan daftar penerima").is_visible()
+    officer.get_by_role("link", name="Ubah").click()
+    officer.get_by_label("Ringkasan").fill("Bedah 10 rumah; daftar penerima terlampir")
+    officer.get_by_role("button", name="Simpan draf").click()
+    officer.get_by_role("button", name="Ajukan ke perencana").click()
+    officer.get_by_text("Program telah diajukan").wait_for()
+
+    planner.reload()
+    planner.get_by_role("button", name="Setujui").click()
+    planner.get_by_text("Program disetujui").wait_for()
+    planner.get_by_role("link", name="Rutilahu Tegal Ratu").first.click()
+    gap_card = planner.locator(".card", has_text="Kekurangan")
+    assert gap_card.locator(".stat").inner_text() == "30"
+    assert Need.objects.get(pk=need.pk).pledged_quantity == 10

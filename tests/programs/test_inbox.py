@@ -23,41 +23,58 @@ def programs(plan, rutilahu, classrooms, company_a, company_b):
     """Three submitted programs that differ in every filtered attribute."""
     company_b.sector = Sector.PORTS
     company_b.save()
-    housing = ProgramFactory(company=company_a, plan=plan, status=S.SUBMITTED,
-                             title="Bedah rumah Kelurahan Tegal Ratu", budget=900_000_000,
-                             submitted_at=timezone.now() - datetime.timedelta(days=3))
+    housing = ProgramFactory(
+        company=company_a,
+        plan=plan,
+        status=S.SUBMITTED,
+        title="Bedah rumah Kelurahan Tegal Ratu",
+        budget=900_000_000,
+        submitted_at=timezone.now() - datetime.timedelta(days=3),
+    )
     housing.villages.set([Region.objects.get(code="36.72.04.1002")])
     PledgeFactory(program=housing, need=NeedFactory(priority=rutilahu))
-    school = ProgramFactory(company=company_b, plan=plan, status=S.APPROVED, pillar="education",
-                            title="Ruang kelas SDN Suralaya", budget=300_000_000,
-                            description="Pembangunan dua lokal",
-                            start_date=datetime.date(2027, 1, 1), end_date=datetime.date(2027, 12, 31),
-                            submitted_at=timezone.now() - datetime.timedelta(days=1))
+    school = ProgramFactory(
+        company=company_b,
+        plan=plan,
+        status=S.APPROVED,
+        pillar="education",
+        title="Ruang kelas SDN Suralaya",
+        budget=300_000_000,
+        description="Pembangunan dua lokal",
+        start_date=datetime.date(2027, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+        submitted_at=timezone.now() - datetime.timedelta(days=1),
+    )
     school.villages.set([Region.objects.get(code="36.72.03.1004")])
     PledgeFactory(program=school, need=NeedFactory(priority=classrooms))
     draft = ProgramFactory(company=company_a, plan=plan, status=S.DRAFT, title="Draf rahasia")
     return housing, school, draft
 
 
-def test_the_inbox_shows_every_submitted_program_newest_first_but_no_draft(planner_client, programs):
+def test_the_inbox_shows_every_submitted_program_newest_first_but_no_draft(
+    planner_client, programs
+):
     housing, school, _draft = programs
     assert listed(planner_client) == [school, housing]
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"status": "submitted"}, ["housing"]),
-    ({"company": "posco"}, ["housing"]),
-    ({"sector": "ports"}, ["school"]),
-    ({"pillar": "education"}, ["school"]),
-    ({"district": "36.72.04"}, ["housing"]),
-    ({"village": "36.72.03.1004"}, ["school"]),
-    ({"year": "2027"}, ["school"]),
-    ({"budget_min": "500000000"}, ["housing"]),
-    ({"budget_max": "500000000"}, ["school"]),
-    ({"q": "suralaya"}, ["school"]),
-    ({"order": "-budget"}, ["housing", "school"]),
-    ({"order": "budget"}, ["school", "housing"]),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "submitted"}, ["housing"]),
+        ({"company": "posco"}, ["housing"]),
+        ({"sector": "ports"}, ["school"]),
+        ({"pillar": "education"}, ["school"]),
+        ({"district": "36.72.04"}, ["housing"]),
+        ({"village": "36.72.03.1004"}, ["school"]),
+        ({"year": "2027"}, ["school"]),
+        ({"budget_min": "500000000"}, ["housing"]),
+        ({"budget_max": "500000000"}, ["school"]),
+        ({"q": "suralaya"}, ["school"]),
+        ({"order": "-budget"}, ["housing", "school"]),
+        ({"order": "budget"}, ["school", "housing"]),
+    ],
+)
 def test_each_inbox_filter(planner_client, programs, params, expected):
     by_name = {"housing": programs[0], "school": programs[1]}
     assert listed(planner_client, **params) == [by_name[name] for name in expected]
@@ -87,7 +104,9 @@ def test_htmx_requests_get_only_the_results_and_keep_the_url(planner_client, pro
     assert "<html" not in html and "Bedah rumah" in html
     assert "HX-Request" in response["Vary"]
     # The back button restores the whole page from the server.
-    restore = planner_client.get(URL, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    restore = planner_client.get(
+        URL, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
     assert "<html" in restore.content.decode()
 
 
@@ -110,12 +129,20 @@ def test_the_count_is_capped_and_deep_pages_are_refused(planner_client, plan, co
 
 @pytest.mark.parametrize("count", [1, 500])
 def test_the_inbox_and_program_page_keep_their_query_count_with_1_or_500_programs(
-        planner_client, plan, company_a, rutilahu, count, django_assert_num_queries):
+    planner_client, plan, company_a, rutilahu, count, django_assert_num_queries
+):
     need = NeedFactory(priority=rutilahu, quantity=10_000)
     companies = [company_a] + [CompanyFactory() for _ in range(4)]
     programs = Program.objects.bulk_create(
-        Program(company=companies[i % 5], plan=plan, title=f"Program {i}", status=S.SUBMITTED,
-                budget=1_000_000, submitted_at=timezone.now()) for i in range(count)
+        Program(
+            company=companies[i % 5],
+            plan=plan,
+            title=f"Program {i}",
+            status=S.SUBMITTED,
+            budget=1_000_000,
+            submitted_at=timezone.now(),
+        )
+        for i in range(count)
     )
     for program in programs[:50]:
         PledgeFactory(program=program, need=need, quantity=1, amount=1)
