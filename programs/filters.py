@@ -113,7 +113,7 @@ class ProgramFilter(django_filters.FilterSet):
 
     def in_district(self, queryset, name, value):
         through = Program.villages.through.objects.filter(
-            program=OuterRef("pk"), region__parent=value
+            program=OuterRef("pk"), region__in=list(value.children.values_list("pk", flat=True))
         )
         return queryset.filter(Exists(through))
 

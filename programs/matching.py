@@ -2,7 +2,7 @@
 
 A need suits a program when it lies in one of the program's villages (+4), in one of the
 company's ring villages (+4 ring 1, +2 ring 2, +1 ring 3) and under the program's pillar (+2);
-ties go to the larger gap. A company suits a need by its ring around the need's village (same
+ties go to the larger gap. A company suits a need by its ring in the need's kelurahan (same
 scale), its committed programs under the need's pillar (+1 each, at most +3) and the money it
 has committed, which breaks ties.
 """
@@ -10,11 +10,9 @@ has committed, which breaks ties.
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Sum,
     Value,
@@ -27,6 +25,18 @@ from planning.models import Need
 
 from .models import Program
 
+CANDIDATE_COMPANIES = 60
+
+
+def _ring(rings: dict[int, int], field: str):
+    """The ring (1-3) of each row whose `field` (a village or company id) is in `rings`."""
+    whens = [
+        When(**{f"{field}__in": [k for k, r in rings.items() if r == ring]}, then=Value(ring))
+        for ring in sorted(set(rings.values()))
+    ]
+    return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
 RING_POINTS = Case(
     When(ring=1, then=Value(4)),
     When(ring=2, then=Value(2)),
@@ -34,22 +44,25 @@ RING_POINTS = Case(
     default=Value(0),
     output_field=IntegerField(),
 )
-CANDIDATE_COMPANIES = 60
 
 
 def needs_for_program(program: Program, limit: int = 12):
-    """Open needs with a gap that this program could pledge toward, best first."""
-    ring = CompanyVillage.objects.filter(company_id=program.company_id, village=OuterRef("village"))
-    in_program = Program.villages.through.objects.filter(
-        program_id=program.pk, region=OuterRef("village")
+    """Open needs with a gap that this program could pledge toward, best first.
+
+    The program's villages and the company's rings are a handful of rows: they are read first,
+    so the ranking is one pass over the plan's open needs with plain comparisons.
+    """
+    villages = list(program.villages.values_list("pk", flat=True))
+    rings = dict(
+        CompanyVillage.objects.filter(company_id=program.company_id).values_list("village", "ring")
     )
     return (
         Need.objects.filter(priority__plan=program.plan_id, status=Need.Status.OPEN)
         .with_gap()
         .annotate(
             gap_value=F("quantity") - F("pledged_quantity"),
-            same_village=Exists(in_program),
-            ring=Subquery(ring.values("ring")[:1]),
+            same_village=Case(When(village__in=villages, then=Value(True)), default=Value(False)),
+            ring=_ring(rings, "village"),
             same_pillar=Case(
                 When(priority__pillar=program.pillar or "-", then=Value(True)), default=Value(False)
             ),
@@ -67,19 +80,23 @@ def needs_for_program(program: Program, limit: int = 12):
 def companies_for_need(need: Need, limit: int = 12):
     """Companies that could take this need, best first.
 
-    Candidates are bounded before scoring (companies ringing the need's kecamatan, and those
-    with the most committed programs under its pillar), so the cost does not grow with the
-    number of programs in the country.
+    Candidates are bounded before scoring (the companies ringing the need's kelurahan, closest
+    ring first, and those with the most committed programs under its pillar), so the cost does
+    not grow with the number of companies and programs in the country.
     """
     committed = Program.objects.filter(status__in=Program.COMMITTED)
     pillar_programs = committed.filter(pillar=need.priority.pillar)
-    top_in_pillar = (
+    rings = dict(
+        CompanyVillage.objects.filter(village_id=need.village_id)
+        .order_by("ring", "company")
+        .values_list("company", "ring")[:CANDIDATE_COMPANIES]
+    )
+    top_in_pillar = list(
         pillar_programs.values("company")
         .annotate(n=Count("pk"))
-        .order_by("-n")
-        .values("company")[:CANDIDATE_COMPANIES]
+        .order_by("-n", "company")
+        .values_list("company", flat=True)[:CANDIDATE_COMPANIES]
     )
-    ring = CompanyVillage.objects.filter(company=OuterRef("pk"), village_id=need.village_id)
     count_in_pillar = (
         pillar_programs.filter(company=OuterRef("pk"))
         .values("company")
@@ -93,13 +110,9 @@ def companies_for_need(need: Need, limit: int = 12):
         .values("total")
     )
     return (
-        Company.objects.filter(
-            Q(operating_villages__village__parent_id=need.village.parent_id)
-            | Q(pk__in=Subquery(top_in_pillar))
-        )
-        .distinct()
+        Company.objects.filter(pk__in=set(rings) | set(top_in_pillar))
         .annotate(
-            ring=Subquery(ring.values("ring")[:1]),
+            ring=_ring(rings, "pk"),
             pillar_programs=Coalesce(Subquery(count_in_pillar), 0),
             committed_budget=Coalesce(Subquery(committed_budget), 0),
         )

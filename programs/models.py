@@ -58,15 +58,29 @@ class ProgramQuerySet(models.QuerySet):
         """A list page's rows. Pledge totals are per-row subqueries, evaluated only for the
         rows of the page, never aggregated over the whole pledge table."""
         pledges = Pledge.objects.filter(program=models.OuterRef("pk")).values("program")
-        return self.select_related("company").annotate(
-            pledge_count=models.Subquery(
-                pledges.annotate(n=models.Count("pk")).values("n"),
-                output_field=models.IntegerField(),
-            ),
-            pledged_amount=models.Subquery(
-                pledges.annotate(total=Sum("amount")).values("total"),
-                output_field=models.BigIntegerField(),
-            ),
+        return (
+            self.select_related("company")
+            .only(
+                "title",
+                "status",
+                "budget",
+                "submitted_at",
+                "updated_at",
+                "start_date",
+                "end_date",
+                "company__name",
+                "company__slug",
+            )
+            .annotate(
+                pledge_count=models.Subquery(
+                    pledges.annotate(n=models.Count("pk")).values("n"),
+                    output_field=models.IntegerField(),
+                ),
+                pledged_amount=models.Subquery(
+                    pledges.annotate(total=Sum("amount")).values("total"),
+                    output_field=models.BigIntegerField(),
+                ),
+            )
         )
 
 

@@ -1,0 +1,470 @@
+"""National-scale benchmark: seed PostgreSQL, serve with gunicorn, load with wrk, print a table.
+
+    make bench        # BENCH_SECONDS=15 BENCH_DB=csrportal_bench by default
+
+Seeds a throwaway database (dropped and created again) with every Indonesian region from
+../shared/data, 5,000 companies, 200,000 programs and 600,000 pledges (COPY, so it takes about
+a minute), serves it with gunicorn (4 sync workers) on 127.0.0.1 and drives each page with
+wrk at 8 connections. The load generator shares the machine's cores with the server.
+Skips cleanly when ../shared/data or PostgreSQL is not there.
+"""
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REGIONS_CSV = ROOT.parent / "shared" / "data" / "wilayah_kepmendagri_2025.csv"
+DB_NAME = os.environ.get("BENCH_DB", "csrportal_bench")
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+PORT = int(os.environ.get("BENCH_PORT", "8123"))
+COMPANIES, PROGRAMS, PLEDGES, NEEDS = 5_000, 200_000, 600_000, 5_000
+
+ENV = {
+    **os.environ,
+    "DATABASE_URL": f"{PG}/{DB_NAME}",
+    "SECRET_KEY": "bench-only-secret-key-0123456789-0123456789-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1,testserver",
+    "SECURE_COOKIES": "0",
+    "DEBUG": "0",
+    "DJANGO_SETTINGS_MODULE": "csrportal.settings",
+}
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), summary.errors.status + summary.errors.connect
+    + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def log(message):
+    print(f"[bench] {message}", flush=True)
+
+
+def manage(*args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=ENV, check=True)
+
+
+def recreate_database():
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def seed():
+    """Everything but the regions and the demo, with COPY and explicit ids."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from companies.models import Sector
+    from csrportal.demo.programs import TEMPLATES
+    from planning.models import DevelopmentPlan, Need
+    from programs.models import Program
+    from regions.models import Region
+
+    rng = random.Random(2026)
+    plan = DevelopmentPlan.objects.current()
+    priorities = list(plan.priorities.all())
+    city_villages = list(Region.objects.villages().within(plan.city).values_list("pk", flat=True))
+    in_city = set(city_villages)
+    other_villages = [
+        pk for pk in Region.objects.villages().values_list("pk", flat=True) if pk not in in_city
+    ]
+    now = timezone.now()
+    raw = connection.cursor().cursor  # psycopg's own cursor, for COPY
+
+    with connection.cursor():
+        log(f"{NEEDS:,} more needs")
+        first_need = Need.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
+        need_rows = []
+        for i in range(NEEDS):
+            priority = rng.choice(priorities)
+            need_rows.append(
+                (
+                    first_need + i,
+                    priority.pk,
+                    rng.choice(city_villages),
+                    f"Kebutuhan {priority.code} nomor {i}",
+                    "",
+                    10_000,
+                    20_000_000,
+                    "agency",
+                    f"BENCH-{i}",
+                    "open",
+                    0,
+                    0,
+                    now,
+                    now,
+                )
+            )
+        copy_rows(
+            raw,
+            "planning_need",
+            [
+                "id",
+                "priority_id",
+                "village_id",
+                "title",
+                "description",
+                "quantity",
+                "estimated_unit_cost",
+                "source",
+                "external_ref",
+                "status",
+                "pledged_quantity",
+                "delivered_quantity",
+                "created_at",
+                "updated_at",
+            ],
+            need_rows,
+        )
+        needs = [(priority_id, need_id) for need_id, priority_id, *_rest in need_rows]
+
+        log(f"{COMPANIES:,} companies and their ring villages")
+        first_company = 1_000_000
+        sectors = list(Sector.values)
+        copy_rows(
+            raw,
+            "companies_company",
+            [
+                "id",
+                "name",
+                "slug",
+                "legal_name",
+                "sector",
+                "nib",
+                "address",
+                "website",
+                "email",
+                "phone",
+                "contact_person",
+                "created_at",
+                "updated_at",
+            ],
+            (
+                (
+                    first_company + i,
+                    f"PT Industri Nusantara {i:05d}",
+                    f"pt-industri-nusantara-{i:05d}",
+                    f"PT Industri Nusantara {i:05d}",
+                    sectors[i % len(sectors)],
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    now,
+                    now,
+                )
+                for i in range(COMPANIES)
+            ),
+        )
+        ring_rows = []
+        for i in range(COMPANIES):
+            villages = rng.sample(city_villages, 2) + rng.sample(other_villages, 2)
+            ring_rows += [
+                (first_company + i, v, ring) for v, ring in zip(villages, (1, 2, 3, 3), strict=True)
+            ]
+        copy_rows(raw, "companies_companyvillage", ["company_id", "village_id", "ring"], ring_rows)
+
+        log(f"{PROGRAMS:,} programs with their villages")
+        first_program = 1_000_000
+        statuses = (
+            ["draft"] * 3
+            + ["submitted"] * 4
+            + ["revision"]
+            + ["approved"] * 5
+            + ["rejected"]
+            + ["in_progress"] * 3
+            + ["completed"] * 2
+            + ["cancelled"]
+        )
+        words = [
+            "rumah",
+            "sekolah",
+            "posyandu",
+            "sampah",
+            "air bersih",
+            "UMKM",
+            "jalan",
+            "beasiswa",
+            "pelatihan",
+            "kesehatan",
+            "lingkungan",
+            "bencana",
+        ]
+        program_rows, village_rows = [], []
+        for i in range(PROGRAMS):
+            pillar, _code, template = rng.choice(TEMPLATES)
+            status = rng.choice(statuses)
+            year = rng.choice([2025, 2026, 2027, 2028])
+            submitted = (
+                None
+                if status == "draft"
+                else now
+                - timezone.timedelta(days=rng.randint(0, 700), seconds=rng.randint(0, 86_400))
+            )
+            village = rng.choice(city_villages)
+            title = template.format(village=f"wilayah {i % 997}", school=f"SDN {i % 313}")
+            program_rows.append(
+                (
+                    first_program + i,
+                    first_company + rng.randrange(COMPANIES),
+                    plan.pk,
+                    f"{title} {rng.choice(words)}",
+                    "",
+                    f"Program {rng.choice(words)} dan {rng.choice(words)} untuk warga.",
+                    pillar,
+                    "[]",
+                    f"{year}-01-01",
+                    f"{year}-12-31",
+                    rng.randint(1, 500) * 10_000_000,
+                    rng.randint(10, 1000),
+                    status,
+                    submitted,
+                    now,
+                    now,
+                )
+            )
+            village_rows.append((first_program + i, village))
+        copy_rows(
+            raw,
+            "programs_program",
+            [
+                "id",
+                "company_id",
+                "plan_id",
+                "title",
+                "summary",
+                "description",
+                "pillar",
+                "sdgs",
+                "start_date",
+                "end_date",
+                "budget",
+                "beneficiaries",
+                "status",
+                "submitted_at",
+                "created_at",
+                "updated_at",
+            ],
+            program_rows,
+        )
+        copy_rows(raw, "programs_program_villages", ["program_id", "region_id"], village_rows)
+
+        log(f"{PLEDGES:,} pledges")
+        copy_rows(
+            raw,
+            "programs_pledge",
+            ["program_id", "priority_id", "need_id", "quantity", "amount"],
+            (
+                (first_program + i % PROGRAMS, *rng.choice(needs), 1, 1_000_000)
+                for i in range(PLEDGES)
+            ),
+        )
+        # Committed pledges count toward their needs, as approvals would have made them.
+        raw.execute("""
+            UPDATE planning_need n SET pledged_quantity = t.total FROM (
+              SELECT p.need_id, SUM(p.quantity) AS total FROM programs_pledge p
+              JOIN programs_program g ON g.id = p.program_id
+              WHERE g.status IN ('approved', 'in_progress', 'completed') GROUP BY p.need_id
+            ) t WHERE n.id = t.need_id""")
+        for table in [
+            "planning_need",
+            "companies_company",
+            "companies_companyvillage",
+            "programs_program",
+            "programs_pledge",
+            "programs_program_villages",
+        ]:
+            raw.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT MAX(id) FROM {table}))"
+            )
+        raw.execute("ANALYZE")
+    log(f"{Program.objects.count():,} programs in all")
+
+
+def pages():
+    """(name, path) of the pages to drive, picked from the seeded data."""
+    from planning.models import Need
+    from programs.models import Program
+
+    program = (
+        Program.objects.filter(status="submitted", pk__gte=1_000_000)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    need = Need.objects.filter(external_ref="BENCH-1").values_list("pk", flat=True).get()
+    return [
+        ("inbox, unfiltered", "/programs/"),
+        ("inbox, filtered", "/programs/?status=submitted&pillar=infrastructure&district=36.72.04"),
+        ("inbox, text search", "/programs/?q=sekolah"),
+        ("program page (+ matching needs)", f"/programs/{program}/"),
+        ("needs list", "/plan/needs/"),
+        ("need page (+ matching companies)", f"/plan/needs/{need}/"),
+    ]
+
+
+def planner_cookie() -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+
+    user = User.objects.get(username="planner")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"sessionid={session.session_key}"
+
+
+def queries_per_page(paths, cookie) -> dict[str, int]:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.cookies.load(cookie)
+    counts = {}
+    plain_static = {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+    for _name, path in paths:
+        with (
+            override_settings(STORAGES={**settings.STORAGES, **plain_static}),
+            CaptureQueriesContext(connection) as ctx,
+        ):
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        counts[path] = len(ctx.captured_queries)
+    return counts
+
+
+def serve(static_root: str):
+    env = {**ENV, "STATIC_ROOT": static_root}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "csrportal.wsgi",
+            "--workers",
+            "4",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(60):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("gunicorn did not start")
+
+
+def drive(path: str, cookie: str, lua: str) -> tuple[float, float, float, int]:
+    url = f"http://127.0.0.1:{PORT}{path}"
+    subprocess.run(
+        ["wrk", "-t2", "-c8", "-d3s", "-H", f"Cookie: {cookie}", url],
+        capture_output=True,
+        check=True,
+    )  # warm-up: connections, caches
+    out = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{SECONDS}s", "-s", lua, "-H", f"Cookie: {cookie}", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    requests, duration_us, p50_us, p95_us, errors = map(int, line.split()[1:])
+    return p50_us / 1000, p95_us / 1000, requests / (duration_us / 1e6), errors
+
+
+def main():
+    if not REGIONS_CSV.exists():
+        print(f"[bench] skipped: {REGIONS_CSV} is not there")
+        return
+    if shutil.which("wrk") is None:
+        print("[bench] skipped: wrk is not installed (apt-get install wrk)")
+        return
+    started = time.monotonic()
+    log(f"recreating database {DB_NAME}")
+    try:
+        recreate_database()
+    except Exception as e:  # no PostgreSQL here: nothing to measure
+        print(f"[bench] skipped: PostgreSQL is not reachable ({e})")
+        return
+    manage("migrate", "-v0")
+    log("all regions of Indonesia")
+    manage("import_regions", str(REGIONS_CSV))
+    log("Cilegon's plan, demo companies, users and programs")
+    manage("seed_demo")
+    import django
+
+    os.environ.update(ENV)
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    seed()
+    log(f"seeded in {time.monotonic() - started:.0f} s")
+
+    paths = pages()
+    cookie = planner_cookie()
+    queries = queries_per_page(paths, cookie)
+    with tempfile.TemporaryDirectory() as tmp:
+        lua = Path(tmp, "p95.lua")
+        lua.write_text(LUA)
+        server = serve(str(Path(tmp, "static")))
+        try:
+            rows = [(name, path, *drive(path, cookie, str(lua))) for name, path in paths]
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+    print()
+    print(
+        f"National scale: 91,599 regions, {COMPANIES:,} companies, {PROGRAMS:,} programs, "
+        f"{PLEDGES:,} pledges; gunicorn 4 sync workers, wrk -t2 -c8 -d{SECONDS}s on the same "
+        f"2 cores; signed in as planner."
+    )
+    print()
+    print("| page | p50 ms | p95 ms | req/s | SQL queries | errors |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, path, p50, p95, rps, errors in rows:
+        print(f"| {name} | {p50:.1f} | {p95:.1f} | {rps:.0f} | {queries[path]} | {errors} |")
+
+
+if __name__ == "__main__":
+    main()
