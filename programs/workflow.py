@@ -109,9 +109,18 @@ def program_submit(*, program: Program, by) -> Program:
 
 
 @transaction.atomic
-def program_approve(*, program: Program, by, comment: str = "") -> Program:
-    """Approve: every pledge must still fit its need's remaining gap, checked under lock."""
-    program = _move(program, S.APPROVED, by=by, comment=comment)
+def _decide(program: Program, to_status: str, *, by, comment: str, adjust=None) -> Program:
+    """Move, let `adjust` update the needs under lock, save, and tell the company."""
+    program = _move(program, to_status, by=by, comment=comment)
+    if adjust:
+        adjust(program)
+    program.save(update_fields=["status", "updated_by", "updated_at"])
+    notifications.program_decided(program, comment)
+    return program
+
+
+def _count_pledges(program: Program) -> None:
+    """Every pledge must still fit its need's remaining gap; then it counts toward the need."""
     needs, wanted = _locked_needs(program)
     short = [
         _('"%(need)s" has %(gap)s %(unit)s left; this program pledges %(wanted)s.')
@@ -133,53 +142,40 @@ def program_approve(*, program: Program, by, comment: str = "") -> Program:
         raise ValidationError(short)
     for pk, quantity in wanted.items():
         Need.objects.filter(pk=pk).update(pledged_quantity=F("pledged_quantity") + quantity)
-    program.save(update_fields=["status", "updated_by", "updated_at"])
-    notifications.program_decided(program, comment)
-    return program
 
 
-@transaction.atomic
-def program_request_revision(*, program: Program, by, comment: str) -> Program:
-    program = _move(program, S.REVISION, by=by, comment=comment)
-    program.save(update_fields=["status", "updated_by", "updated_at"])
-    notifications.program_decided(program, comment)
-    return program
-
-
-@transaction.atomic
-def program_reject(*, program: Program, by, comment: str) -> Program:
-    program = _move(program, S.REJECTED, by=by, comment=comment)
-    program.save(update_fields=["status", "updated_by", "updated_at"])
-    notifications.program_decided(program, comment)
-    return program
-
-
-@transaction.atomic
-def program_start(*, program: Program, by, comment: str = "") -> Program:
-    program = _move(program, S.IN_PROGRESS, by=by, comment=comment)
-    program.save(update_fields=["status", "updated_by", "updated_at"])
-    notifications.program_decided(program, comment)
-    return program
-
-
-@transaction.atomic
-def program_complete(*, program: Program, by, comment: str = "") -> Program:
-    program = _move(program, S.COMPLETED, by=by, comment=comment)
-    program.save(update_fields=["status", "updated_by", "updated_at"])
-    notifications.program_decided(program, comment)
-    return program
-
-
-@transaction.atomic
-def program_cancel(*, program: Program, by, comment: str) -> Program:
-    """Cancel an approved or running program; its pledges no longer count toward the needs."""
-    program = _move(program, S.CANCELLED, by=by, comment=comment)
+def _release_pledges(program: Program) -> None:
     _needs, wanted = _locked_needs(program)
     for pk, quantity in wanted.items():
         Need.objects.filter(pk=pk).update(pledged_quantity=F("pledged_quantity") - quantity)
-    program.save(update_fields=["status", "updated_by", "updated_at"])
-    notifications.program_decided(program, comment)
-    return program
+
+
+def program_approve(*, program: Program, by, comment: str = "") -> Program:
+    """Approve: every pledge must still fit its need's remaining gap, checked under lock."""
+    return _decide(program, S.APPROVED, by=by, comment=comment, adjust=_count_pledges)
+
+
+def program_request_revision(*, program: Program, by, comment: str) -> Program:
+    """Send the program back to the company; the comment says what to change."""
+    return _decide(program, S.REVISION, by=by, comment=comment)
+
+
+def program_reject(*, program: Program, by, comment: str) -> Program:
+    """Refuse the program; the comment says why."""
+    return _decide(program, S.REJECTED, by=by, comment=comment)
+
+
+def program_start(*, program: Program, by, comment: str = "") -> Program:
+    return _decide(program, S.IN_PROGRESS, by=by, comment=comment)
+
+
+def program_complete(*, program: Program, by, comment: str = "") -> Program:
+    return _decide(program, S.COMPLETED, by=by, comment=comment)
+
+
+def program_cancel(*, program: Program, by, comment: str) -> Program:
+    """Cancel an approved or running program; its pledges no longer count toward the needs."""
+    return _decide(program, S.CANCELLED, by=by, comment=comment, adjust=_release_pledges)
 
 
 # The page's buttons, by target status: (service, label for the button).

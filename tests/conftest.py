@@ -33,6 +33,24 @@ def cilegon(db) -> Region:
 
 
 @pytest.fixture
+def outside_village(cilegon) -> Region:
+    """Desa Kamasan, Kabupaten Serang: a village outside the portal's city."""
+    serang = Region.objects.create(
+        code="36.04",
+        name="Kabupaten Serang",
+        level=2,
+        kind="kabupaten",
+        parent=Region.objects.get(code="36"),
+    )
+    district = Region.objects.create(
+        code="36.04.01", name="Cinangka", level=3, kind="kecamatan", parent=serang
+    )
+    return Region.objects.create(
+        code="36.04.01.2001", name="Kamasan", level=4, kind="desa", parent=district
+    )
+
+
+@pytest.fixture
 def village(cilegon) -> Region:
     return Region.objects.get(code="36.72.04.1002")  # Tegal Ratu
 

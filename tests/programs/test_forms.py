@@ -111,21 +111,10 @@ def test_a_pledge_above_the_need_s_gap_warns_but_saves_the_draft(officer_client,
     assert len(warnings) == 1 and "5" in warnings[0]
 
 
-def test_villages_outside_the_city_are_refused(officer_client, plan, cilegon):
-    serang = Region.objects.create(
-        code="36.04",
-        name="Kabupaten Serang",
-        level=2,
-        kind="kabupaten",
-        parent=Region.objects.get(code="36"),
+def test_villages_outside_the_city_are_refused(officer_client, plan, outside_village):
+    response = officer_client.post(
+        reverse("programs:create"), form_data(villages=[outside_village.pk])
     )
-    district = Region.objects.create(
-        code="36.04.01", name="Cinangka", level=3, kind="kecamatan", parent=serang
-    )
-    outside = Region.objects.create(
-        code="36.04.01.2001", name="Kamasan", level=4, kind="desa", parent=district
-    )
-    response = officer_client.post(reverse("programs:create"), form_data(villages=[outside.pk]))
     assert "villages" in response.context["form"].errors
     assert not Program.objects.exists()
 
