@@ -277,6 +277,8 @@ class Need(models.Model):
         indexes = [
             models.Index(fields=["village", "status"], name="need_village_status"),
             models.Index(fields=["priority", "status"], name="need_priority_status"),
+            # The needs list's default order: largest gap first (read backwards).
+            models.Index(F("quantity") - F("pledged_quantity"), F("id"), name="need_gap"),
         ]
 
     def __str__(self):

@@ -100,7 +100,7 @@ class NeedListView(LoginRequiredMixin, CurrentPlanMixin, FilterView):
             Need.objects.visible_to(self.request.user)
             .filter(priority__plan=self.plan)
             .for_list()
-            .order_by("-gap_value", "village__code", "pk")
+            .order_by("-gap_value", "-pk")
         )
 
     def get_filterset_kwargs(self, filterset_class):

@@ -16,6 +16,9 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _fast_and_plain(settings):
+    from django.core.cache import cache
+
+    cache.clear()  # cached fragments (filter forms) must not leak from one test to the next
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No collectstatic in tests: look static files up instead of the hashed manifest.
     settings.STORAGES = {

@@ -159,3 +159,10 @@ def test_full_text_search_uses_indonesian_stemming_and_web_syntax(planner_client
     assert listed(planner_client, q="lurah") == [housing]  # "Kelurahan" stems to "lurah"
     assert listed(planner_client, q="pembangunan -rumah") == [school]
     assert listed(planner_client, q='"ruang kelas"') == [school]
+
+
+def test_the_cached_filter_form_shows_each_query_s_own_choices(planner_client, programs):
+    planner_client.get(URL, {"status": "submitted"})
+    html = planner_client.get(URL, {"status": "approved"}).content.decode()
+    assert '<option value="approved" selected>' in html
+    assert '<option value="submitted" selected>' not in html
