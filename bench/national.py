@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -434,6 +435,8 @@ def main():
     manage("seed_demo")
     import django
 
+    # In-process requests serve no static files; whitenoise's warning about it is noise here.
+    warnings.filterwarnings("ignore", "No directory at")
     os.environ.update(ENV)
     sys.path.insert(0, str(ROOT))
     django.setup()
