@@ -46,25 +46,28 @@ RING_POINTS = Case(
 )
 
 
-def needs_for_program(program: Program, limit: int = 12):
+def needs_for_program(program: Program, limit: int = 12) -> list[Need]:
     """Open needs with a gap that this program could pledge toward, best first.
 
-    The program's villages and the company's rings are a handful of rows: they are read first,
-    so the ranking is one pass over the plan's open needs with plain comparisons.
+    The program's villages, the company's rings and the plan's priorities are a handful of
+    rows: they are read first, so the ranking is one pass over the need table alone with plain
+    comparisons; only the winners are then read with their priority and kelurahan.
     """
     villages = list(program.villages.values_list("pk", flat=True))
     rings = dict(
         CompanyVillage.objects.filter(company_id=program.company_id).values_list("village", "ring")
     )
-    return (
-        Need.objects.filter(priority__plan=program.plan_id, status=Need.Status.OPEN)
+    priorities = dict(program.plan.priorities.values_list("pk", "pillar"))
+    same_pillar = [pk for pk, pillar in priorities.items() if pillar == program.pillar]
+    ranked = (
+        Need.objects.filter(priority__in=list(priorities), status=Need.Status.OPEN)
         .with_gap()
         .annotate(
             gap_value=F("quantity") - F("pledged_quantity"),
             same_village=Case(When(village__in=villages, then=Value(True)), default=Value(False)),
             ring=_ring(rings, "village"),
             same_pillar=Case(
-                When(priority__pillar=program.pillar or "-", then=Value(True)), default=Value(False)
+                When(priority__in=same_pillar, then=Value(True)), default=Value(False)
             ),
         )
         .annotate(
@@ -72,9 +75,17 @@ def needs_for_program(program: Program, limit: int = 12):
             + RING_POINTS
             + Case(When(same_pillar=True, then=Value(2)), default=Value(0))
         )
-        .select_related("priority", "village__parent")
-        .order_by("-score", "-gap_value", "pk")[:limit]
+        .order_by("-score", "-gap_value", "pk")
+        .values("pk", "gap_value", "same_village", "ring", "same_pillar", "score")[:limit]
     )
+    ranked = list(ranked)
+    needs = Need.objects.select_related("priority", "village__parent").in_bulk(
+        [row["pk"] for row in ranked]
+    )
+    for row in ranked:
+        for name, value in row.items():
+            setattr(needs[row["pk"]], name, value)
+    return [needs[row["pk"]] for row in ranked]
 
 
 def companies_for_need(need: Need, limit: int = 12):
