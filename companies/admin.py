@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin import ShowFacets
+from django.db import models
 from django.db.models import Count
 
 from .models import Company, CompanyVillage, Membership
@@ -27,6 +28,7 @@ class CompanyAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CompanyVillageInline, MembershipInline]
     show_facets = ShowFacets.NEVER
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return (
