@@ -1,7 +1,7 @@
 import django_filters
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Sector
@@ -10,8 +10,9 @@ from regions.models import Region
 
 from .models import Pledge, Program
 
-# The expression of the GIN index created on PostgreSQL (migration 0003): keep them equal.
-SEARCH_VECTOR = SearchVector("title", "description", config="indonesian")
+# PostgreSQL only: the stored, indexed tsvector of title and description (migration 0002),
+# queried with web-search syntax ("ruang kelas", -rumah, or).
+SEARCH_MATCHES = "programs_program.search_vector @@ websearch_to_tsquery('indonesian', %s)"
 NEWEST_SUBMITTED = [F("submitted_at").desc(nulls_last=True), F("id").desc()]
 
 
@@ -102,8 +103,7 @@ class ProgramFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         if connection.vendor == "postgresql":
             # Indonesian stemming: "perumahan" finds "rumah"; the GIN index makes it fast.
-            query = SearchQuery(value, config="indonesian", search_type="websearch")
-            return queryset.annotate(search=SEARCH_VECTOR).filter(search=query)
+            return queryset.filter(RawSQL(SEARCH_MATCHES, [value], output_field=BooleanField()))
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
     def with_priority(self, queryset, name, value):
