@@ -156,8 +156,8 @@ class Program(models.Model):
             # its own: SQLite cannot index NULLS LAST (migration 0002).
             models.Index(fields=["budget"], name="program_budget"),
             models.Index(fields=["updated_at"], name="program_updated"),
-            # Matching: committed programs of a pillar, per company.
-            models.Index(fields=["pillar", "status", "company"], name="program_pillar_status"),
+            # The inbox's status and pillar filters; matching's committed programs of a pillar.
+            models.Index(fields=["status", "pillar", "company"], name="program_status_pillar"),
         ]
 
     def __str__(self):
