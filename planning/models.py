@@ -1,8 +1,6 @@
 """The city's side: its development plan (RPJMD), the plan's priorities and located needs."""
 
 import datetime
-import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from csrportal.uploads import random_upload_name
 from regions.models import Region
 
 
@@ -322,8 +321,7 @@ class Need(models.Model):
 
 
 def _import_path(instance, filename: str) -> str:
-    # A random name: the planner's file name is kept in `original_name`, never in a path.
-    return f"imports/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    return random_upload_name("imports", filename)
 
 
 class NeedImport(models.Model):

@@ -1,8 +1,5 @@
 """The company's side: CSR programs with their pledges toward the plan, and their files."""
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -11,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from csrportal.uploads import random_upload_name
 from planning.models import DevelopmentPlan, Need, Pillar, Priority
 from regions.models import Region
 
@@ -219,7 +217,7 @@ class Pledge(models.Model):
 
 
 def _attachment_path(instance, filename: str) -> str:
-    return f"attachments/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
+    return random_upload_name("attachments", filename)
 
 
 class Attachment(models.Model):
