@@ -24,8 +24,7 @@ class VillageRingForm(forms.ModelForm):
 
     def __init__(self, *args, villages=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages
-        self.fields["village"].label_from_instance = lambda v: f"{v.name} (Kec. {v.parent.name})"
+        self.fields["village"].queryset = villages  # labels: the formset's precomputed choices
 
 
 class BaseVillageRingFormSet(forms.BaseInlineFormSet):

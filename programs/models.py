@@ -171,9 +171,6 @@ class Program(models.Model):
     def get_sdgs_display(self) -> list[str]:
         return [Sdg(number).label for number in self.sdgs if number in Sdg.values]
 
-    def pledged_total(self) -> int:
-        return self.pledges.aggregate(total=Sum("amount"))["total"] or 0
-
 
 class Pledge(models.Model):
     """A line of a program: a quantity and an amount toward a priority, ideally one need."""
