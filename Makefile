@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/csrportal
@@ -10,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/csrportal
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=0
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-postgres lint fmt messages clean bench bench-import
+.PHONY: help install run test test-postgres outage lint fmt messages clean bench bench-import
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,7 +22,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the dependencies
+# axe-core for the browser tests' accessibility check, from the npm registry (never a CDN).
+# Without npm the accessibility check is skipped locally; CI installs it and requires it.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else echo "npm not found: the browser tests' accessibility check will be skipped"; fi
+
+install: $(STAMP) $(NODE_STAMP) ## Create .venv and node_modules and install the dependencies
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
 	$(BIN)/pybabel compile --domain django --directory locale --statistics
@@ -31,11 +38,14 @@ run: $(STAMP) locale/id/LC_MESSAGES/django.mo ## Migrate, load Cilegon's demo da
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) locale/id/LC_MESSAGES/django.mo ## Run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
+test: $(STAMP) $(NODE_STAMP) locale/id/LC_MESSAGES/django.mo ## Run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: ## The whole test suite on the local PostgreSQL
 	$(MAKE) test DATABASE_URL=$(PG_URL)
+
+outage: $(STAMP) locale/id/LC_MESSAGES/django.mo ## Stop and start a PostgreSQL cluster of its own under load: 503s, recovery, no write lost
+	OUTAGE_CHECK=1 $(TEST_ENV) $(BIN)/pytest -p no:xdist -s tests/outage
 
 lint: $(STAMP) ## ruff, template indentation, migrations in step with models
 	$(BIN)/ruff check .
@@ -52,7 +62,7 @@ messages: $(STAMP) ## Extract translatable strings into locale/id (needs GNU get
 	DEBUG=1 $(BIN)/python manage.py makemessages --locale id --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
 
 clean: ## Remove the virtual environment and local data
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles node_modules
 
 bench-import: $(STAMP) ## Time the preview and import of a 5,000-row needs workbook
 	DEBUG=1 $(BIN)/python bench/import_needs.py

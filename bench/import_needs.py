@@ -1,4 +1,5 @@
-"""Benchmark: preview and import a 5,000-row needs workbook, then preview it again.
+"""Benchmark: preview and import a 5,000-row needs workbook, then preview it again; and how
+fast, and with how little memory, hostile workbooks (zip bombs) are refused.
 
 Runs on a throwaway test database (SQLite, or PostgreSQL with DATABASE_URL=postgres://...):
     make bench-import            # or: DATABASE_URL=postgres://... make bench-import
@@ -62,14 +63,57 @@ def timed(label, results, fn):
     return value
 
 
+def bombs():
+    """Each hostile workbook: its size, the time to refuse (or read) it, the peak memory."""
+    import tracemalloc
+
+    from core.spreadsheets import SpreadsheetError
+    from core.spreadsheets import read_table as read_spreadsheet
+    from tests.core.test_spreadsheets import (
+        dimension_bomb,
+        inflation_bomb,
+        row_number_bomb,
+        wide_rows_bomb,
+    )
+
+    print(
+        f"\n| {'hostile workbook':<34} | {'KiB':>6} | {'seconds':>7} | {'peak MiB':>8} | outcome |"
+    )
+    print(f"|{'-' * 36}|{'-' * 8}|{'-' * 9}|{'-' * 10}|---|")
+    for label, build in [
+        ("dimension A1:XFD20000 (2 rows)", dimension_bomb),
+        ("row numbered 1,048,576", row_number_bomb),
+        ("sheet unpacking to 48 MB", inflation_bomb),
+        ("60 rows of 16,384 cells", wide_rows_bomb),
+    ]:
+        data = build()
+        tracemalloc.start()
+        started = time.perf_counter()
+        try:
+            rows = read_spreadsheet(data, "bomb.xlsx", max_rows=20_000)
+            outcome = f"read, {len(rows)} rows"
+        except SpreadsheetError:
+            outcome = "refused"
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        print(
+            f"| {label:<34} | {len(data) / 1024:6.0f} | {seconds:7.3f} | {peak:8.1f} | {outcome} |"
+        )
+
+
 def main():
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from accounts.models import User
+        from core.spreadsheets import read_table as read_spreadsheet
         from csrportal.demo.seed import seed_plan, seed_regions
-        from planning.imports import apply_needs, preview_needs, read_table
+        from planning.imports import MAX_ROWS, apply_needs, preview_needs
         from planning.models import DevelopmentPlan
+
+        def read_table(data, name):
+            return read_spreadsheet(data, name, max_rows=MAX_ROWS)
 
         seed_regions()
         seed_plan()
@@ -94,6 +138,7 @@ def main():
         print(f"|{'-' * 28}|{'-' * 9}|")
         for label, seconds in results:
             print(f"| {label:<26} | {seconds:7.2f} |")
+        bombs()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

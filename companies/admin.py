@@ -2,24 +2,27 @@ from django.contrib import admin
 from django.contrib.admin import ShowFacets
 from django.db import models
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import SafeAutocompleteMixin, SaveChangedFieldsMixin
 
 from .models import Company, CompanyVillage, Membership
 
 
-class CompanyVillageInline(admin.TabularInline):
+class CompanyVillageInline(SafeAutocompleteMixin, admin.TabularInline):
     model = CompanyVillage
     autocomplete_fields = ["village"]
     extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Membership
     autocomplete_fields = ["user"]
     extra = 0
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(SaveChangedFieldsMixin, admin.ModelAdmin):
     list_display = ["name", "sector", "parent", "nib", "village_count", "officer_count"]
     list_filter = ["sector"]
     search_fields = ["name", "legal_name", "=nib"]
@@ -40,17 +43,17 @@ class CompanyAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="villages", ordering="_villages")
+    @admin.display(description=_("operating villages"), ordering="_villages")
     def village_count(self, obj):
         return obj._villages
 
-    @admin.display(description="officers", ordering="_officers")
+    @admin.display(description=_("company officers"), ordering="_officers")
     def officer_count(self, obj):
         return obj._officers
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SaveChangedFieldsMixin, admin.ModelAdmin):
     list_display = ["user", "company", "job_title", "created_at"]
     search_fields = ["user__username", "user__email", "company__name"]
     list_select_related = ["user", "company"]

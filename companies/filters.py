@@ -2,12 +2,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import PortalFilterSet
 from regions.models import Region
 
 from .models import Company, Sector
 
 
-class CompanyFilter(django_filters.FilterSet):
+class CompanyFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     sector = django_filters.ChoiceFilter(
         label=_("Sector"), choices=Sector.choices, empty_label=_("All sectors")

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedInlineFormSet, bounded_inline_formset
 from regions.models import Region
 
 from .models import Company, CompanyVillage
@@ -27,7 +28,7 @@ class VillageRingForm(forms.ModelForm):
         self.fields["village"].queryset = villages  # labels: the formset's precomputed choices
 
 
-class BaseVillageRingFormSet(forms.BaseInlineFormSet):
+class BaseVillageRingFormSet(BoundedInlineFormSet):
     def __init__(self, *args, city: Region | None, **kwargs):
         super().__init__(*args, **kwargs)
         villages = (
@@ -43,23 +44,28 @@ class BaseVillageRingFormSet(forms.BaseInlineFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "villages": self.villages}
 
-    def clean(self):
-        super().clean()
-        chosen = [
-            f.cleaned_data.get("village")
-            for f in self.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
-        chosen = [v for v in chosen if v]
-        if len(chosen) != len(set(chosen)):
-            raise forms.ValidationError(_("Each kelurahan may appear only once."))
+    def validate_unique(self):
+        """Name the kelurahan that appears twice (Django's own message names the field)."""
+        seen = set()
+        for form in self.forms:
+            village = form.cleaned_data.get("village") if form.cleaned_data else None
+            if village is None or form.cleaned_data.get("DELETE"):
+                continue
+            if village in seen:
+                raise forms.ValidationError(
+                    _("Kelurahan %(village)s appears more than once; keep one line for it.")
+                    % {"village": village.name}
+                )
+            seen.add(village)
+        super().validate_unique()
 
 
-VillageRingFormSet = forms.inlineformset_factory(
+VillageRingFormSet = bounded_inline_formset(
     Company,
     CompanyVillage,
     form=VillageRingForm,
     formset=BaseVillageRingFormSet,
     extra=2,
     can_delete=True,
+    max_rows=100,  # a city has at most a few dozen kelurahan; a company rings some of them
 )

@@ -79,7 +79,11 @@ class Company(models.Model):
     phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=120, blank=True)
     villages = models.ManyToManyField(
-        Region, through="CompanyVillage", related_name="companies", blank=True
+        Region,
+        verbose_name=_("operating villages"),
+        through="CompanyVillage",
+        related_name="companies",
+        blank=True,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -116,7 +120,10 @@ class CompanyVillage(models.Model):
     """A village where a company operates, with how close it is to the operations."""
 
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="operating_villages"
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        related_name="operating_villages",
     )
     village = models.ForeignKey(
         Region,

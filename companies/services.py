@@ -1,12 +1,33 @@
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from core.db import model_columns, stamp_columns
 
 from .models import Company
 
 
 @transaction.atomic
-def company_update_profile(*, form, formset, by) -> Company:
-    """Save a company's details and its ring villages together."""
-    company = form.save()
+def company_update_profile(*, form, formset) -> Company:
+    """Save a company's details and its ring villages together, or nothing.
+
+    Two officers saving the ring villages at once (or a tampered form) can ask for a
+    kelurahan the company already has; the database refuses it, and so does this service,
+    with a message instead of an error page.
+    """
+    company = form.save(commit=False)
+    columns = model_columns(Company, form.changed_data)
+    if columns:  # what the officer changed, never a column an administrator set meanwhile
+        company.save(update_fields=[*columns, *stamp_columns(Company)])
     formset.instance = company
-    formset.save()
+    try:
+        with transaction.atomic():
+            formset.save()
+    except IntegrityError as e:
+        raise ValidationError(
+            _(
+                "A kelurahan in this list is already among the company's ring villages: "
+                "the list was changed elsewhere. Reload the page and enter your change again."
+            )
+        ) from e
     return company

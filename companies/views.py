@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from csrportal.forms import TableFormSetHelper
+from core.pagination import NeverPastTheEndMixin
 from regions.models import current_city
 
 from . import services
@@ -16,7 +16,7 @@ from .forms import CompanyProfileForm, VillageRingFormSet
 from .models import Company
 
 
-class CompanyListView(LoginRequiredMixin, FilterView):
+class CompanyListView(LoginRequiredMixin, NeverPastTheEndMixin, FilterView):
     filterset_class = CompanyFilter
     template_name = "companies/company_list.html"
     context_object_name = "companies"
@@ -78,14 +78,18 @@ class CompanyProfileEditView(LoginRequiredMixin, View):
         form = CompanyProfileForm(request.POST, instance=company)
         formset = VillageRingFormSet(request.POST, instance=company, city=current_city())
         if form.is_valid() and formset.is_valid():
-            services.company_update_profile(form=form, formset=formset, by=request.user)
-            messages.success(request, _("The company profile is saved."))
-            return redirect(company)
+            try:
+                services.company_update_profile(form=form, formset=formset)
+            except ValidationError as e:
+                formset._non_form_errors = formset.error_class(e.messages)
+            else:
+                messages.success(request, _("The company profile is saved."))
+                return redirect(company)
         return self.render(form, formset, company)
 
     def render(self, form, formset, company):
         return render(
             self.request,
             self.template_name,
-            {"form": form, "formset": formset, "company": company, "helper": TableFormSetHelper()},
+            {"form": form, "formset": formset, "company": company},
         )

@@ -53,22 +53,29 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
-    "csrportal",
+    "auditlog",
+    "core",
     "accounts",
     "regions",
     "companies",
     "planning",
     "programs",
+    "delivery",
+    # The top floor: home, health, demo data (seed_demo).
+    "csrportal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "csrportal.middleware.PortalLocaleMiddleware",
+    "core.middleware.PortalLocaleMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the user and the client's address in every audit entry of the request.
+    "core.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -92,10 +99,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "csrportal.context_processors.portal",
+                "core.context_processors.portal",
             ],
             "builtins": [
-                "csrportal.templatetags.portal",
+                "core.templatetags.portal",
                 "django.contrib.humanize.templatetags.humanize",
             ],
         },
@@ -110,6 +117,12 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 # no errors (see ENGINEERING notes in README).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database that accepts connections and never answers must fail fast (and be a 503),
+    # not hold every worker until gunicorn kills it.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DB_CONNECT_TIMEOUT", default=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -136,8 +149,16 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Every failed login is kept with its address and user agent (the admin shows them).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The client's address behind PROXY_COUNT trusted proxies (core.http.client_ip): lockouts
+# and the audit trail see the client, never the proxy nor a forged X-Forwarded-For.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+
+# Related objects are kept by name as they were then ("Tegal Ratu"), and history pages need
+# no query per entry to show them.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # Sessions last one working day.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=9 * 60 * 60)
@@ -181,7 +202,7 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["csrportal.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
@@ -232,7 +253,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"database_outage": {"()": "core.logging.DatabaseOutageFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["database_outage"]},
+    },
 }

@@ -1,25 +1,63 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from companies.models import Company
+from delivery import duties
+from delivery.models import Report
+from programs.models import Program
 from regions.models import current_city
 
 
 @login_required
+@require_safe
 def home(request):
+    """Each side's to-do list: what waits for the planners; the officer's revisions, returned
+    and owed reports."""
     user = request.user
     context = {"city": current_city()}
     if user.is_officer:
+        own = Program.objects.filter(company_id__in=user.company_ids)
         context["my_companies"] = Company.objects.filter(pk__in=user.company_ids).for_list()
+        context["revisions"] = list(own.filter(status=Program.Status.REVISION).order_by("title"))
+        context["returned"] = list(
+            Report.objects.filter(program__in=own, status=Report.Status.RETURNED).select_related(
+                "program"
+            )
+        )
+        context["owed"] = duties.reports_owed(own)
     if user.sees_all_companies:
         context["company_count"] = Company.objects.count()
+    if user.is_planner:
+        context["to_review"] = Program.objects.filter(status=Program.Status.SUBMITTED).count()
+        context["to_verify"] = Report.objects.filter(status=Report.Status.SUBMITTED).count()
     return render(request, "home.html", context)
 
 
+# Seconds a client should wait before trying again while the database is away.
+RETRY_AFTER = 30
+
+
+def server_error(request):
+    """The 500 handler: a database that does not answer is an outage, not a bug, so the page
+    says 503 with Retry-After, rendered without touching the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
+    return defaults.server_error(request)
+
+
 @never_cache
+@require_safe
 def healthz(request):
     """200 when the database answers, 503 when it does not (for load balancers)."""
     try:

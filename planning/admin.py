@@ -1,7 +1,12 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import ShowFacets
+from django.core.exceptions import ValidationError
 
-from .models import DevelopmentPlan, Need, NeedImport, Priority, PriorityYearTarget
+from core.admin import PortalAdminMixin, SaveChangedFieldsMixin
+
+from . import services
+from .models import DevelopmentPlan, Need, NeedImport, Priority, PriorityYearTarget, SourceAlias
 
 
 class PriorityInline(admin.TabularInline):
@@ -12,7 +17,7 @@ class PriorityInline(admin.TabularInline):
 
 
 @admin.register(DevelopmentPlan)
-class DevelopmentPlanAdmin(admin.ModelAdmin):
+class DevelopmentPlanAdmin(SaveChangedFieldsMixin, admin.ModelAdmin):
     list_display = ["title", "city", "first_year", "last_year"]
     list_select_related = ["city"]
     autocomplete_fields = ["city"]
@@ -25,7 +30,7 @@ class PriorityYearTargetInline(admin.TabularInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(SaveChangedFieldsMixin, admin.ModelAdmin):
     list_display = ["code", "title", "plan", "pillar", "unit", "target_quantity", "agency"]
     list_filter = ["plan", "pillar"]
     search_fields = ["code", "title", "agency"]
@@ -33,8 +38,22 @@ class PriorityAdmin(admin.ModelAdmin):
     inlines = [PriorityYearTargetInline]
 
 
+class NeedAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and not self.errors:
+            # The admin's change view runs in one transaction: the row stays locked until the
+            # save, and the model's checks below see the counters as they are now.
+            try:
+                services.lock_for_edit(self.instance, priority=cleaned.get("priority"))
+            except ValidationError as e:
+                self.add_error(None, e)
+        return cleaned
+
+
 @admin.register(Need)
-class NeedAdmin(admin.ModelAdmin):
+class NeedAdmin(PortalAdminMixin, admin.ModelAdmin):
+    form = NeedAdminForm
     list_display = [
         "title",
         "priority",
@@ -59,9 +78,14 @@ class NeedAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
 
+    def save_model(self, request, obj, form, change):
+        """Through the service: the counters are re-read under lock and only the changed
+        fields are written, so an approval committed meanwhile is never undone."""
+        services.need_save(need=obj, by=request.user, fields=form.changed_data if change else None)
+
 
 @admin.register(NeedImport)
-class NeedImportAdmin(admin.ModelAdmin):
+class NeedImportAdmin(PortalAdminMixin, admin.ModelAdmin):
     """The audit trail of imports; the import itself is the planners' page (/plan/needs/import/)."""
 
     list_display = [
@@ -77,7 +101,23 @@ class NeedImportAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status"]
     list_select_related = ["plan", "uploaded_by"]
-    readonly_fields = [f.name for f in NeedImport._meta.fields]
+    # The kept cells and preview can run to megabytes: the planners' page shows them.
+    exclude = ["table", "preview"]
+    readonly_fields = [
+        f.name for f in NeedImport._meta.fields if f.name not in ("table", "preview")
+    ]
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("table", "preview")
+
+
+@admin.register(SourceAlias)
+class SourceAliasAdmin(SaveChangedFieldsMixin, admin.ModelAdmin):
+    """Spellings of a need's source that imports accept, besides the built-in ones."""
+
+    list_display = ["text", "source"]
+    list_filter = ["source"]
+    search_fields = ["text"]

@@ -2,12 +2,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import OrderingFilter, PortalFilterSet, YesNoFilter
 from regions.models import Region
 
 from .models import DevelopmentPlan, Need, Pillar
 
 
-class NeedFilter(django_filters.FilterSet):
+class NeedFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     priority = django_filters.ModelChoiceFilter(
         label=_("Priority"), queryset=None, empty_label=_("All priorities")
@@ -34,12 +35,8 @@ class NeedFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Need.Status.choices, empty_label=_("Any status")
     )
-    gap = django_filters.BooleanFilter(
-        label=_("Only with a gap"),
-        method="only_with_gap",
-        widget=django_filters.widgets.BooleanWidget(),
-    )
-    order = django_filters.OrderingFilter(
+    gap = YesNoFilter(label=_("Only with a gap"), method="only_with_gap")
+    order = OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Largest gap first"),
         fields=[

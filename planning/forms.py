@@ -1,11 +1,11 @@
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheets import XLSX_MAGIC
+from core.uploads import check_size
 from regions.models import Region
 
-from .imports import XLSX_MAGIC
 from .models import DevelopmentPlan, Need
 
 
@@ -17,16 +17,7 @@ class VillageChoiceField(forms.ModelChoiceField):
 class NeedForm(forms.ModelForm):
     class Meta:
         model = Need
-        fields = [
-            "priority",
-            "village",
-            "title",
-            "description",
-            "quantity",
-            "estimated_unit_cost",
-            "source",
-            "external_ref",
-        ]
+        fields = [name for name in Need.EDITABLE_FIELDS if name != "status"]
         field_classes = {"village": VillageChoiceField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -43,6 +34,7 @@ class NeedForm(forms.ModelForm):
 
 class NeedImportForm(forms.Form):
     file = forms.FileField(
+        max_length=None,  # stored under a random name; the original is shortened to fit
         label=_("Spreadsheet of needs"),
         help_text=_("Excel (.xlsx) or CSV, with the columns of the template."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
@@ -50,12 +42,7 @@ class NeedImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.NEED_IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s; the limit is %(limit)s.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
-            )
+        check_size(upload, settings.NEED_IMPORT_MAX_BYTES)
         name = upload.name.lower()
         head = upload.read(8192)
         upload.seek(0)

@@ -1,127 +1,135 @@
 """Import needs from the planners' spreadsheets (.xlsx or .csv), with a dry run first.
 
-`read_table` turns a file into rows of cells; `preview_needs` checks every row against the
-plan without writing; `apply_needs` writes a file that previews without errors, all rows in
-one transaction, updating needs already imported (by external reference, or by village and
-title when a row has none) instead of duplicating them.
+The file is read once, at upload (core.spreadsheets: bounded, bomb-proof), and its cells are
+kept with the import. `preview_needs` checks every row against the plan without writing; the
+preview is kept too, so showing it never reads the file again. `apply_needs` writes the rows
+without errors in one transaction (the planner chooses to skip the others), updating needs
+already imported (by external reference, or by kelurahan and title) instead of duplicating
+them. Headers and sources are read as planners write them: any case and spacing, Indonesian
+variants, "kode/nama kelurahan", agencies' names for the source.
 """
 
-import csv
-import io
 import math
 import re
-import zipfile
+import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import audit
+from core.audit import Action
+from core.limits import MAX_QUANTITY, MAX_UNIT_COST
 from regions.models import Region
 
-from .models import DevelopmentPlan, Need
+from .models import DevelopmentPlan, Need, SourceAlias
 
-XLSX_MAGIC = b"PK\x03\x04"
 MAX_ROWS = 20_000
 
-# (field, header in the template, other accepted headers). Headers are matched without case,
-# spaces or anything in parentheses, so "Biaya satuan (Rp)" and "biaya satuan" both work.
+# (field, header in the template, other accepted headers). Headers are compared by `_key`:
+# without case, accents, punctuation, or anything in parentheses, so "Biaya satuan (Rp)",
+# "BIAYA_SATUAN" and "biaya satuan" are one header.
 COLUMNS = [
     (
         "priority",
         gettext_lazy("Priority code"),
-        ["kode prioritas", "prioritas", "priority code", "priority"],
+        ["kode prioritas", "prioritas", "program prioritas", "priority code", "priority"],
     ),
     (
         "village",
         gettext_lazy("Kelurahan code or name"),
         [
             "kode atau nama kelurahan",
+            "kode nama kelurahan",
+            "kode kelurahan",
+            "nama kelurahan",
             "kelurahan",
             "desa",
-            "kelurahan/desa",
+            "kelurahan desa",
+            "kode nama kelurahan desa",
+            "lokasi",
+            "lokasi kelurahan",
             "village",
             "village code or name",
         ],
     ),
-    ("title", gettext_lazy("Title"), ["judul", "title", "nama kebutuhan"]),
-    ("quantity", gettext_lazy("Quantity"), ["jumlah", "quantity", "volume"]),
-    ("unit_cost", gettext_lazy("Unit cost (Rp)"), ["biaya satuan", "unit cost", "harga satuan"]),
-    ("source", gettext_lazy("Source"), ["sumber", "source"]),
+    (
+        "title",
+        gettext_lazy("Title"),
+        ["judul", "nama kebutuhan", "uraian kebutuhan", "kebutuhan", "uraian", "title"],
+    ),
+    ("quantity", gettext_lazy("Quantity"), ["jumlah", "jml", "volume", "vol", "quantity"]),
+    (
+        "unit_cost",
+        gettext_lazy("Unit cost (Rp)"),
+        [
+            "biaya satuan",
+            "harga satuan",
+            "biaya per unit",
+            "satuan biaya",
+            "nilai satuan",
+            "unit cost",
+        ],
+    ),
+    ("source", gettext_lazy("Source"), ["sumber", "sumber data", "asal usulan", "source"]),
     (
         "external_ref",
         gettext_lazy("External reference"),
-        ["referensi", "no referensi", "external reference", "reference", "ref"],
+        ["referensi", "no referensi", "nomor referensi", "kode usulan", "reference", "ref"],
     ),
-    ("description", gettext_lazy("Description"), ["keterangan", "deskripsi", "description"]),
+    (
+        "description",
+        gettext_lazy("Description"),
+        ["keterangan", "ket", "deskripsi", "catatan", "description"],
+    ),
 ]
 REQUIRED = {"priority", "village", "title", "quantity", "unit_cost"}
+# Built-in source names; administrators add their own spellings as SourceAliases.
 SOURCE_NAMES = {
-    Need.Source.AGENCY: ["agency", "agency data", "data opd", "opd", "data dinas"],
-    Need.Source.MUSRENBANG: ["musrenbang"],
+    Need.Source.AGENCY: [
+        "agency",
+        "agency data",
+        "data opd",
+        "opd",
+        "skpd",
+        "data dinas",
+        "dinas",
+        "bappeda",
+        "bappedalitbang",
+    ],
+    Need.Source.MUSRENBANG: ["musrenbang", "musrenbangkel", "musrenbangcam", "musrenbang kota"],
     Need.Source.VILLAGE: [
         "village",
         "village proposal",
         "usulan kelurahan",
         "usulan desa",
         "usulan",
+        "proposal",
+        "usulan rt rw",
     ],
 }
+# Agencies are named in countless ways ("Disperkim", "Dinas Perkim", "Badan ..."): a source that
+# starts with one of these words is agency data.
+AGENCY_WORDS = re.compile(r"^(dinas|dis|din|badan|bappeda|kantor|bagian|satpol|rsud|dpu)", re.I)
 VILLAGE_PREFIX = re.compile(r"^(kelurahan|kel\.?|desa|ds\.?)\s+", re.IGNORECASE)
+VILLAGE_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
 GROUPED_INT = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+# Control characters (NUL among them) have no place in a cell; tabs and line breaks do. The
+# replacement character stands for one that could not be read (a NUL, an undecodable byte).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+MAX_DESCRIPTION = 10_000
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read: not a spreadsheet, no header, too many rows."""
+    """The file as a whole cannot be imported: no header, a required column missing, no rows."""
 
 
 def _key(text) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"\(.*?\)", "", str(text or ""))).strip().lower()
-
-
-def read_table(data: bytes, name: str) -> list[list]:
-    """All rows (header first) of the first sheet of an .xlsx, or of a .csv file."""
-    if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data)
-    if name.lower().endswith(".xlsx"):
-        raise ImportFileError(_("This file is not a valid Excel (.xlsx) workbook."))
-    return _read_csv(data)
-
-
-def _read_xlsx(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise ImportFileError(_("This file is not a valid Excel (.xlsx) workbook.")) from e
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + 1:
-                raise ImportFileError(_("The file has more than %d rows.") % MAX_ROWS)
-        return rows
-    finally:
-        workbook.close()
-
-
-def _read_csv(data: bytes) -> list[list]:
-    if b"\x00" in data[:8192]:
-        raise ImportFileError(_("This file is neither an Excel workbook nor a CSV text file."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # CSV saved by Excel on Windows
-    first_line = text.split("\n", 1)[0]
-    # Indonesian Excel writes ";" because "," is the decimal separator.
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if len(rows) > MAX_ROWS + 1:
-        raise ImportFileError(_("The file has more than %d rows.") % MAX_ROWS)
-    return rows
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    text = re.sub(r"\(.*?\)", " ", text.lower())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
 @dataclass
@@ -132,10 +140,24 @@ class RowResult:
     need: Need | None = None
     action: str = ""  # "create", "update" or "unchanged"
 
+    def as_json(self) -> dict:
+        """What the preview page shows of the row, kept with the import."""
+        need = self.need
+        return {
+            "number": self.number,
+            "values": self.values,
+            "errors": self.errors,
+            "action": self.action,
+            "village": need.village.name if need else None,
+            "quantity": need.quantity if need else None,
+            "unit_cost": need.estimated_unit_cost if need else None,
+        }
+
 
 @dataclass
 class Preview:
     rows: list[RowResult]
+    ignored_columns: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[RowResult]:
@@ -160,18 +182,40 @@ class Preview:
     def unchanged_count(self) -> int:
         return self.count("unchanged")
 
+    def as_json(self) -> dict:
+        return {
+            "rows": [row.as_json() for row in self.rows],
+            "ignored_columns": self.ignored_columns,
+            "counts": {
+                "create": self.new_count,
+                "update": self.update_count,
+                "unchanged": self.unchanged_count,
+                "rows_with_errors": len(self.errors),
+                "errors": self.error_count,
+            },
+        }
+
 
 class _Context:
     """What every row is checked against, loaded once per file."""
 
     def __init__(self, plan: DevelopmentPlan):
         self.plan = plan
-        self.priorities = {p.code.lower(): p for p in plan.priorities.all()}
-        villages = Region.objects.villages().within(plan.city).select_related("parent")
+        self.priorities = {_key(p.code): p for p in plan.priorities.all()}
+        villages = list(Region.objects.villages().within(plan.city).select_related("parent"))
         self.villages_by_code = {v.code: v for v in villages}
+        self.villages_by_pk = {v.pk: v for v in villages}
         self.villages_by_name: dict[str, list[Region]] = {}
-        for village in self.villages_by_code.values():
+        for village in villages:
             self.villages_by_name.setdefault(_key(village.name), []).append(village)
+        self.sources = {
+            _key(name): source for source, names in SOURCE_NAMES.items() for name in names
+        }
+        self.sources.update({_key(label): value for value, label in Need.Source.choices})
+        self.sources.update({_key(value): value for value in Need.Source.values})
+        self.sources.update(
+            {_key(a.text): a.source for a in SourceAlias.objects.all()}  # administrators' own
+        )
         self.existing: dict[tuple, Need] = {}
         for need in Need.objects.filter(priority__plan=plan):
             if need.external_ref:
@@ -179,6 +223,55 @@ class _Context:
             self.existing.setdefault(
                 (need.priority_id, "title", need.village_id, _key(need.title)), need
             )
+
+    def source(self, value) -> str | None:
+        key = _key(value)
+        if not key:
+            return Need.Source.AGENCY
+        if key in self.sources:
+            return self.sources[key]
+        if AGENCY_WORDS.match(key):
+            return Need.Source.AGENCY
+        if key.startswith("musrenbang"):
+            return Need.Source.MUSRENBANG
+        if key.startswith("usulan"):
+            return Need.Source.VILLAGE
+        return None
+
+    def village(self, text: str, errors: list[str], label: str) -> Region | None:
+        """A kelurahan by its code, its name, or both ("36.72.04.1002 / Tegal Ratu")."""
+        if not text:
+            errors.append(_("%(column)s is empty.") % {"column": label})
+            return None
+        code = VILLAGE_CODE.search(text)
+        if code:
+            if code.group(0) in self.villages_by_code:
+                return self.villages_by_code[code.group(0)]
+            errors.append(
+                _('Unknown kelurahan code "%(code)s" in %(city)s.')
+                % {"code": code.group(0), "city": self.plan.city.name}
+            )
+            return None
+        matches = self.villages_by_name.get(_key(VILLAGE_PREFIX.sub("", text)), [])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            errors.append(
+                _(
+                    'The kelurahan name "%(name)s" is ambiguous in %(city)s (%(options)s); use its code.'
+                )
+                % {
+                    "name": text,
+                    "city": self.plan.city.name,
+                    "options": ", ".join(f"{v.code} Kec. {v.parent.name}" for v in matches),
+                }
+            )
+        else:
+            errors.append(
+                _('Unknown kelurahan "%(name)s" in %(city)s.')
+                % {"name": text, "city": self.plan.city.name}
+            )
+        return None
 
 
 def _text(value) -> str:
@@ -192,15 +285,17 @@ def _text(value) -> str:
 FRACTION = object()
 
 
-def _number(value, label, errors, *, positive: bool) -> int | None:
+def _number(value, label, errors, *, minimum: int, maximum: int) -> int | None:
     """A whole number from a cell: 1250, 1250.0, "1.250", "Rp 1.250.000,00"."""
     if value is None or (isinstance(value, str) and not value.strip()):
         errors.append(_("%(column)s is empty.") % {"column": label})
         return None
     number = None
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        pass
+    elif isinstance(value, int):
         number = value
-    elif isinstance(value, float | Decimal):
+    elif isinstance(value, float):
         if math.isfinite(value):
             number = int(value) if value == int(value) else FRACTION
     elif isinstance(value, str):
@@ -208,10 +303,17 @@ def _number(value, label, errors, *, positive: bool) -> int | None:
         text = re.sub(r"[.,]00$", "", text)
         if GROUPED_INT.match(text):
             text = re.sub(r"[.,]", "", text)
-        if re.fullmatch(r"-?\d+", text):
+        if re.fullmatch(r"-?\d{1,30}", text):
             number = int(text)
         elif re.fullmatch(r"-?\d+[.,]\d+", text):
             number = FRACTION
+        else:
+            try:  # 1e30 and the like, as a spreadsheet may write a huge number
+                parsed = Decimal(text)
+                if parsed.is_finite() and parsed == parsed.to_integral_value():
+                    number = int(min(max(parsed, -(10**31)), 10**31))
+            except (InvalidOperation, ValueError):
+                pass
     if number is FRACTION:
         errors.append(
             _("%(column)s must be a whole number, found %(value)s.")
@@ -220,55 +322,68 @@ def _number(value, label, errors, *, positive: bool) -> int | None:
         return None
     if number is None:
         errors.append(
-            _('%(column)s must be a number, found "%(value)s".') % {"column": label, "value": value}
+            _('%(column)s must be a number, found "%(value)s".')
+            % {"column": label, "value": _text(value)[:40]}
         )
         return None
-    if positive and number <= 0:
+    if number < minimum:
         errors.append(
-            _("%(column)s must be a positive whole number, found %(value)s.")
-            % {"column": label, "value": number}
+            _("%(column)s must be at least %(minimum)s, found %(value)s.")
+            % {"column": label, "minimum": minimum, "value": number}
         )
         return None
-    if number < 0:
-        errors.append(_("%(column)s cannot be negative.") % {"column": label})
+    if number > maximum:
+        errors.append(
+            _("%(column)s is larger than %(maximum)s, the most the portal accepts.")
+            % {"column": label, "maximum": f"{maximum:,}".replace(",", ".")}
+        )
         return None
     return number
 
 
-def _map_headers(header: list) -> dict[str, int]:
+def _map_headers(header: list) -> tuple[dict[str, int], list[str]]:
+    """Where each field stands, and the headers no field takes (ignored, and said so)."""
     accepted = {}
     for name, template_header, aliases in COLUMNS:
-        for alias in [_key(template_header), *aliases]:
+        for alias in [template_header, *aliases]:
             accepted[_key(alias)] = name
     positions: dict[str, int] = {}
+    ignored = []
     for index, cell in enumerate(header):
         name = accepted.get(_key(cell))
         if name and name not in positions:
             positions[name] = index
+        elif _text(cell):
+            ignored.append(_text(cell)[:60])
     missing = [str(h) for n, h, _a in COLUMNS if n in REQUIRED and n not in positions]
     if missing:
         raise ImportFileError(
             _("The first row must name the columns; missing: %(columns)s. Use the template.")
             % {"columns": ", ".join(missing)}
         )
-    return positions
+    return positions, ignored
 
 
-def _source(value) -> str | None:
-    key = _key(value)
-    if not key:
-        return Need.Source.AGENCY
-    for source, names in SOURCE_NAMES.items():
-        if key == source or key in names or key == _key(source.label):
-            return source
-    return None
+def _checked_text(cell, label: str, errors: list[str], *, limit: int) -> str:
+    text = _text(cell)
+    if CONTROL.search(text):
+        errors.append(
+            _("%(column)s contains an invisible control character; retype it.") % {"column": label}
+        )
+        return ""
+    if len(text) > limit:
+        errors.append(
+            _("%(column)s is longer than %(limit)s characters.") % {"column": label, "limit": limit}
+        )
+        return ""
+    return text
 
 
 def preview_needs(plan: DevelopmentPlan, table: list[list]) -> Preview:
     """Check every row of `table` (header first) against `plan`; write nothing."""
     if not table or not any(_text(c) for c in table[0]):
         raise ImportFileError(_("The file is empty."))
-    positions = _map_headers(table[0])
+    positions, ignored = _map_headers(table[0])
     labels = {name: str(header) for name, header, _a in COLUMNS}
     context = _Context(plan)
     rows: list[RowResult] = []
@@ -277,60 +392,38 @@ def preview_needs(plan: DevelopmentPlan, table: list[list]) -> Preview:
         if not any(_text(c) for c in cells):
             continue
         cell = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
-        row = RowResult(number, {name: _text(value) for name, value in cell.items()})
+        row = RowResult(number, {name: _text(value)[:200] for name, value in cell.items()})
         rows.append(row)
         errors = row.errors
 
-        priority = context.priorities.get(_text(cell["priority"]).lower())
+        code = _text(cell["priority"])
+        priority = context.priorities.get(_key(code))
         if priority is None:
-            errors.append(
-                _('Unknown priority code "%(code)s".') % {"code": _text(cell["priority"])}
-            )
-
-        village = None
-        village_text = _text(cell["village"])
-        if not village_text:
-            errors.append(_("%(column)s is empty.") % {"column": labels["village"]})
-        elif village_text in context.villages_by_code:
-            village = context.villages_by_code[village_text]
-        else:
-            matches = context.villages_by_name.get(_key(VILLAGE_PREFIX.sub("", village_text)), [])
-            if len(matches) == 1:
-                village = matches[0]
-            elif matches:
-                errors.append(
-                    _(
-                        'The kelurahan name "%(name)s" is ambiguous in %(city)s (%(options)s); use its code.'
-                    )
-                    % {
-                        "name": village_text,
-                        "city": plan.city.name,
-                        "options": ", ".join(f"{v.code} Kec. {v.parent.name}" for v in matches),
-                    }
-                )
-            else:
-                errors.append(
-                    _('Unknown kelurahan "%(name)s" in %(city)s.')
-                    % {"name": village_text, "city": plan.city.name}
-                )
-
-        title = _text(cell["title"])
-        if not title:
+            errors.append(_('Unknown priority code "%(code)s".') % {"code": code[:40]})
+        village = context.village(
+            _checked_text(cell["village"], labels["village"], errors, limit=200),
+            errors,
+            labels["village"],
+        )
+        title = _checked_text(cell["title"], labels["title"], errors, limit=255)
+        if not title and not any(labels["title"] in e for e in errors):
             errors.append(_("%(column)s is empty.") % {"column": labels["title"]})
-        elif len(title) > 255:
-            errors.append(
-                _("%(column)s is longer than 255 characters.") % {"column": labels["title"]}
-            )
-        quantity = _number(cell["quantity"], labels["quantity"], errors, positive=True)
-        unit_cost = _number(cell["unit_cost"], labels["unit_cost"], errors, positive=False)
-        source = _source(cell.get("source"))
+        quantity = _number(
+            cell["quantity"], labels["quantity"], errors, minimum=1, maximum=MAX_QUANTITY
+        )
+        unit_cost = _number(
+            cell["unit_cost"], labels["unit_cost"], errors, minimum=0, maximum=MAX_UNIT_COST
+        )
+        source = context.source(cell.get("source"))
         if source is None:
             errors.append(
                 _('Unknown source "%(value)s"; use Data OPD, Musrenbang or Usulan kelurahan.')
-                % {"value": _text(cell.get("source"))}
+                % {"value": _text(cell.get("source"))[:60]}
             )
-        ref = _text(cell.get("external_ref"))[:64]
-        description = _text(cell.get("description")) if cell.get("description") is not None else ""
+        ref = _checked_text(cell.get("external_ref"), labels["external_ref"], errors, limit=64)
+        description = _checked_text(
+            cell.get("description"), labels["description"], errors, limit=MAX_DESCRIPTION
+        )
 
         if priority is None or village is None or not title:
             continue
@@ -362,23 +455,25 @@ def preview_needs(plan: DevelopmentPlan, table: list[list]) -> Preview:
         }
         if need is None:
             row.need, row.action = Need(priority=priority, **fields), "create"
-        else:
-            # Compare the village by id: reading `need.village` would cost a query per row.
-            changed = need.village_id != village.pk or any(
-                getattr(need, f) != v for f, v in fields.items() if f != "village"
+            continue
+        if quantity < need.pledged_quantity:
+            errors.append(
+                _("%(pledged)s are already pledged to this need; the quantity cannot be lower.")
+                % {"pledged": need.pledged_quantity}
             )
-            if quantity < need.pledged_quantity:
-                errors.append(
-                    _("%(pledged)s are already pledged to this need; the quantity cannot be lower.")
-                    % {"pledged": need.pledged_quantity}
-                )
-                continue
-            for name, value in fields.items():
-                setattr(need, name, value)
-            row.need, row.action = need, ("update" if changed else "unchanged")
+            continue
+        # Compare the village by id: reading `need.village` would cost a query per row.
+        changed = need.village_id != village.pk or any(
+            getattr(need, name) != value for name, value in fields.items() if name != "village"
+        )
+        if changed:
+            need = Need(pk=need.pk, priority=priority, pledged_quantity=need.pledged_quantity)
+        for name, value in fields.items():
+            setattr(need, name, value)
+        row.need, row.action = need, ("update" if changed else "unchanged")
     if not rows:
         raise ImportFileError(_("The file has a header but no rows."))
-    return Preview(rows)
+    return Preview(rows, ignored)
 
 
 UPDATED_FIELDS = [
@@ -392,23 +487,58 @@ UPDATED_FIELDS = [
 ]
 
 
-def apply_needs(preview: Preview, *, by) -> tuple[int, int]:
-    """Write a preview without errors in one transaction; (created, updated)."""
-    if preview.errors:
-        raise ValueError("a preview with errors cannot be imported")
-    created = [r.need for r in preview.rows if r.action == "create"]
-    updated = [r.need for r in preview.rows if r.action == "update"]
+def apply_needs(preview: Preview, *, by, data: dict | None = None) -> tuple[int, int]:
+    """Write the preview's rows without errors in one transaction; (created, updated).
+
+    The needs to update are locked and read again: an approval may have pledged more since
+    the preview. Each need created or changed gets its audit entry with its old and new
+    values and `data` (the import's id)."""
+    valid = [row for row in preview.rows if not row.errors]
+    created = [row.need for row in valid if row.action == "create"]
+    updated = [row.need for row in valid if row.action == "update"]
     for need in created:
         need.created_by = by
     with transaction.atomic():
-        # Lock the needs being updated: an approval may have pledged more since the preview.
-        pledged = dict(
-            Need.objects.select_for_update()
-            .filter(pk__in=[n.pk for n in updated])
-            .values_list("pk", "pledged_quantity")
-        )
-        if any(need.quantity < pledged[need.pk] for need in updated):
+        before = Need.objects.select_for_update().in_bulk([need.pk for need in updated])
+        if any(need.quantity < before[need.pk].pledged_quantity for need in updated):
             raise ImportFileError(_("Pledges changed since the preview; preview the file again."))
-        Need.objects.bulk_create(created, batch_size=1000)
-        Need.objects.bulk_update(updated, UPDATED_FIELDS, batch_size=1000)
+        try:
+            with transaction.atomic():
+                Need.objects.bulk_create(created, batch_size=1000)
+                Need.objects.bulk_update(updated, UPDATED_FIELDS, batch_size=1000)
+        except IntegrityError as e:  # a need saved meanwhile took a reference of the file
+            raise ImportFileError(
+                _("Needs changed since the preview; preview the file again.")
+            ) from e
+        villages = {v.pk: v for v in Region.objects.filter(pk__in=_village_ids(before, updated))}
+        audit.record_many(
+            [
+                (
+                    need,
+                    Action.CREATE,
+                    {name: (None, getattr(need, name)) for name in UPDATED_FIELDS},
+                )
+                for need in created
+            ]
+            + [
+                (need, Action.UPDATE, _changes(before[need.pk], need, villages)) for need in updated
+            ],
+            by=by,
+            data=data,
+        )
     return len(created), len(updated)
+
+
+def _village_ids(before: dict[int, Need], updated: list[Need]) -> set[int]:
+    return {before[need.pk].village_id for need in updated} | {n.village_id for n in updated}
+
+
+def _changes(old: Need, new: Need, villages: dict[int, Region]) -> dict[str, tuple]:
+    changes = {
+        name: (getattr(old, name), getattr(new, name))
+        for name in UPDATED_FIELDS
+        if name != "village" and getattr(old, name) != getattr(new, name)
+    }
+    if old.village_id != new.village_id:
+        changes["village"] = (villages[old.village_id], villages[new.village_id])
+    return changes

@@ -4,14 +4,15 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from csrportal.uploads import random_upload_name
+from core.limits import MAX_QUANTITY, MAX_UNIT_COST
+from core.uploads import random_upload_name
 from regions.models import Region
 
 
@@ -113,8 +114,12 @@ class Priority(models.Model):
     pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices)
     indicator = models.CharField(_("performance indicator"), max_length=255)
     unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
-    baseline = models.PositiveIntegerField(_("baseline"), default=0)
-    target_quantity = models.PositiveIntegerField(_("target"))
+    baseline = models.PositiveIntegerField(
+        _("baseline"), default=0, validators=[MaxValueValidator(MAX_QUANTITY)]
+    )
+    target_quantity = models.PositiveIntegerField(
+        _("target"), validators=[MaxValueValidator(MAX_QUANTITY)]
+    )
     agency = models.CharField(_("responsible agency (OPD)"), max_length=255)
 
     objects = PriorityQuerySet.as_manager()
@@ -140,9 +145,13 @@ class Priority(models.Model):
 class PriorityYearTarget(models.Model):
     """The part of a priority's target planned for one year of the plan."""
 
-    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="year_targets")
+    priority = models.ForeignKey(
+        Priority, verbose_name=_("priority"), on_delete=models.CASCADE, related_name="year_targets"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
-    quantity = models.PositiveIntegerField(_("target"))
+    quantity = models.PositiveIntegerField(
+        _("target"), validators=[MaxValueValidator(MAX_QUANTITY)]
+    )
 
     class Meta:
         ordering = ["priority", "year"]
@@ -212,9 +221,13 @@ class Need(models.Model):
     )
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
-    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)]
+    )
     estimated_unit_cost = models.PositiveBigIntegerField(
-        _("estimated unit cost (Rp)"), help_text=_("In whole rupiah.")
+        _("estimated unit cost (Rp)"),
+        help_text=_("In whole rupiah."),
+        validators=[MaxValueValidator(MAX_UNIT_COST)],
     )
     source = models.CharField(
         _("source"), max_length=20, choices=Source.choices, default=Source.AGENCY
@@ -228,10 +241,24 @@ class Need(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
+    # What people may change; the counters move only through the programs' workflow.
+    EDITABLE_FIELDS = [
+        "priority",
+        "village",
+        "title",
+        "description",
+        "quantity",
+        "estimated_unit_cost",
+        "source",
+        "external_ref",
+        "status",
+    ]
+
     pledged_quantity = models.PositiveIntegerField(_("pledged"), default=0, editable=False)
     delivered_quantity = models.PositiveIntegerField(_("delivered"), default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -264,8 +291,10 @@ class Need(models.Model):
             models.CheckConstraint(
                 condition=Q(delivered_quantity__lte=F("quantity")), name="need_not_overdelivered"
             ),
+            # References are compared without case, as imports match them ("R-1" is "r-1").
             models.UniqueConstraint(
-                fields=["priority", "external_ref"],
+                Lower("external_ref"),
+                "priority",
                 condition=~Q(external_ref=""),
                 name="need_external_ref_unique_per_priority",
                 violation_error_message=_("Another need of this priority has this reference."),
@@ -331,7 +360,9 @@ class NeedImport(models.Model):
         PREVIEWED = "previewed", _("Previewed")
         IMPORTED = "imported", _("Imported")
 
-    plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="imports")
+    plan = models.ForeignKey(
+        DevelopmentPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="imports"
+    )
     file = models.FileField(_("file"), upload_to=_import_path)
     original_name = models.CharField(_("file name"), max_length=255)
     status = models.CharField(
@@ -341,6 +372,11 @@ class NeedImport(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    skipped_count = models.PositiveIntegerField(_("rows skipped"), default=0)
+    # The file's cells, read once at upload, and the preview shown to the planner: neither
+    # showing the preview nor importing reads the file again.
+    table = models.JSONField(_("cells"), default=list, editable=False)
+    preview = models.JSONField(_("preview"), default=dict, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -360,3 +396,19 @@ class NeedImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("planning:import_detail", args=[self.pk])
+
+
+class SourceAlias(models.Model):
+    """How a planning office writes a need's source in its spreadsheets ("Disperkim",
+    "Musrenbangkel 2025"): imports read it as one of the sources."""
+
+    text = models.CharField(_("written as"), max_length=100, unique=True)
+    source = models.CharField(_("source"), max_length=20, choices=Need.Source.choices)
+
+    class Meta:
+        ordering = ["text"]
+        verbose_name = _("source spelling")
+        verbose_name_plural = _("source spellings")
+
+    def __str__(self):
+        return f"{self.text} → {self.get_source_display()}"

@@ -1,4 +1,8 @@
-"""The downloadable import template: the columns, two examples and the valid codes."""
+"""The downloadable import template: the columns, two examples and the valid codes.
+
+The first sheet, the one imported, holds only the header: the examples stand on a sheet of
+their own, so that a template filled in below them never imports them.
+"""
 
 import io
 
@@ -12,17 +16,25 @@ from .imports import COLUMNS
 from .models import DevelopmentPlan
 
 
+def _header_sheet(sheet) -> None:
+    sheet.append([str(header) for _name, header, _aliases in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate([16, 26, 40, 10, 18, 18, 20, 40]):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+
+
 def need_template_workbook(plan: DevelopmentPlan) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Needs")[:31]
-    sheet.append([str(header) for _name, header, _aliases in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    _header_sheet(sheet)
+    examples = workbook.create_sheet(_("Examples")[:31])
+    _header_sheet(examples)
     priorities = list(plan.priorities.order_by("code"))
     villages = list(Region.objects.villages().within(plan.city).select_related("parent")[:2])
     for priority, village, number in zip(priorities[:2], villages, (1, 2), strict=False):
-        sheet.append(
+        examples.append(
             [
                 priority.code,
                 village.code,
@@ -34,8 +46,6 @@ def need_template_workbook(plan: DevelopmentPlan) -> bytes:
                 "",
             ]
         )
-    for index, width in enumerate([16, 26, 40, 10, 18, 18, 20, 40]):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
 
     codes = workbook.create_sheet(_("Codes")[:31])
     codes.append([_("Priority code"), _("Priority"), _("Unit")])

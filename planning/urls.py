@@ -11,6 +11,7 @@ urlpatterns = [
     path("needs/new/", views.NeedCreateView.as_view(), name="need_create"),
     path("needs/<int:pk>/", views.NeedDetailView.as_view(), name="need_detail"),
     path("needs/<int:pk>/edit/", views.NeedUpdateView.as_view(), name="need_update"),
+    path("needs/<int:pk>/history/", views.NeedHistoryView.as_view(), name="need_history"),
     path("needs/<int:pk>/status/", views.NeedStatusView.as_view(), name="need_status"),
     path("needs/import/", views.NeedImportView.as_view(), name="import"),
     path(

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.http import Http404, HttpResponse
@@ -7,16 +8,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django_filters.views import FilterView
 
-from csrportal.permissions import PlannerRequiredMixin
+from core.pagination import NeverPastTheEndMixin
+from core.permissions import PlannerRequiredMixin
+from core.spreadsheets import SpreadsheetError, read_table
+from core.uploads import display_name
+from core.views import HistoryView
 
 from . import services
 from .filters import NeedFilter
 from .forms import NeedForm, NeedImportForm
-from .imports import ImportFileError, apply_needs, preview_needs, read_table
+from .imports import MAX_ROWS, ImportFileError, apply_needs, preview_needs
 from .models import DevelopmentPlan, Need, NeedImport
 from .spreadsheets import need_template_workbook
 
@@ -61,6 +67,7 @@ class PriorityDetailView(LoginRequiredMixin, CurrentPlanMixin, DetailView):
             .annotate(
                 needed=Sum("quantity"),
                 pledged=Sum("pledged_quantity"),
+                delivered=Sum("delivered_quantity"),
                 gap=Sum(F("quantity") - F("pledged_quantity")),
             )
             .order_by("-gap", "village__code")
@@ -74,11 +81,12 @@ class PriorityDetailView(LoginRequiredMixin, CurrentPlanMixin, DetailView):
                     "name": row["village__parent__name"],
                     "needed": 0,
                     "pledged": 0,
+                    "delivered": 0,
                     "gap": 0,
                     "villages": 0,
                 },
             )
-            for figure in ("needed", "pledged", "gap"):
+            for figure in ("needed", "pledged", "delivered", "gap"):
                 district[figure] += row[figure]
             district["villages"] += 1
         return super().get_context_data(
@@ -89,7 +97,7 @@ class PriorityDetailView(LoginRequiredMixin, CurrentPlanMixin, DetailView):
         )
 
 
-class NeedListView(LoginRequiredMixin, CurrentPlanMixin, FilterView):
+class NeedListView(LoginRequiredMixin, NeverPastTheEndMixin, CurrentPlanMixin, FilterView):
     filterset_class = NeedFilter
     template_name = "planning/need_list.html"
     context_object_name = "needs"
@@ -118,6 +126,19 @@ class NeedDetailView(LoginRequiredMixin, DetailView):
         return get_object_or_404(needs, pk=self.kwargs["pk"])
 
 
+class NeedHistoryView(PlannerRequiredMixin, HistoryView):
+    """Every recorded change of a need: edits, imports and each approval's pledges."""
+
+    back = ("planning:need_list", gettext_lazy("Needs"))
+    intro = gettext_lazy(
+        "Every change of this need: edits, imports, and each approval or cancellation that "
+        "moved its pledged quantity. Entries cannot be changed or deleted."
+    )
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Need.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+
 class NeedFormMixin(PlannerRequiredMixin, CurrentPlanMixin):
     model = Need
     form_class = NeedForm
@@ -127,7 +148,13 @@ class NeedFormMixin(PlannerRequiredMixin, CurrentPlanMixin):
         return {**super().get_form_kwargs(), "plan": self.plan}
 
     def form_valid(self, form):
-        self.object = services.need_save(need=form.save(commit=False), by=self.request.user)
+        try:
+            self.object = services.need_save(
+                need=form.save(commit=False), by=self.request.user, fields=form.changed_data
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+            return self.form_invalid(form)
         messages.success(self.request, _("The need was saved."))
         return redirect(self.object)
 
@@ -146,8 +173,14 @@ class NeedStatusView(PlannerRequiredMixin, View):
         need = get_object_or_404(Need.objects.visible_to(request.user), pk=pk)
         status = request.POST.get("status")
         if status not in Need.Status.values:
-            return HttpResponse(status=400)
-        services.need_set_status(need=need, status=status, by=request.user)
+            messages.error(request, _("Choose whether to close the need or open it again."))
+            return redirect(need)
+        try:
+            services.need_set_status(need=need, status=status, by=request.user)
+        except ValidationError as e:
+            for problem in e.messages:
+                messages.error(request, problem)
+            return redirect(need)
         if status == Need.Status.CLOSED:
             messages.success(request, _("The need is closed: no more pledges toward it."))
         else:
@@ -156,7 +189,7 @@ class NeedStatusView(PlannerRequiredMixin, View):
 
 
 class NeedImportView(PlannerRequiredMixin, CurrentPlanMixin, View):
-    """Upload a spreadsheet; it is checked row by row before anything is written."""
+    """Upload a spreadsheet: read once, checked row by row, kept; nothing is written yet."""
 
     template_name = "planning/need_import_form.html"
 
@@ -168,24 +201,27 @@ class NeedImportView(PlannerRequiredMixin, CurrentPlanMixin, View):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                preview = preview_needs(self.plan, read_table(upload.read(), upload.name))
-            except ImportFileError as e:
+                table = read_table(upload.read(), upload.name, max_rows=MAX_ROWS)
+                preview = preview_needs(self.plan, table)
+            except (SpreadsheetError, ImportFileError) as e:
                 form.add_error("file", str(e))
             else:
                 upload.seek(0)
                 need_import = NeedImport.objects.create(
                     plan=self.plan,
                     file=upload,
-                    original_name=upload.name[:255],
+                    original_name=display_name(upload.name),
                     uploaded_by=request.user,
                     row_count=len(preview.rows),
                     error_count=preview.error_count,
+                    table=table,
+                    preview=preview.as_json(),
                 )
                 return redirect(need_import)
         return self.render(form)
 
     def render(self, form):
-        recent = NeedImport.objects.select_related("uploaded_by")[:10]
+        recent = NeedImport.objects.select_related("uploaded_by").defer("table", "preview")[:10]
         return render(
             self.request,
             self.template_name,
@@ -194,13 +230,19 @@ class NeedImportView(PlannerRequiredMixin, CurrentPlanMixin, View):
 
 
 class NeedImportDetailView(PlannerRequiredMixin, View):
-    """The dry run of an uploaded file; POST imports it when it has no error."""
+    """The dry run kept with an upload; POST imports its rows without errors.
+
+    When rows have errors, the planner confirms that they are skipped. The kept cells are
+    checked again against the plan as it is at that moment: if the outcome changed (a need
+    was pledged, a priority removed), the new preview is shown instead of importing.
+    """
 
     template_name = "planning/need_import_detail.html"
 
     def get(self, request, pk):
-        need_import = get_object_or_404(NeedImport.objects.select_related("plan__city"), pk=pk)
-        return self.render(need_import, self.preview(need_import))
+        # The kept cells can run to megabytes: showing the preview needs only the preview.
+        imports = NeedImport.objects.select_related("plan").defer("table")
+        return self.render(get_object_or_404(imports, pk=pk))
 
     def post(self, request, pk):
         with transaction.atomic():
@@ -211,16 +253,39 @@ class NeedImportDetailView(PlannerRequiredMixin, View):
             if need_import.status == NeedImport.Status.IMPORTED:
                 messages.info(request, _("This file has already been imported."))
                 return redirect(need_import)
-            preview = self.preview(need_import)
-            if preview is None or preview.errors:
-                return self.render(need_import, preview)
+            counts = need_import.preview.get("counts", {})
+            if not need_import.table:
+                messages.error(
+                    request, _("This upload holds no rows to import; upload the file again.")
+                )
+                return redirect(need_import)
+            if counts.get("rows_with_errors") and not request.POST.get("skip_errors"):
+                messages.error(request, _("Confirm that the rows with errors are skipped."))
+                return redirect(need_import)
             try:
-                created, updated = apply_needs(preview, by=request.user)
+                preview = preview_needs(need_import.plan, need_import.table)
+            except ImportFileError as e:
+                messages.error(request, str(e))
+                return redirect(need_import)
+            if preview.as_json()["counts"] != counts:
+                need_import.preview = preview.as_json()
+                need_import.error_count = preview.error_count
+                need_import.save(update_fields=["preview", "error_count"])
+                messages.warning(
+                    request,
+                    _("The plan changed since this file was checked: see the rows again."),
+                )
+                return redirect(need_import)
+            try:
+                created, updated = apply_needs(
+                    preview, by=request.user, data={"import": need_import.pk}
+                )
             except ImportFileError as e:
                 messages.error(request, str(e))
                 return redirect(need_import)
             need_import.status = NeedImport.Status.IMPORTED
             need_import.created_count, need_import.updated_count = created, updated
+            need_import.skipped_count = len(preview.errors)
             need_import.imported_at = timezone.now()
             need_import.save()
         messages.success(
@@ -230,24 +295,20 @@ class NeedImportDetailView(PlannerRequiredMixin, View):
         )
         return redirect("planning:need_list")
 
-    def preview(self, need_import):
-        try:
-            with need_import.file.open("rb") as f:
-                return preview_needs(
-                    need_import.plan, read_table(f.read(), need_import.original_name)
-                )
-        except (ImportFileError, OSError):
-            return None
-
-    def render(self, need_import, preview):
+    def render(self, need_import):
+        rows = need_import.preview.get("rows", [])
+        # Uploads kept before previews were (and empty ones) show zeros, not an error.
+        counts = dict.fromkeys(["create", "update", "unchanged", "rows_with_errors", "errors"], 0)
         return render(
             self.request,
             self.template_name,
             {
                 "need_import": need_import,
-                "preview": preview,
-                "rows_shown": preview.rows[:PREVIEW_ROWS_SHOWN] if preview else [],
-                "rows_hidden": max(0, len(preview.rows) - PREVIEW_ROWS_SHOWN) if preview else 0,
+                "preview": need_import.preview,
+                "counts": {**counts, **need_import.preview.get("counts", {})},
+                "error_rows": [row for row in rows if row["errors"]][:PREVIEW_ROWS_SHOWN],
+                "rows_shown": rows[:PREVIEW_ROWS_SHOWN],
+                "rows_hidden": max(0, len(rows) - PREVIEW_ROWS_SHOWN),
             },
         )
 

@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class ProgramsConfig(AppConfig):
     name = "programs"
     verbose_name = _("CSR programs")
+
+    def ready(self):
+        from core.audit import track
+
+        from .models import (
+            Attachment,
+            OutputIndicator,
+            Pledge,
+            Program,
+            ProgramOutput,
+            ProgramPartner,
+        )
+
+        track(Program, m2m=["villages"])
+        for model in (Pledge, Attachment, OutputIndicator, ProgramOutput, ProgramPartner):
+            track(model)

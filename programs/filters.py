@@ -5,6 +5,13 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Sector
+from core.filters import (
+    AmountRangeFilter,
+    LabelledDateRangeWidget,
+    OrderingFilter,
+    PortalFilterSet,
+    YearFilter,
+)
 from planning.models import DevelopmentPlan, Pillar
 from regions.models import Region
 
@@ -16,7 +23,7 @@ SEARCH_MATCHES = "programs_program.search_vector @@ websearch_to_tsquery('indone
 NEWEST_SUBMITTED = [F("submitted_at").desc(nulls_last=True), F("id").desc()]
 
 
-class ProgramFilter(django_filters.FilterSet):
+class ProgramFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Program.Status.choices, empty_label=_("Any status")
@@ -50,14 +57,12 @@ class ProgramFilter(django_filters.FilterSet):
         method="in_village",
         empty_label=_("All kelurahan"),
     )
-    year = django_filters.NumberFilter(label=_("Year"), method="running_in")
-    budget = django_filters.RangeFilter(label=_("Budget (Rp)"))
+    year = YearFilter(label=_("Year"), method="running_in")
+    budget = AmountRangeFilter(label=_("Budget (Rp)"))
     submitted = django_filters.DateFromToRangeFilter(
-        label=_("Submitted"),
-        field_name="submitted_at__date",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        label=_("Submitted"), field_name="submitted_at__date", widget=LabelledDateRangeWidget
     )
-    order = django_filters.OrderingFilter(
+    order = OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Newest submission"),
         fields=[("budget", "budget"), ("updated_at", "updated")],

@@ -1,11 +1,23 @@
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from csrportal.templatetags.portal import rupiah
+from companies.models import Company, CompanyVillage
+from core.forms import BoundedInlineFormSet, SafeModelMultipleChoiceField, bounded_inline_formset
+from core.images import reencode_photo
+from core.money import rupiah
 from planning.models import DevelopmentPlan, Need
 from regions.models import Region
 
-from .models import Attachment, Pledge, Program, Sdg
+from .models import (
+    Attachment,
+    OutputIndicator,
+    Pledge,
+    Program,
+    ProgramOutput,
+    ProgramPartner,
+    Sdg,
+)
 from .uploads import check_upload
 
 
@@ -39,6 +51,7 @@ class ProgramForm(forms.ModelForm):
             "budget",
             "beneficiaries",
         ]
+        field_classes = {"villages": SafeModelMultipleChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "villages": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
@@ -114,8 +127,6 @@ class PledgeForm(forms.ModelForm):
         priority, need = cleaned.get("priority"), cleaned.get("need")
         if need and not priority:
             cleaned["priority"] = self.instance.priority = need.priority
-        elif need and need.priority_id != priority.pk:
-            self.add_error("need", _("This need belongs to another priority."))
         elif not need and not priority and not self.errors:
             self.add_error("priority", _("Choose a priority or one of its needs."))
         if need and need.status != Need.Status.OPEN and need.pk != self.initial.get("need"):
@@ -123,18 +134,17 @@ class PledgeForm(forms.ModelForm):
         return cleaned
 
 
-class BasePledgeFormSet(forms.BaseInlineFormSet):
+class BasePledgeFormSet(BoundedInlineFormSet):
     """Choices are computed once for every row, so the form costs the same queries for 1 or
     20 pledges."""
 
-    def __init__(self, *args, plan: DevelopmentPlan, **kwargs):
+    # A city may register thousands of needs: each line offers those around the company.
+    OFFERED_NEEDS = 400
+
+    def __init__(self, *args, plan: DevelopmentPlan, company_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         priorities = list(plan.priorities.order_by("code"))
-        needs = list(
-            Need.objects.filter(priority__plan=plan, status=Need.Status.OPEN)
-            .select_related("village", "priority")
-            .order_by("priority__code", "village__name", "title")
-        )
+        needs = list(self.offered_needs(plan, company_id))
         titles = {p.pk: str(p) for p in priorities}
         grouped: dict[int, list] = {}
         for need in needs:
@@ -157,6 +167,37 @@ class BasePledgeFormSet(forms.BaseInlineFormSet):
         self.priority_of = {need.pk: need.priority_id for need in needs}
         self.plan_priorities = plan.priorities.all()
         self.plan_needs = Need.objects.filter(priority__plan=plan).select_related("priority")
+
+    def offered_needs(self, plan: DevelopmentPlan, company_id: int | None):
+        """Every open need with a gap, while the plan has at most OFFERED_NEEDS of them; past
+        that, those of the program's target kelurahan and the company's ring villages
+        (largest gaps first). And always those already pledged to. Any need of the plan is
+        accepted when posted; the list only keeps the page light."""
+        program = self.instance
+        pledged: set[int] = set()
+        if program.pk:
+            pledged = set(program.pledges.exclude(need=None).values_list("need", flat=True))
+        candidates = (
+            Need.objects.filter(priority__plan=plan, status=Need.Status.OPEN)
+            .with_gap()
+            .order_by(F("pledged_quantity") - F("quantity"))
+            .values_list("pk", flat=True)
+        )
+        near = list(candidates[: self.OFFERED_NEEDS + 1])
+        if len(near) > self.OFFERED_NEEDS:
+            villages = set(
+                CompanyVillage.objects.filter(company_id=company_id).values_list(
+                    "village", flat=True
+                )
+            )
+            if program.pk:
+                villages |= set(program.villages.values_list("pk", flat=True))
+            near = list(candidates.filter(village__in=villages)[: self.OFFERED_NEEDS])
+        return (
+            Need.objects.filter(pk__in={*near, *pledged})
+            .select_related("village", "priority")
+            .order_by("priority__code", "village__name", "title")
+        )
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -191,17 +232,121 @@ class BasePledgeFormSet(forms.BaseInlineFormSet):
             )
 
 
-PledgeFormSet = forms.inlineformset_factory(
-    Program, Pledge, form=PledgeForm, formset=BasePledgeFormSet, extra=2, can_delete=True
+PledgeFormSet = bounded_inline_formset(
+    Program,
+    Pledge,
+    form=PledgeForm,
+    formset=BasePledgeFormSet,
+    extra=2,
+    can_delete=True,
+    max_rows=50,
+)
+
+
+class OutputForm(forms.ModelForm):
+    """An output of the program; its indicator from the administrators' list, or proposed."""
+
+    new_indicator = forms.CharField(label=_("Or a new indicator"), required=False, max_length=120)
+    new_unit = forms.CharField(label=_("Its unit"), required=False, max_length=40)
+
+    class Meta:
+        model = ProgramOutput
+        fields = ["indicator", "new_indicator", "new_unit", "target_quantity", "village", "site"]
+        fields += ["latitude", "longitude"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        indicator, new = cleaned.get("indicator"), (cleaned.get("new_indicator") or "").strip()
+        if not indicator and not new and self.has_changed() and not self.errors:
+            self.add_error("indicator", _("Choose an indicator or propose a new one."))
+        if new and not (cleaned.get("new_unit") or "").strip():
+            self.add_error("new_unit", _("Give the new indicator's unit, e.g. unit, person."))
+        return cleaned
+
+
+class BaseOutputFormSet(BoundedInlineFormSet):
+    """Choices are computed once for every row (as for the pledges)."""
+
+    def __init__(self, *args, plan: DevelopmentPlan, company_id: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        indicators = list(OutputIndicator.objects.usable_by(company_id))
+        villages = list(
+            Region.objects.villages()
+            .within(plan.city)
+            .select_related("parent")
+            .order_by("parent__name", "name")
+        )
+        self.indicators = OutputIndicator.objects.usable_by(company_id)
+        self.villages = Region.objects.villages().within(plan.city)
+        self.indicator_choices = [("", "---------")] + [(i.pk, str(i)) for i in indicators]
+        self.village_choices = [("", "---------")] + [
+            (v.pk, f"{v.name} (Kec. {v.parent.name})") for v in villages
+        ]
+        for form in [*self.forms, self.empty_form]:
+            self._limit(form)
+
+    def _limit(self, form):
+        form.fields["indicator"].queryset = self.indicators
+        form.fields["indicator"].choices = self.indicator_choices
+        form.fields["village"].queryset = self.villages
+        form.fields["village"].choices = self.village_choices
+
+
+OutputFormSet = bounded_inline_formset(
+    Program,
+    ProgramOutput,
+    form=OutputForm,
+    formset=BaseOutputFormSet,
+    extra=1,
+    can_delete=True,
+    max_rows=30,
+)
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = ProgramPartner
+        fields = ["kind", "company", "name", "role"]
+
+
+class BasePartnerFormSet(BoundedInlineFormSet):
+    def __init__(self, *args, company_id: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        companies = Company.objects.exclude(pk=company_id).order_by("name")
+        choices = [("", "---------"), *companies.values_list("pk", "name")]
+        for form in [*self.forms, self.empty_form]:
+            form.fields["company"].queryset = companies
+            form.fields["company"].choices = choices
+
+
+PartnerFormSet = bounded_inline_formset(
+    Program,
+    ProgramPartner,
+    form=PartnerForm,
+    formset=BasePartnerFormSet,
+    extra=1,
+    can_delete=True,
+    max_rows=20,
 )
 
 
 class AttachmentForm(forms.ModelForm):
+    # Stored under a random name: the original, however long, is kept shortened.
+    file = forms.FileField(label=_("File"), max_length=None)
+
     class Meta:
         model = Attachment
         fields = ["kind", "file"]
 
+    photo = None
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         self.content_type = check_upload(upload)
+        if self.content_type.split("/")[-1] in ("jpeg", "png", "webp"):
+            self.photo = reencode_photo(upload)
         return upload

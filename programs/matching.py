@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce, Least
 from companies.models import Company, CompanyVillage
 from planning.models import Need
 
-from .models import Program
+from .models import Pledge, Program
 
 CANDIDATE_COMPANIES = 60
 
@@ -47,7 +47,8 @@ RING_POINTS = Case(
 
 
 def needs_for_program(program: Program, limit: int = 12) -> list[Need]:
-    """Open needs with a gap that this program could pledge toward, best first.
+    """Open needs with a gap that this program could pledge toward (and does not yet),
+    best first.
 
     The program's villages, the company's rings and the plan's priorities are a handful of
     rows: they are read first, so the ranking is one pass over the need table alone with plain
@@ -59,9 +60,11 @@ def needs_for_program(program: Program, limit: int = 12) -> list[Need]:
     )
     priorities = dict(program.plan.priorities.values_list("pk", "pillar"))
     same_pillar = [pk for pk, pillar in priorities.items() if pillar == program.pillar]
+    pledged = Pledge.objects.filter(program=program, need__isnull=False).values("need")
     ranked = (
         Need.objects.filter(priority__in=list(priorities), status=Need.Status.OPEN)
         .with_gap()
+        .exclude(pk__in=pledged)
         .annotate(
             gap_value=F("quantity") - F("pledged_quantity"),
             same_village=Case(When(village__in=villages, then=Value(True)), default=Value(False)),

@@ -1,14 +1,16 @@
 """The company's side: CSR programs with their pledges toward the plan, and their files."""
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from csrportal.uploads import random_upload_name
+from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
+from core.uploads import random_upload_name
 from planning.models import DevelopmentPlan, Need, Pillar, Priority
 from regions.models import Region
 
@@ -114,18 +116,34 @@ class Program(models.Model):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     budget = models.PositiveBigIntegerField(
-        _("total budget (Rp)"), null=True, blank=True, validators=[MinValueValidator(1)]
+        _("total budget (Rp)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RUPIAH)],
     )
-    beneficiaries = models.PositiveIntegerField(_("planned beneficiaries"), null=True, blank=True)
+    beneficiaries = models.PositiveIntegerField(
+        _("planned beneficiaries"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_PEOPLE)],
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -169,13 +187,16 @@ class Program(models.Model):
         return self.status in self.EDITABLE
 
     def get_sdgs_display(self) -> list[str]:
-        return [Sdg(number).label for number in self.sdgs if number in Sdg.values]
+        numbers = self.sdgs if isinstance(self.sdgs, list) else []
+        return [Sdg(number).label for number in numbers if number in Sdg.values]
 
 
 class Pledge(models.Model):
     """A line of a program: a quantity and an amount toward a priority, ideally one need."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="pledges")
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="pledges"
+    )
     priority = models.ForeignKey(
         Priority, verbose_name=_("priority"), on_delete=models.PROTECT, related_name="pledges"
     )
@@ -187,14 +208,27 @@ class Pledge(models.Model):
         null=True,
         blank=True,
     )
-    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    amount = models.PositiveBigIntegerField(_("amount (Rp)"), validators=[MinValueValidator(1)])
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)]
+    )
+    amount = models.PositiveBigIntegerField(
+        _("amount (Rp)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_RUPIAH)]
+    )
+    # What verified realization reports say was delivered and spent, in total. Moved only by
+    # the verification service (delivery.services), under lock; check_ledger recounts them.
+    delivered_quantity = models.PositiveIntegerField(_("delivered"), default=0, editable=False)
+    spent_amount = models.PositiveBigIntegerField(_("spent (Rp)"), default=0, editable=False)
 
     class Meta:
         ordering = ["program", "pk"]
         verbose_name = _("pledge")
         verbose_name_plural = _("pledges")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(delivered_quantity__lte=models.F("quantity")),
+                name="pledge_not_overdelivered",
+                violation_error_message=_("More is delivered than the pledge promised."),
+            ),
             models.CheckConstraint(
                 condition=Q(quantity__gt=0),
                 name="pledge_quantity_positive",
@@ -212,6 +246,208 @@ class Pledge(models.Model):
     def __str__(self):
         return f"{self.quantity} × {self.priority.code}"
 
+    def get_additional_data(self) -> dict:
+        """Kept with each audit entry, so the program's history shows its pledges."""
+        return {"program": self.program_id}
+
+    def clean(self):
+        # PostgreSQL also holds this as a composite foreign key (migration 0002).
+        if self.need_id and self.priority_id and self.need.priority_id != self.priority_id:
+            raise ValidationError({"need": _("This need belongs to another priority.")})
+
+    @property
+    def held_quantity(self) -> int:
+        """What this pledge holds of its need: all of it while its program is committed, what
+        was delivered once it is cancelled (delivered houses stay delivered), else nothing."""
+        status = self.program.status
+        if status in Program.COMMITTED:
+            return self.quantity
+        return self.delivered_quantity if status == Program.Status.CANCELLED else 0
+
+    @property
+    def delivered_share(self) -> int:
+        """Percent delivered, for progress bars."""
+        return (
+            min(100, round(100 * self.delivered_quantity / self.quantity)) if self.quantity else 0
+        )
+
+    def lies_outside(self, village_ids: set[int]) -> bool:
+        """Toward a need outside the program's target kelurahan (`village_ids`, when any)."""
+        return (
+            bool(village_ids)
+            and self.need_id is not None
+            and (self.need.village_id not in village_ids)
+        )
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def usable_by(self, company_id: int | None):
+        """Approved indicators, and those the company proposed itself."""
+        return self.filter(Q(approved=True) | Q(proposed_by=company_id)).order_by("name")
+
+
+class OutputIndicator(models.Model):
+    """What a program produces besides its pledges, as administrators list it ("solar lighting
+    units", "business groups (KUB)"); an officer may propose one, usable at once by their
+    company, for everyone once an administrator approves it."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    unit = models.CharField(_("unit"), max_length=40)
+    approved = models.BooleanField(_("approved"), default=True)
+    proposed_by = models.ForeignKey(
+        Company,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("output indicator")
+        verbose_name_plural = _("output indicators")
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})"
+
+
+class ProgramOutput(models.Model):
+    """An output a program promises, where: "11 solar lighting units, Taman Geger Cilegon"."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="outputs"
+    )
+    indicator = models.ForeignKey(
+        OutputIndicator,
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="outputs",
+    )
+    target_quantity = models.PositiveIntegerField(
+        _("target"), validators=[MinValueValidator(1), MaxValueValidator(MAX_PEOPLE)]
+    )
+    village = models.ForeignKey(
+        Region,
+        verbose_name=_("kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="program_outputs",
+        null=True,
+        blank=True,
+        limit_choices_to={"level": Region.Level.VILLAGE},
+    )
+    site = models.CharField(
+        _("site"), max_length=120, blank=True, help_text=_("E.g. Taman Geger Cilegon.")
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-11), MaxValueValidator(6)],  # Indonesia
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(94), MaxValueValidator(142)],
+    )
+
+    class Meta:
+        ordering = ["program", "pk"]
+        verbose_name = _("program output")
+        verbose_name_plural = _("program outputs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_quantity__gt=0), name="output_target_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="output_coordinates_paired",
+                violation_error_message=_("Give both the latitude and the longitude, or neither."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target_quantity} {self.indicator.unit} · {self.indicator.name}"
+
+    def get_additional_data(self) -> dict:
+        return {"program": self.program_id}
+
+    def clean(self):
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {"longitude": _("Give both the latitude and the longitude, or neither.")}
+            )
+
+
+class ProgramPartner(models.Model):
+    """Who delivers a program with the company: a company of the registry or a named
+    organisation (a community group, a village government, an NGO), and its role."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company")
+        COMMUNITY = "community", _("Community group (KSM, KUB)")
+        VILLAGE = "village", _("Village government")
+        NGO = "ngo", _("NGO or foundation")
+        GOVERNMENT = "government", _("Government agency")
+        OTHER = "other", _("Other")
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="partners"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+    )
+    name = models.CharField(_("organisation"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["program", "pk"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="company", company__isnull=False, name=""))
+                | (~Q(kind="company") & Q(company__isnull=True) & ~Q(name="")),
+                name="partner_company_or_named",
+                violation_error_message=_(
+                    "Choose a company of the registry, or name the organisation."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.company.name if self.company_id else self.name
+
+    def get_additional_data(self) -> dict:
+        return {"program": self.program_id}
+
+    def clean(self):
+        if self.kind == self.Kind.COMPANY and not self.company_id:
+            raise ValidationError({"company": _("Choose the partner company.")})
+        if self.kind != self.Kind.COMPANY:
+            if self.company_id:
+                raise ValidationError(
+                    {"kind": _("A company of the registry is a partner of the kind company.")}
+                )
+            if not self.name.strip():
+                raise ValidationError({"name": _("Name the organisation.")})
+        elif self.name:
+            self.name = ""
+
 
 def _attachment_path(instance, filename: str) -> str:
     return random_upload_name("attachments", filename)
@@ -223,14 +459,24 @@ class Attachment(models.Model):
         PHOTO = "photo", _("Photo")
         OTHER = "other", _("Other document")
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="attachments")
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="attachments"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PROPOSAL)
     file = models.FileField(_("file"), upload_to=_attachment_path)
+    # Photos only: re-encoded on the server (core.images); the page shows these, never the
+    # bytes as uploaded.
+    image = models.FileField(_("image"), upload_to=_attachment_path, blank=True)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_attachment_path, blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
+    content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
@@ -245,19 +491,27 @@ class Attachment(models.Model):
     def get_absolute_url(self):
         return reverse("programs:attachment", args=[self.program_id, self.pk])
 
+    def get_additional_data(self) -> dict:
+        """Kept with each audit entry, so the program's history shows its files."""
+        return {"program": self.program_id}
+
     @property
     def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
+        return bool(self.image)
 
 
 class ProgramTransition(models.Model):
     """One change of a program's status: who, when, from, to and why."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=Program.Status.choices)
-    to_status = models.CharField(max_length=20, choices=Program.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from status"), max_length=20, choices=Program.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Program.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:

@@ -1,37 +1,97 @@
 """Writes that touch several rows or change a program's status."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from csrportal.templatetags.portal import rupiah
-from planning.models import Need
+from core.db import model_columns
+from core.money import rupiah
+from core.uploads import display_name
 
-from .models import Attachment, Pledge, Program
+from .models import Attachment, OutputIndicator, Program, ProgramOutput
 
 
 @transaction.atomic
-def program_save_draft(*, form, formset, company, by) -> Program:
-    """Save a program with its villages and pledges, all or nothing."""
+def program_save_draft(*, form, formsets, company, by) -> Program:
+    """Save a program with its villages, pledges, outputs and partners, all or nothing.
+
+    An existing program is locked and must still be editable: a draft submitted from
+    another tab meanwhile is not changed, and only the form's columns are written, never
+    a status read at the start of the request.
+    """
     program = form.save(commit=False)
+    program.updated_by = by
     if program.pk is None:
         program.company = company
         program.plan = form.plan
         program.created_by = by
-    program.updated_by = by
-    program.save()
+        program.save()
+    else:
+        locked = Program.objects.select_for_update().get(pk=program.pk)
+        if not locked.is_editable:
+            raise ValidationError(
+                _("This program is %(status)s now; it can no longer be changed.")
+                % {"status": locked.get_status_display().lower()}
+            )
+        program.status = locked.status
+        program.save(
+            update_fields=[*model_columns(Program, form.fields), "updated_by", "updated_at"]
+        )
     form.save_m2m()
-    formset.instance = program
-    formset.save()
+    for formset in formsets:
+        formset.instance = program
+        if formset.model is ProgramOutput:
+            _propose_indicators(formset, company)
+        formset.save()
+    return program
+
+
+def _propose_indicators(formset, company) -> None:
+    """Outputs whose indicator the officer typed in get it: an existing one of that name, or
+    a new one, proposed by the company (usable by it at once, by all once approved)."""
+    for output_form in formset.forms:
+        name = (output_form.cleaned_data.get("new_indicator") or "").strip()
+        if not name or output_form.cleaned_data.get("DELETE"):
+            continue
+        indicator = OutputIndicator.objects.filter(name__iexact=name).first()
+        if indicator is None:
+            indicator = OutputIndicator.objects.create(
+                name=name,
+                unit=output_form.cleaned_data["new_unit"].strip(),
+                approved=False,
+                proposed_by=company,
+            )
+        output_form.instance.indicator = indicator
+
+
+@transaction.atomic
+def program_update(*, program: Program, fields: list[str], by) -> Program:
+    """Save an administrator's corrections to a program's own columns, never its status,
+    company or plan (those move only through the workflow)."""
+    if forbidden := set(fields) & {"status", "company", "plan", "submitted_at"}:
+        raise ValueError(f"not changed here: {sorted(forbidden)}")
+    Program.objects.select_for_update().get(pk=program.pk)
+    program.updated_by = by
+    program.save(update_fields=[*fields, "updated_by", "updated_at"])
     return program
 
 
 def pledge_warnings(program: Program) -> list[str]:
-    """Pledges that promise more than their need has left: a warning while drafting,
-    refused at approval."""
+    """Pledges that promise more than their need has left (a warning while drafting, refused
+    at approval), or toward a need outside the program's target kelurahan."""
     warnings = []
+    villages = set(program.villages.values_list("pk", flat=True))
     for pledge in program.pledges.select_related("need__village", "need__priority"):
         need = pledge.need
+        if pledge.lies_outside(villages):
+            warnings.append(
+                _(
+                    '"%(need)s" lies in Kelurahan %(village)s, which is not among the '
+                    "program's target kelurahan."
+                )
+                % {"need": need.title, "village": need.village.name}
+            )
         if need and pledge.quantity > need.gap:
             warnings.append(
                 _('%(quantity)s %(unit)s pledged to "%(need)s", which has %(gap)s left.')
@@ -74,38 +134,30 @@ def submission_problems(program: Program) -> list[str]:
 
 
 def attachment_add(*, program: Program, form, by) -> Attachment:
+    """Keep an uploaded file; a photo also gets its re-encoded copy and thumbnail, which
+    are what the pages show."""
     attachment = form.save(commit=False)
+    upload = form.cleaned_data["file"]
     attachment.program = program
-    attachment.original_name = form.cleaned_data["file"].name[:255]
+    attachment.original_name = display_name(upload.name)
     attachment.content_type = form.content_type
-    attachment.size = form.cleaned_data["file"].size
+    attachment.size = upload.size
     attachment.uploaded_by = by
+    if form.photo:
+        attachment.image, attachment.thumbnail = form.photo
     attachment.save()
     return attachment
 
 
 @transaction.atomic
 def attachment_delete(*, attachment: Attachment) -> None:
-    storage, name = attachment.file.storage, attachment.file.name
-    attachment.delete()
-    # The file goes only once the row is gone for good.
-    transaction.on_commit(lambda: storage.delete(name))
+    delete_with_files(attachment, ["file", "image", "thumbnail"])
 
 
-def needs_recount_pledged(needs) -> int:
-    """Set each need's pledged quantity from its committed pledges (a repair tool and the
-    demo seed's; approvals keep it current under a row lock)."""
-    totals = dict(
-        Pledge.objects.filter(need__in=needs, program__status__in=Program.COMMITTED)
-        .values("need")
-        .annotate(total=Sum("quantity"))
-        .values_list("need", "total")
-    )
-    changed = []
-    for need in needs:
-        total = totals.get(need.pk, 0)
-        if need.pledged_quantity != total:
-            need.pledged_quantity = total
-            changed.append(need)
-    Need.objects.bulk_update(changed, ["pledged_quantity"])
-    return len(changed)
+def delete_with_files(item, fields: list[str]) -> None:
+    """Delete a row and, once that is committed for good, its stored files."""
+    stored = [getattr(item, name) for name in fields if getattr(item, name)]
+    item.delete()
+    for field_file in stored:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.ProgramFormView.as_view(), name="create"),
     path("<int:pk>/", views.ProgramDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.ProgramFormView.as_view(), name="update"),
+    path("<int:pk>/history/", views.ProgramHistoryView.as_view(), name="history"),
     path("<int:pk>/submit/", views.ProgramMoveView.as_view(), {"to": "submitted"}, name="submit"),
     path("<int:pk>/move/<str:to>/", views.ProgramMoveView.as_view(), name="move"),
     path("<int:pk>/attachments/", views.AttachmentUploadView.as_view(), name="attachment_upload"),

@@ -1,25 +1,29 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from companies.models import Company
-from csrportal.forms import TableFormSetHelper
-from csrportal.pagination import CappedPaginator
+from core.pagination import CappedPaginator, NeverPastTheEndMixin
+from core.uploads import serve_private
+from core.views import HistoryView
 from planning.models import DevelopmentPlan
 
 from . import matching, services, workflow
 from .filters import ProgramFilter
-from .forms import AttachmentForm, PledgeFormSet, ProgramForm
-from .models import Attachment, Program
+from .forms import AttachmentForm, OutputFormSet, PartnerFormSet, PledgeFormSet, ProgramForm
+from .models import Attachment, Pledge, Program, ProgramOutput, ProgramPartner
 
 
 def get_program_for_user(request, pk) -> Program:
@@ -37,7 +41,7 @@ def get_editable_program(request, pk) -> Program:
     return program
 
 
-class ProgramListView(LoginRequiredMixin, FilterView):
+class ProgramListView(LoginRequiredMixin, NeverPastTheEndMixin, FilterView):
     """The planners' inbox and the officers' "my company's programs": one list, scoped per user.
 
     Filters live in the URL (bookmark and share a view); with htmx only the results are
@@ -83,6 +87,10 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
         program, user = self.object, self.request.user
         editable = program.is_editable and program.company_id in user.company_ids
         pledges = list(program.pledges.select_related("priority", "need__village"))
+        villages = list(program.villages.select_related("parent").order_by("code"))
+        village_ids = {village.pk for village in villages}
+        for pledge in pledges:
+            pledge.outside = pledge.lies_outside(village_ids)
         planner_view = {}
         if user.is_planner:
             planner_view = {
@@ -99,7 +107,9 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
             **planner_view,
             pledges=pledges,
             pledged_total=sum(p.amount for p in pledges),
-            villages=list(program.villages.select_related("parent").order_by("code")),
+            spent_total=sum(p.spent_amount for p in pledges),
+            partners=list(program.partners.select_related("company")),
+            villages=villages,
             attachments=list(program.attachments.all()),
             transitions=list(program.transitions.select_related("by")),
             editable=editable,
@@ -127,41 +137,49 @@ class ProgramFormView(LoginRequiredMixin, View):
         program = get_editable_program(request, pk)
         return program, program.plan
 
+    def formsets(self, program, plan, company_id, data=None) -> dict:
+        return {
+            "formset": PledgeFormSet(data, instance=program, plan=plan, company_id=company_id),
+            "outputs": OutputFormSet(data, instance=program, plan=plan, company_id=company_id),
+            "partners": PartnerFormSet(data, instance=program, company_id=company_id),
+        }
+
     def get(self, request, pk=None):
         program, plan = self.setup_program(request, pk)
         form = ProgramForm(instance=program, plan=plan)
-        formset = PledgeFormSet(instance=program, plan=plan)
-        return self.render(form, formset, program)
+        formsets = self.formsets(program, plan, self.company_id(request, program))
+        return self.render(form, formsets, program)
 
     def post(self, request, pk=None):
         program, plan = self.setup_program(request, pk)
         form = ProgramForm(request.POST, instance=program, plan=plan)
-        formset = PledgeFormSet(request.POST, instance=program, plan=plan)
-        if form.is_valid() and formset.is_valid():
+        formsets = self.formsets(program, plan, self.company_id(request, program), request.POST)
+        if form.is_valid() and all(f.is_valid() for f in formsets.values()):
             company = program.company if program.pk else self.company(request)
-            program = services.program_save_draft(
-                form=form, formset=formset, company=company, by=request.user
-            )
+            try:
+                program = services.program_save_draft(
+                    form=form, formsets=list(formsets.values()), company=company, by=request.user
+                )
+            except ValidationError as e:
+                for problem in e.messages:
+                    messages.error(request, problem)
+                return redirect(program)
             messages.success(request, _("The draft is saved. You can come back to it at any time."))
             for warning in services.pledge_warnings(program):
                 messages.warning(request, warning)
             return redirect(program)
-        return self.render(form, formset, program)
+        return self.render(form, formsets, program)
 
     def company(self, request):
         # An officer acting for several companies creates programs for the first one.
         return Company.objects.get(pk=request.user.company_ids[0])
 
-    def render(self, form, formset, program):
+    def company_id(self, request, program) -> int:
+        return program.company_id if program.pk else request.user.company_ids[0]
+
+    def render(self, form, formsets, program):
         return render(
-            self.request,
-            self.template_name,
-            {
-                "form": form,
-                "formset": formset,
-                "program": program,
-                "pledge_helper": TableFormSetHelper(),
-            },
+            self.request, self.template_name, {"form": form, "program": program, **formsets}
         )
 
 
@@ -230,20 +248,48 @@ class AttachmentDeleteView(LoginRequiredMixin, View):
         return redirect(program)
 
 
+class ProgramHistoryView(LoginRequiredMixin, HistoryView):
+    """Every recorded change of a program, its pledges and its files, for whoever may read it."""
+
+    # Reports live in the delivery app, above this one: named, not imported.
+    parts = (
+        Pledge,
+        Attachment,
+        ProgramOutput,
+        ProgramPartner,
+        "delivery.Report",
+        "delivery.ReportLine",
+        "delivery.OutputLine",
+        "delivery.Evidence",
+    )
+    back = ("programs:list", gettext_lazy("CSR programs"))
+    intro = gettext_lazy(
+        "Every change of this program, its pledges and its files, with who made it and when. "
+        "Entries cannot be changed or deleted."
+    )
+
+    def get_object(self, queryset=None):
+        return get_program_for_user(self.request, self.kwargs["pk"])
+
+
 @login_required
+@require_safe
 def attachment_download(request, pk, attachment_pk):
-    """Serve a file only to users who may see its program; never from a static root."""
+    """Serve a file only to users who may see its program; never from a static root.
+
+    A photo shows as its re-encoded copy (?size=thumbnail for the small one); the file as
+    uploaded (?size=original, and every other kind of file) is always a download."""
     program = get_program_for_user(request, pk)
     attachment: Attachment = get_object_or_404(program.attachments, pk=attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as e:
-        raise Http404 from e
-    response = FileResponse(
-        handle,
-        content_type=attachment.content_type,
-        as_attachment=not attachment.is_image,
-        filename=attachment.original_name,
+    return serve_stored(attachment, request.GET.get("size"))
+
+
+def serve_stored(item, size: str | None):
+    """Attachments and report evidence alike: the re-encoded photo inline, else the file."""
+    if item.image and size != "original":
+        stored = item.thumbnail if size == "thumbnail" and item.thumbnail else item.image
+        name = f"{Path(item.original_name).stem}.jpg"
+        return serve_private(stored, filename=name, content_type="image/jpeg", inline=True)
+    return serve_private(
+        item.file, filename=item.original_name, content_type=item.content_type, inline=False
     )
-    response["Cache-Control"] = "private, max-age=0"
-    return response

@@ -13,9 +13,10 @@ from collections import defaultdict
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core import audit
 from planning.models import Need
 
 from . import notifications
@@ -85,12 +86,18 @@ def _move(program: Program, to_status: str, *, by, comment: str = "") -> Program
     return program
 
 
-def _locked_needs(program: Program) -> tuple[dict[int, Need], dict[int, int]]:
+def _locked_needs(
+    program: Program, *, undelivered: bool = False
+) -> tuple[dict[int, Need], dict[int, int]]:
     """The program's needs locked in primary-key order (no deadlock between two approvals),
-    and the quantity the program pledges to each."""
+    and the quantity the program pledges to each (with `undelivered`, only what its
+    verified reports have not delivered yet)."""
     wanted: dict[int, int] = defaultdict(int)
-    for need_id, quantity in program.pledges.exclude(need=None).values_list("need", "quantity"):
-        wanted[need_id] += quantity
+    pledges = program.pledges.exclude(need=None).values_list(
+        "need", "quantity", "delivered_quantity"
+    )
+    for need_id, quantity, delivered in pledges:
+        wanted[need_id] += quantity - delivered if undelivered else quantity
     needs = Need.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
     return {need.pk: need for need in needs}, wanted
 
@@ -140,14 +147,26 @@ def _count_pledges(program: Program) -> None:
     ]
     if short:
         raise ValidationError(short)
-    for pk, quantity in wanted.items():
-        Need.objects.filter(pk=pk).update(pledged_quantity=F("pledged_quantity") + quantity)
+    _move_pledged(program, needs, wanted, sign=1)
 
 
 def _release_pledges(program: Program) -> None:
-    _needs, wanted = _locked_needs(program)
+    """What was delivered stays pledged (and delivered): only the rest goes back to the needs."""
+    needs, wanted = _locked_needs(program, undelivered=True)
+    _move_pledged(program, needs, wanted, sign=-1)
+
+
+def _move_pledged(program: Program, needs: dict[int, Need], wanted: dict[int, int], sign: int):
+    """Move the locked needs' counters with F() and trace each move to the program."""
     for pk, quantity in wanted.items():
-        Need.objects.filter(pk=pk).update(pledged_quantity=F("pledged_quantity") - quantity)
+        Need.objects.filter(pk=pk).update(pledged_quantity=F("pledged_quantity") + sign * quantity)
+        before = needs[pk].pledged_quantity
+        audit.record(
+            needs[pk],
+            by=program.updated_by,
+            changes={"pledged_quantity": (before, before + sign * quantity)},
+            data={"program": program.pk, "transition": program.status},
+        )
 
 
 def program_approve(*, program: Program, by, comment: str = "") -> Program:
@@ -169,12 +188,44 @@ def program_start(*, program: Program, by, comment: str = "") -> Program:
     return _decide(program, S.IN_PROGRESS, by=by, comment=comment)
 
 
+def _check_completion(program: Program, comment: str) -> None:
+    """Not before the program starts; every pledge delivered (verified), or a planner who
+    accepts the company's explanation of the shortfall in the comment."""
+    if program.start_date and timezone.localdate() < program.start_date:
+        raise ValidationError(
+            _("The program starts on %(date)s: it cannot be completed before.")
+            % {"date": formats.date_format(program.start_date)}
+        )
+    short = [
+        f"{p.priority.code} {p.delivered_quantity}/{p.quantity}"
+        for p in program.pledges.select_related("priority")
+        if p.delivered_quantity < p.quantity
+    ]
+    if short and not (program.updated_by.is_planner and comment.strip()):
+        raise ValidationError(
+            _(
+                "Not every pledge is delivered (verified: %(lines)s). File the reports, or "
+                "explain the shortfall in a final report: a planner may then complete the "
+                "program, writing that the explanation is accepted."
+            )
+            % {"lines": "; ".join(short)}
+        )
+
+
 def program_complete(*, program: Program, by, comment: str = "") -> Program:
-    return _decide(program, S.COMPLETED, by=by, comment=comment)
+    """Completed: every pledge delivered, or, when some fall short, a planner's comment that
+    accepts the company's explanation (usually given in its final report)."""
+    return _decide(
+        program,
+        S.COMPLETED,
+        by=by,
+        comment=comment,
+        adjust=lambda locked: _check_completion(locked, comment),
+    )
 
 
 def program_cancel(*, program: Program, by, comment: str) -> Program:
-    """Cancel an approved or running program; its pledges no longer count toward the needs."""
+    """Cancel an approved or running program; its undelivered pledges no longer count."""
     return _decide(program, S.CANCELLED, by=by, comment=comment, adjust=_release_pledges)
 
 

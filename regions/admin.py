@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.admin import ShowFacets
 
+from core.admin import SaveChangedFieldsMixin
+
 from .models import Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(SaveChangedFieldsMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "parent"]
     list_filter = ["level", "kind"]
     # 91,599 rows: prefix search on the indexed code, plain search on the name.

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class RegionsConfig(AppConfig):
     name = "regions"
     verbose_name = _("Regions")
+
+    def ready(self):
+        from core.audit import track
+
+        from .models import Region
+
+        track(Region)

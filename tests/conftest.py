@@ -1,21 +1,29 @@
+import datetime
+
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from csrportal.demo.seed import seed_regions
+from planning.models import Need, NeedImport
+from programs.models import Attachment
 from regions.models import Region
 from tests.factories import (
     CompanyFactory,
     CompanyVillageFactory,
     MembershipFactory,
+    NeedFactory,
     PlanFactory,
     PlannerFactory,
+    PledgeFactory,
     PriorityFactory,
+    ProgramFactory,
     UserFactory,
 )
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_plain(settings):
+def _fast_and_plain(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()  # cached fragments (filter forms) must not leak from one test to the next
@@ -26,6 +34,7 @@ def _fast_and_plain(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads of a test never land in var/media
 
 
 @pytest.fixture
@@ -143,3 +152,105 @@ def staff_client(staff):
 @pytest.fixture
 def client_for():
     return _client_for
+
+
+@pytest.fixture
+def tegal_ratu_need(rutilahu, village):
+    return NeedFactory(
+        priority=rutilahu,
+        village=village,
+        quantity=40,
+        title="Rutilahu Tegal Ratu",
+        external_ref="RUTILAHU-36.72.04.1002",
+    )
+
+
+@pytest.fixture
+def program_a(company_a, plan, tegal_ratu_need, village):
+    """A complete draft of company A with one pledge."""
+    program = ProgramFactory(company=company_a, plan=plan, title="Bedah rumah Tegal Ratu")
+    program.villages.set([village])
+    PledgeFactory(program=program, need=tegal_ratu_need, quantity=5, amount=100_000_000)
+    return program
+
+
+@pytest.fixture
+def program_b(company_b, plan, tegal_ratu_need, village):
+    program = ProgramFactory(company=company_b, plan=plan, title="Program perusahaan B")
+    program.villages.set([village])
+    PledgeFactory(program=program, need=tegal_ratu_need)
+    return program
+
+
+@pytest.fixture
+def world(outsider, officer_a, officer_b, planner, staff, company_a, tegal_ratu_need, program_a):
+    """Company A's draft (program_a, with a file), submitted and running programs, the running
+    one's submitted and draft reports (each with a file), a need, an import."""
+    from delivery.models import Evidence, Report, ReportLine
+
+    submitted = ProgramFactory(company=company_a, plan=program_a.plan, status="submitted")
+    PledgeFactory(program=submitted, need=tegal_ratu_need, quantity=3)
+    running = ProgramFactory(
+        company=company_a,
+        plan=program_a.plan,
+        status="in_progress",
+        start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+    )
+    pledge = PledgeFactory(program=running, need=tegal_ratu_need, quantity=4)
+    reports = {}
+    for status, start in [("submitted", (2025, 1, 1)), ("draft", (2025, 4, 1))]:
+        report = Report.objects.create(
+            program=running,
+            period_start=datetime.date(*start),
+            period_end=datetime.date(*start) + datetime.timedelta(days=89),
+            status=status,
+            narrative="Dua rumah selesai dibedah.",
+        )
+        ReportLine.objects.create(report=report, pledge=pledge, quantity=2, amount=40_000_000)
+        Evidence.objects.create(
+            report=report,
+            file=ContentFile(b"%PDF-1.4 bukti", name="bukti.pdf"),
+            original_name="bukti.pdf",
+            content_type="application/pdf",
+            size=14,
+            uploaded_by=officer_a,
+        )
+        reports[status] = report
+    Need.objects.filter(pk=tegal_ratu_need.pk).update(pledged_quantity=4)  # the running pledge
+    attachment = Attachment.objects.create(
+        program=program_a,
+        file=ContentFile(b"%PDF-1.4 proposal", name="proposal.pdf"),
+        original_name="proposal.pdf",
+        content_type="application/pdf",
+        size=17,
+        uploaded_by=officer_a,
+    )
+    need_import = NeedImport.objects.create(
+        plan=program_a.plan,
+        file=ContentFile(b"kode prioritas;kelurahan\n", name="needs.csv"),
+        original_name="needs.csv",
+        uploaded_by=planner,
+    )
+    return {
+        "users": {
+            "anonymous": None,
+            "outsider": outsider,
+            "officer_a": officer_a,
+            "officer_b": officer_b,
+            "planner": planner,
+            "staff": staff,
+        },
+        "company": company_a.slug,
+        "draft": program_a.pk,
+        "submitted": submitted.pk,
+        "attachment": attachment.pk,
+        "need": tegal_ratu_need.pk,
+        "priority": tegal_ratu_need.priority_id,
+        "import": need_import.pk,
+        "running": running.pk,
+        "report": reports["submitted"].pk,
+        "report_evidence": reports["submitted"].evidence.get().pk,
+        "draft_report": reports["draft"].pk,
+        "draft_evidence": reports["draft"].evidence.get().pk,
+    }

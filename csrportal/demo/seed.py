@@ -1,16 +1,37 @@
-"""Idempotent demo data for Kota Cilegon; run by `manage.py seed_demo`."""
+"""Demo data for Kota Cilegon, run by `manage.py seed_demo` into an empty database only.
+
+A database that holds any company, plan or program is never touched (see `database_is_empty`);
+regions and the demo accounts are created only where their codes and usernames are free.
+Dates tell a believable story up to today: each year's programs are submitted around the
+synchronisation round before it, decided days later, started and completed on their dates.
+"""
 
 import datetime
+import io
 import random
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from django.utils.text import slugify
+from PIL import Image
 
 from accounts.models import User
 from companies.models import Company, CompanyVillage, Membership, Ring
+from core.images import reencode_photo
+from delivery import ledger as delivery_ledger
+from delivery import periods
+from delivery.models import Evidence, OutputLine, Report, ReportLine, ReportTransition
 from planning.models import DevelopmentPlan, Need, Priority, PriorityYearTarget
-from programs.models import Pledge, Program, ProgramTransition
-from programs.services import needs_recount_pledged
+from programs import ledger
+from programs.models import (
+    OutputIndicator,
+    Pledge,
+    Program,
+    ProgramOutput,
+    ProgramPartner,
+    ProgramTransition,
+)
 from regions.models import Region
 from regions.services import import_regions
 
@@ -23,8 +44,18 @@ DEMO_PASSWORD = "demo12345"
 DEMO_OFFICER_COMPANY = "PT Krakatau Posco"
 
 
+def database_is_empty() -> bool:
+    """No company, plan or program yet: nothing a user made can be touched by the demo."""
+    return not (
+        Company.objects.exists() or DevelopmentPlan.objects.exists() or Program.objects.exists()
+    )
+
+
 def seed_regions():
-    return import_regions(enumerate(([code, name] for code, name in CILEGON), start=2))
+    """Cilegon's regions whose codes are not loaded yet (a national import stays as it is)."""
+    existing = set(Region.objects.filter(code__startswith="36").values_list("code", flat=True))
+    missing = [[code, name] for code, name in CILEGON if code not in existing]
+    return import_regions(enumerate(missing, start=2))
 
 
 def _belt_of(code: str) -> list[str]:
@@ -81,9 +112,11 @@ def seed_companies() -> int:
 
 
 def _user(username: str, **fields) -> User:
-    user, _created = User.objects.update_or_create(username=username, defaults=fields)
-    user.set_password(DEMO_PASSWORD)
-    user.save(update_fields=["password"])
+    """The demo account, created with the demo password only if the username is free."""
+    user, created = User.objects.get_or_create(username=username, defaults=fields)
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
     return user
 
 
@@ -196,25 +229,99 @@ def seed_plan() -> tuple[int, int]:
     return plan.priorities.count(), needs
 
 
-def _program(
-    plan, company, *, title, status, villages, pledges, extra_budget, by, planner, **fields
-) -> bool:
-    """Create one demo program with its pledges and status history; False if it exists."""
-    if Program.objects.filter(company=company, title=title).exists():
-        return False
-    rng = random.Random(title)
-    year = rng.choice([2025, 2026, 2026, 2027])
+@dataclass
+class Story:
+    """A demo program's life: its period and each change of status with its moment."""
+
+    year: int
+    start: datetime.date
+    end: datetime.date
+    created: datetime.datetime
+    steps: list[tuple[str, datetime.datetime]] = field(default_factory=list)
+
+
+def _moment(day: datetime.date, rng: random.Random) -> datetime.datetime:
+    """Working hours in Cilegon on `day`, never after now."""
+    at = datetime.datetime.combine(day, datetime.time(rng.randint(8, 16), rng.randint(0, 59)))
+    return min(timezone.make_aware(at), timezone.now() - datetime.timedelta(hours=1))
+
+
+def _days(rng: random.Random, low: int, high: int) -> datetime.timedelta:
+    return datetime.timedelta(days=rng.randint(low, high))
+
+
+# The year a demo program runs in, by its status, seen from late 2026: last year's programs are
+# completed, this year's running (or cancelled, rejected), next year's in review for the round.
+YEAR_OF = {
+    "completed": [2025],
+    "in_progress": [2026],
+    "cancelled": [2026],
+    "rejected": [2025, 2026],
+    "approved": [2027],
+    "submitted": [2027],
+    "revision": [2027],
+    "draft": [2027],
+}
+
+
+def _story(status: str, rng: random.Random) -> Story:
+    year = rng.choice(YEAR_OF[status])
+    today = timezone.localdate()
+    # Submitted around the synchronisation round: September before the year to January.
+    window_end = min(datetime.date(year, 1, 31), today - datetime.timedelta(days=25))
+    window_start = min(datetime.date(year - 1, 9, 1), window_end)
+    submitted_day = window_start + _days(rng, 0, (window_end - window_start).days)
+    created = _moment(submitted_day - _days(rng, 3, 30), rng)
     start = datetime.date(year, rng.randint(1, 6), 1)
+    end = (
+        datetime.date(year, 12, 31)
+        if status == "completed" or rng.random() < 0.7
+        else (datetime.date(year + 1, 6, 30))
+    )
+    story = Story(year, start, end, created)
+    if status == "draft":
+        return story
+    submitted = _moment(submitted_day, rng)
+    story.steps.append(("submitted", submitted))
+    decided = _moment(submitted_day + _days(rng, 2, 20), rng)
+    if status in ("revision", "rejected"):
+        story.steps.append((status, decided))
+    elif status != "submitted":
+        story.steps.append(("approved", decided))
+        if decided.date() >= start:  # a late approval starts the month after
+            story.start = start = (decided.date().replace(day=1) + _days(rng, 31, 31)).replace(
+                day=1
+            )
+        if status == "cancelled":
+            story.steps.append(("cancelled", _moment(decided.date() + _days(rng, 30, 150), rng)))
+        elif status in ("in_progress", "completed"):
+            story.steps.append(("in_progress", _moment(start, rng)))
+        if status == "completed":
+            story.steps.append(("completed", _moment(end, rng)))
+    return story
+
+
+COMMENTS = {
+    "revision": "Mohon rincian lokasi rumah dan jadwal pelaksanaan.",
+    "rejected": "Tidak selaras dengan prioritas RPJMD tahun ini.",
+    "cancelled": "Lokasi sudah ditangani APBD; program dibatalkan atas kesepakatan bersama.",
+}
+
+
+def _program(
+    plan, company, *, title, story, villages, pledges, extra_budget, by, planner, **fields
+) -> Program:
+    """One demo program with its pledges and its history, dated as `story` says."""
     program = Program.objects.create(
         company=company,
         plan=plan,
         title=title,
-        status=Program.Status.DRAFT,
-        start_date=start,
-        end_date=start.replace(year=year + rng.choice([0, 1]), month=12, day=31),
+        status=story.steps[-1][0] if story.steps else Program.Status.DRAFT,
+        start_date=story.start,
+        end_date=story.end,
         budget=sum(p[3] for p in pledges) + extra_budget,
         created_by=by,
-        updated_by=by,
+        updated_by=planner if len(story.steps) > 1 else by,
         **fields,
     )
     program.villages.set(villages)
@@ -222,65 +329,50 @@ def _program(
         Pledge(program=program, priority=priority, need=need, quantity=quantity, amount=amount)
         for priority, need, quantity, amount in pledges
     )
-    path = {
-        "draft": [],
-        "submitted": ["submitted"],
-        "revision": ["submitted", "revision"],
-        "approved": ["submitted", "approved"],
-        "rejected": ["submitted", "rejected"],
-        "in_progress": ["submitted", "approved", "in_progress"],
-        "completed": ["submitted", "approved", "in_progress", "completed"],
-        "cancelled": ["submitted", "approved", "cancelled"],
-    }[status]
-    comments = {
-        "revision": "Mohon rincian lokasi rumah dan jadwal pelaksanaan.",
-        "rejected": "Tidak selaras dengan prioritas RPJMD tahun ini.",
-    }
-    for step in path:
-        ProgramTransition.objects.create(
+    before = Program.Status.DRAFT
+    for to_status, at in story.steps:
+        transition = ProgramTransition.objects.create(
             program=program,
-            from_status=program.status,
-            to_status=step,
-            by=by if step == "submitted" else planner,
-            comment=comments.get(step, ""),
+            from_status=before,
+            to_status=to_status,
+            by=by if to_status == "submitted" else planner,
+            comment=COMMENTS.get(to_status, ""),
         )
-        program.status = step
-    if path:
-        program.submitted_at = program.created_at
-    program.save()
-    return True
+        ProgramTransition.objects.filter(pk=transition.pk).update(at=at)
+        before = to_status
+    Program.objects.filter(pk=program.pk).update(
+        created_at=story.created,
+        updated_at=story.steps[-1][1] if story.steps else story.created,
+        submitted_at=story.steps[0][1] if story.steps else None,
+    )
+    return program
 
 
-def seed_programs() -> int:
-    """About three hundred programs; committed pledges never exceed a need's quantity."""
-    plan = DevelopmentPlan.objects.current()
-    priorities = {p.code: p for p in plan.priorities.all()}
-    needs = list(Need.objects.filter(priority__plan=plan).select_related("village", "priority"))
-    by_ref = {n.external_ref: n for n in needs}
-    left = {n.pk: n.quantity for n in needs}
-    for pledge in Pledge.objects.filter(need__in=needs, program__status__in=Program.COMMITTED):
-        left[pledge.need_id] -= pledge.quantity
-    officer = User.objects.get(username="officer")
-    planner = User.objects.get(username="planner")
-    villages = {v.code: v for v in Region.objects.villages().within(plan.city)}
-    statuses = [s for s, weight in program_data.STATUS_WEIGHTS for _ in range(weight)]
-    created = 0
+def seed_indicators() -> None:
+    OutputIndicator.objects.bulk_create(
+        OutputIndicator(name=name, unit=unit) for name, unit in program_data.INDICATORS
+    )
 
-    data = program_data.SISTERHOOD
-    sisterhood_pledges = []
+
+def _told_program(data, plan, priorities, by_ref, left, villages, officer, planner) -> Program:
+    """A program of the seed stories, told whole: pledges toward the plan, its own outputs
+    where they are, its partners, its dated history."""
+    rng = random.Random(data["title"])
+    pledges = []
     for code, ref, quantity, amount in data["pledges"]:
         need = by_ref[ref]
-        quantity = min(quantity, left[need.pk]) if data["status"] in Program.COMMITTED else quantity
-        if quantity:
-            left[need.pk] -= quantity if data["status"] in Program.COMMITTED else 0
-            sisterhood_pledges.append((priorities[code], need, quantity, amount))
-    created += _program(
+        quantity = min(quantity, left[need.pk])
+        left[need.pk] -= quantity
+        pledges.append((priorities[code], need, quantity, amount))
+    moments = [(status, timezone.make_aware(at)) for status, at in data["steps"]]
+    start = moments[0][1] - _days(rng, 3, 12)
+    program = _program(
         plan,
         Company.objects.get(name=data["company"]),
         title=data["title"],
-        status=data["status"],
+        story=Story(data["start"].year, data["start"], data["end"], start, moments),
         villages=[villages[c] for c in data["villages"]],
-        pledges=sisterhood_pledges,
+        pledges=pledges,
         extra_budget=data["extra_budget"],
         by=officer,
         planner=planner,
@@ -290,36 +382,70 @@ def seed_programs() -> int:
         sdgs=data["sdgs"],
         beneficiaries=data["beneficiaries"],
     )
+    indicators = {i.name: i for i in OutputIndicator.objects.all()}
+    for name, target, village, site, latitude, longitude in data["outputs"]:
+        ProgramOutput.objects.create(
+            program=program,
+            indicator=indicators[name],
+            target_quantity=target,
+            village=villages[village] if village else None,
+            site=site,
+            latitude=latitude,
+            longitude=longitude,
+        )
+    for kind, company, name, role in data["partners"]:
+        ProgramPartner.objects.create(
+            program=program,
+            kind=kind,
+            company=Company.objects.get(name=company) if company else None,
+            name=name,
+            role=role,
+        )
+    return program
+
+
+def seed_programs() -> int:
+    """About three hundred programs; committed pledges never exceed a need's quantity."""
+    plan = DevelopmentPlan.objects.current()
+    priorities = {p.code: p for p in plan.priorities.all()}
+    needs = list(Need.objects.filter(priority__plan=plan).select_related("village", "priority"))
+    by_ref = {n.external_ref: n for n in needs}
+    left = {n.pk: n.quantity for n in needs}
+    officer = User.objects.get(username="officer")
+    planner = User.objects.get(username="planner")
+    villages = {v.code: v for v in Region.objects.villages().within(plan.city)}
+    statuses = [s for s, weight in program_data.STATUS_WEIGHTS for _ in range(weight)]
+    created = 0
+
+    for data in (program_data.SISTERHOOD, program_data.BUSINESS_GROUPS):
+        _told_program(data, plan, priorities, by_ref, left, villages, officer, planner)
+        created += 1
 
     companies = list(Company.objects.prefetch_related("operating_villages__village"))
     for company in companies:
         ring = [cv.village for cv in company.operating_villages.all()] or list(villages.values())
         for index in range(random.Random(f"programs-{company.name}").choice([2, 3, 3, 4])):
-            # One generator per program: an existing program draws the same numbers again.
             rng = random.Random(f"programs-{company.name}-{index}")
             pillar, code, template = rng.choice(program_data.TEMPLATES)
             status = rng.choice(statuses)
-            committed = status in Program.COMMITTED
             candidates = [n for n in needs if n.priority.code == code]
             near = [n for n in candidates if n.village in ring] or candidates
             need = rng.choice(near)
-            title = (
-                template.format(
-                    village=need.village.name, school=need.title.removeprefix("Ruang kelas ")
-                )
-                + f" {2025 + index % 3}"
-            )
             quantity = max(1, min(need.quantity // 3, rng.randint(1, 30)))
-            if committed:
+            if status in Program.COMMITTED:
                 quantity = min(quantity, left[need.pk])
                 if quantity <= 0:  # fully funded already: this one still awaits review
-                    status, committed, quantity = "submitted", False, 1
-                left[need.pk] -= quantity if committed else 0
-            created += _program(
+                    status, quantity = "submitted", 1
+                left[need.pk] -= quantity if status in Program.COMMITTED else 0
+            story = _story(status, rng)
+            title = template.format(
+                village=need.village.name, school=need.title.removeprefix("Ruang kelas ")
+            )
+            _program(
                 plan,
                 company,
-                title=title,
-                status=status,
+                title=f"{title} {story.year}",
+                story=story,
                 villages=[need.village],
                 pledges=[(need.priority, need, quantity, quantity * need.estimated_unit_cost)],
                 extra_budget=rng.randint(0, 20) * 10_000_000,
@@ -330,5 +456,123 @@ def seed_programs() -> int:
                 pillar=pillar,
                 beneficiaries=quantity * rng.randint(3, 5),
             )
-    needs_recount_pledged(needs)
+            created += 1
     return created
+
+
+def _photo(colour: str):
+    """A small demo photo, re-encoded as every uploaded photo is (core.images)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 420), colour).save(buffer, "PNG")
+    buffer.seek(0)
+    return reencode_photo(buffer)
+
+
+def seed_delivery() -> int:
+    """Quarterly reports of the running and completed programs up to the last finished
+    quarter: most verified, some submitted or returned, some not filed (late); completed
+    programs delivered in full. Then every counter is recounted from the reports."""
+    today = timezone.localdate()
+    officer = User.objects.get(username="officer")
+    planner = User.objects.get(username="planner")
+    told = {program_data.SISTERHOOD["title"], program_data.BUSINESS_GROUPS["title"]}
+    programs = Program.objects.filter(
+        status__in=[Program.Status.IN_PROGRESS, Program.Status.COMPLETED]
+    ).prefetch_related("pledges", "outputs")
+    reports = 0
+    for program in programs.order_by("pk"):
+        rng = random.Random(f"reports-{program.pk}")
+        finished = [
+            q for q in periods.quarters(program.start_date, program.end_date) if q.end < today
+        ]
+        if not finished:
+            continue
+        total = len(periods.quarters(program.start_date, program.end_date))
+        completed = program.status == Program.Status.COMPLETED
+        for index, quarter in enumerate(finished):
+            last = index == len(finished) - 1
+            status = Report.Status.VERIFIED
+            if last and not completed:
+                status = rng.choice(["verified", "submitted", "submitted", "returned", None])
+            if status is None:
+                continue  # not filed: late
+            start = max(quarter.start, program.start_date)
+            end = min(quarter.end, program.end_date)
+            report = Report.objects.create(
+                program=program,
+                period_start=start,
+                period_end=end,
+                status=status,
+                narrative=rng.choice(program_data.REPORT_NARRATIVES),
+                beneficiaries=(program.beneficiaries or 0) // total,
+                final=completed and last,
+                created_by=officer,
+            )
+            ReportLine.objects.bulk_create(
+                ReportLine(
+                    report=report,
+                    pledge=pledge,
+                    quantity=_share(pledge.quantity, index, total, completed and last),
+                    amount=_share(pledge.amount, index, total, completed and last),
+                )
+                for pledge in program.pledges.all()
+            )
+            OutputLine.objects.bulk_create(
+                OutputLine(
+                    report=report,
+                    output=output,
+                    quantity=_share(output.target_quantity, index, total, completed and last),
+                )
+                for output in program.outputs.all()
+            )
+            if program.title in told and status == Report.Status.VERIFIED:
+                image, thumbnail = _photo(rng.choice(["#2e7d32", "#1565c0", "#ef6c00"]))
+                Evidence.objects.create(
+                    report=report,
+                    file=image,
+                    image=image,
+                    thumbnail=thumbnail,
+                    original_name=f"dokumentasi-{quarter.key}.jpg",
+                    content_type="image/jpeg",
+                    size=image.size,
+                    caption=f"Dokumentasi kegiatan {quarter}",
+                    uploaded_by=officer,
+                )
+            _report_history(report, quarter, status, officer, planner, rng)
+            reports += 1
+    delivery_ledger.repair(delivery_ledger.check())
+    ledger.repair(ledger.check())
+    return reports
+
+
+def _share(total: int, index: int, quarters: int, last: bool) -> int:
+    """The part of `total` delivered in the `index`-th of `quarters` quarters; the last of a
+    completed program delivers what remains."""
+    if last:
+        return total - (total // quarters) * index
+    return total // quarters
+
+
+def _report_history(report, quarter, status, officer, planner, rng) -> None:
+    submitted = _moment(quarter.due - _days(rng, -6, 12), rng)
+    steps = [("draft", "submitted", officer, "", submitted)]
+    if status == Report.Status.RETURNED:
+        steps.append(
+            (
+                "submitted",
+                "returned",
+                planner,
+                program_data.RETURN_COMMENT,
+                submitted + _days(rng, 2, 9),
+            )
+        )
+    elif status == Report.Status.VERIFIED:
+        steps.append(("submitted", "verified", planner, "", submitted + _days(rng, 2, 12)))
+    for before, after, by, comment, at in steps:
+        transition = ReportTransition.objects.create(
+            report=report, from_status=before, to_status=after, by=by, comment=comment
+        )
+        ReportTransition.objects.filter(pk=transition.pk).update(at=min(at, timezone.now()))
+    Report.objects.filter(pk=report.pk).update(
+        submitted_at=min(submitted, timezone.now()), created_at=min(submitted, timezone.now())
+    )

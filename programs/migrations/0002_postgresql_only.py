@@ -10,6 +10,8 @@
 
 from django.db import migrations
 
+from core.db import postgresql_only
+
 FORWARD = [
     "ALTER TABLE programs_pledge ADD CONSTRAINT pledge_need_in_priority "
     "FOREIGN KEY (need_id, priority_id) REFERENCES planning_need (id, priority_id)",
@@ -28,19 +30,10 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("programs", "0001_initial"),
         ("planning", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD), elidable=False)]
+    operations = [postgresql_only(FORWARD, BACKWARD)]

@@ -5,7 +5,9 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from csrportal.templatetags.portal import rupiah, rupiah_short
+from core.money import rupiah, rupiah_short
+
+NBSP = "\xa0"
 
 
 @pytest.mark.parametrize(
@@ -20,7 +22,7 @@ from csrportal.templatetags.portal import rupiah, rupiah_short
     ],
 )
 def test_rupiah(value, expected):
-    assert rupiah(value) == expected
+    assert rupiah(value).replace(NBSP, " ") == expected
 
 
 @pytest.mark.parametrize(
@@ -33,10 +35,22 @@ def test_rupiah(value, expected):
         (12500, "Rp 12,5 rb"),
         (900, "Rp 900"),
         (-3000000, "-Rp 3 jt"),
+        (999_999, "Rp 1 jt"),
     ],
 )
 def test_rupiah_short(value, expected):
-    assert rupiah_short(value) == expected
+    assert rupiah_short(value).replace(NBSP, " ") == expected
+
+
+def test_amounts_never_wrap_away_from_their_currency():
+    assert rupiah(1250000) == "Rp\xa01.250.000"
+    assert rupiah_short(1250000000) == "Rp\xa01,25\xa0M"
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 10**30, "1e70", True])
+def test_absurd_values_show_as_empty_never_crash(value):
+    assert rupiah(value) == "–"
+    assert rupiah_short(value) == "–"
 
 
 def test_dates_read_as_indonesians_write_them():

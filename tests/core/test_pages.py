@@ -47,11 +47,9 @@ def test_a_404_is_friendly_and_translated(planner_client, db):
     assert "Halaman tidak ditemukan" in response.content.decode()
 
 
-def test_seed_demo_is_idempotent_and_creates_the_demo_accounts(db):
+def test_seed_demo_creates_the_demo_and_its_accounts(db):
     call_command("seed_demo")
     counts = (Region.objects.count(), Company.objects.count(), User.objects.count())
-    call_command("seed_demo")
-    assert (Region.objects.count(), Company.objects.count(), User.objects.count()) == counts
     assert counts[0] == 2 + 8 + 43
     assert counts[1] >= 100
     assert (
@@ -73,3 +71,51 @@ def test_seed_demo_is_idempotent_and_creates_the_demo_accounts(db):
         ).count()
         == 4
     )
+
+
+def test_restarting_make_run_after_using_the_demo_changes_nothing_a_user_changed(db):
+    from companies.models import CompanyVillage
+    from planning.models import Need
+    from programs.models import Program
+
+    call_command("seed_demo")
+    officer = User.objects.get(username="officer")
+    company = Company.objects.get(pk__in=officer.company_ids)
+    removed = company.operating_villages.first()
+    removed.delete()
+    Company.objects.filter(pk=company.pk).update(phone="(0254) 999 000")
+    officer.set_password("my-own-password-2026")
+    officer.save()
+    Need.objects.update(quantity=500)  # e.g. the planner's own import
+    before = (Program.objects.count(), CompanyVillage.objects.count(), Region.objects.count())
+
+    call_command("seed_demo")
+
+    assert (Program.objects.count(), CompanyVillage.objects.count(), Region.objects.count()) == (
+        before
+    )
+    assert Company.objects.get(pk=company.pk).phone == "(0254) 999 000"
+    assert not CompanyVillage.objects.filter(pk=removed.pk).exists()
+    assert User.objects.get(username="officer").check_password("my-own-password-2026")
+    assert set(Need.objects.values_list("quantity", flat=True)) == {500}
+
+
+def test_demo_dates_tell_a_believable_story(db):
+    from django.utils import timezone
+
+    from programs.models import Program, ProgramTransition
+
+    call_command("seed_demo")
+    now = timezone.now()
+    submitted = Program.objects.exclude(submitted_at=None)
+    first, last = (min(p.submitted_at for p in submitted), max(p.submitted_at for p in submitted))
+    assert first.year >= 2024 and last <= now and (last - first).days > 365
+    for program in Program.objects.prefetch_related("transitions"):
+        moments = [t.at for t in program.transitions.all()]
+        assert moments == sorted(moments) and all(at <= now for at in moments)
+        assert program.created_at <= (moments[0] if moments else now)
+        assert str(program.start_date.year) in program.title  # "... 2026" runs in 2026
+    decisions = ProgramTransition.objects.exclude(to_status="submitted").select_related("program")
+    assert all(t.at > t.program.submitted_at for t in decisions)
+    sisterhood = Program.objects.get(title="KP Sisterhood Program 2026")
+    assert (sisterhood.start_date.year, sisterhood.end_date.year) == (2026, 2026)

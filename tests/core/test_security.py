@@ -129,3 +129,18 @@ def test_a_weak_new_password_is_refused_with_a_message(planner_client):
 
 def test_sessions_expire_after_a_working_day(settings):
     assert settings.SESSION_COOKIE_AGE <= 10 * 60 * 60
+
+
+def test_the_deploy_check_warns_of_a_proxy_without_a_proxy_count():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION_ENV, "BEHIND_PROXY": "1"}
+    )
+    assert result.returncode != 0 and "PROXY_COUNT" in result.stderr + result.stdout
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**PRODUCTION_ENV, "BEHIND_PROXY": "1", "PROXY_COUNT": "1"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

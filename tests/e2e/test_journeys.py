@@ -26,7 +26,7 @@ def test_a_wrong_password_gets_a_clear_message(page, login):
     PlannerFactory(username="planner")
     login("planner", "salah-sekali")
     # Django's Indonesian "Masukkan nama pengguna dan sandi yang benar ..."
-    assert "benar" in page.locator(".alert-danger").inner_text()
+    assert "benar" in page.locator("[data-error-summary]").inner_text()
     assert page.url.endswith("/accounts/login/")
 
 
@@ -74,7 +74,7 @@ def test_an_officer_drafts_attaches_comes_back_and_submits_a_program(
     # Come back later: the draft is in the company's list, complete it and submit.
     page.get_by_role("link", name="Program CSR").first.click()
     page.get_by_role("link", name="Bedah rumah ring 1").click()
-    page.get_by_role("link", name="Ubah").click()
+    page.get_by_role("link", name="Ubah", exact=True).click()
     assert page.get_by_label("Tegal Ratu", exact=True).is_checked()
     page.get_by_label("Ringkasan").fill("Bedah 10 rumah di Tegal Ratu")
     page.get_by_label("Keterangan").fill("Bersama kelurahan dan Disperkim.")
@@ -87,7 +87,7 @@ def test_an_officer_drafts_attaches_comes_back_and_submits_a_program(
     page.get_by_role("button", name="Ajukan ke perencana").click()
 
     page.get_by_text("Program telah diajukan").wait_for()
-    assert page.get_by_role("link", name="Ubah").count() == 0
+    assert page.get_by_role("link", name="Ubah", exact=True).count() == 0
     assert page.get_by_text("hanya dapat dibaca").first.is_visible()
     program = Program.objects.get()
     assert program.status == Program.Status.SUBMITTED
@@ -164,7 +164,7 @@ def test_a_planner_asks_for_a_revision_then_approves_and_the_gap_shrinks(signed_
     officer.get_by_role("link", name="Program CSR").click()
     officer.get_by_role("link", name="Bedah rumah Tegal Ratu").click()
     assert officer.get_by_text("Mohon lampirkan daftar penerima").is_visible()
-    officer.get_by_role("link", name="Ubah").click()
+    officer.get_by_role("link", name="Ubah", exact=True).click()
     officer.get_by_label("Ringkasan").fill("Bedah 10 rumah; daftar penerima terlampir")
     officer.get_by_role("button", name="Simpan draf").click()
     officer.get_by_role("button", name="Ajukan ke perencana").click()
@@ -177,3 +177,92 @@ def test_a_planner_asks_for_a_revision_then_approves_and_the_gap_shrinks(signed_
     gap_card = planner.locator(".card", has_text="Kekurangan")
     assert gap_card.locator(".stat").inner_text() == "30"
     assert Need.objects.get(pk=need.pk).pledged_quantity == 10
+
+
+def test_a_report_is_filed_with_a_photo_returned_corrected_and_verified(signed_in, settings):
+    import datetime
+    import io
+
+    from django.utils import timezone
+    from PIL import Image
+
+    from csrportal.demo.seed import seed_regions
+    from delivery.models import Report
+    from planning.models import Need
+    from programs.models import Program
+    from regions.models import Region
+    from tests.factories import (
+        MembershipFactory,
+        NeedFactory,
+        PlanFactory,
+        PlannerFactory,
+        PledgeFactory,
+        PriorityFactory,
+        ProgramFactory,
+    )
+
+    seed_regions()
+    plan = PlanFactory()
+    rutilahu = PriorityFactory(plan=plan, code="RUTILAHU", title="Rutilahu")
+    need = NeedFactory(
+        priority=rutilahu,
+        village=Region.objects.get(code="36.72.04.1002"),
+        title="Rutilahu Tegal Ratu",
+        quantity=40,
+    )
+    company = MembershipFactory(user__username="officer", company__name="PT Krakatau Posco").company
+    PlannerFactory(username="planner")
+    program = ProgramFactory(
+        company=company,
+        plan=plan,
+        status=Program.Status.APPROVED,
+        title="Bedah rumah Tegal Ratu",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+        submitted_at=timezone.now(),
+    )
+    PledgeFactory(program=program, need=need, quantity=10, amount=200_000_000)
+    Need.objects.filter(pk=need.pk).update(pledged_quantity=10)
+    photo = io.BytesIO()
+    Image.new("RGB", (320, 240), "orange").save(photo, "PNG")
+
+    officer = signed_in("officer")
+    officer.goto(program.get_absolute_url())
+    officer.get_by_role("link", name="Laporan baru").click()
+    officer.get_by_role("button", name="Mulai laporan").click()
+    officer.get_by_label("Terealisasi pada periode ini, Rutilahu Tegal Ratu (0/10 rumah)").fill("4")
+    officer.get_by_label("Kegiatan yang dilakukan").fill("Empat rumah selesai dibedah.")
+    officer.get_by_role("button", name="Simpan laporan").click()
+    officer.set_input_files(
+        "input[name='file']",
+        files=[{"name": "atap.png", "mimeType": "image/png", "buffer": photo.getvalue()}],
+    )
+    officer.get_by_label("Keterangan foto").fill("Atap baru rumah Ibu Sari")
+    officer.get_by_role("button", name="Tambahkan bukti").click()
+    officer.get_by_role("img", name="Atap baru rumah Ibu Sari").wait_for()
+    officer.get_by_role("button", name="Ajukan ke perencana").click()
+    officer.get_by_text("Laporan diajukan").wait_for()
+
+    planner = signed_in("planner")
+    planner.get_by_role("link", name="Laporan", exact=True).click()
+    planner.get_by_role("link", name="Bedah rumah Tegal Ratu").click()
+    planner.get_by_label("Catatan untuk perusahaan").fill("Mohon lampirkan daftar penerima.")
+    planner.get_by_role("button", name="Kembalikan untuk perbaikan").click()
+    planner.get_by_text("Laporan dikembalikan ke perusahaan").wait_for()
+
+    officer.reload()
+    assert officer.get_by_text("Mohon lampirkan daftar penerima.").is_visible()
+    officer.get_by_role("link", name="Ubah", exact=True).click()
+    officer.get_by_label("Penerima manfaat yang dijangkau").fill("16")
+    officer.get_by_role("button", name="Simpan laporan").click()
+    officer.get_by_role("button", name="Ajukan ke perencana").click()
+    officer.get_by_text("Laporan diajukan").wait_for()
+
+    planner.reload()
+    planner.get_by_role("button", name="Verifikasi", exact=True).click()
+    planner.get_by_text("Laporan terverifikasi").wait_for()
+    planner.goto(rutilahu.get_absolute_url())
+    delivered = planner.locator(".card", has_text="Realisasi").locator(".stat")
+    assert delivered.inner_text() == "4"
+    assert Report.objects.get().status == Report.Status.VERIFIED
+    assert Program.objects.get(pk=program.pk).status == Program.Status.IN_PROGRESS

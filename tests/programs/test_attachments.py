@@ -1,21 +1,27 @@
 import io
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import Workbook
+from PIL import Image
 
 from programs.models import Attachment, Pledge
 from tests.factories import NeedFactory
 from tests.utils import postgres_only
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+
+
+def png_bytes(size=(8, 6)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = png_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -120,3 +126,42 @@ def test_the_database_refuses_a_pledge_whose_need_is_of_another_priority(program
 def test_a_pledge_without_a_need_is_fine_in_the_database(program_a, classrooms):
     NeedFactory(priority=classrooms)
     assert Pledge.objects.create(program=program_a, priority=classrooms, quantity=1, amount=1).pk
+
+
+def test_a_photo_is_shown_only_as_its_re_encoded_copy(officer_client, program_a):
+    polyglot = PNG + b"<html><script>alert(1)</script></html>%PDF-1.4"
+    upload(officer_client, program_a, "foto.png", polyglot, kind="photo")
+    photo = Attachment.objects.get()
+    shown = officer_client.get(photo.get_absolute_url())
+    body = b"".join(shown.streaming_content)
+    assert shown["Content-Type"] == "image/jpeg" and shown["Content-Disposition"].startswith(
+        "inline"
+    )
+    assert body.startswith(b"\xff\xd8") and b"<script>" not in body
+    thumbnail = officer_client.get(photo.get_absolute_url() + "?size=thumbnail")
+    assert b"".join(thumbnail.streaming_content).startswith(b"\xff\xd8")
+    original = officer_client.get(photo.get_absolute_url() + "?size=original")
+    assert original["Content-Disposition"].startswith("attachment")  # as uploaded: a download
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x89PNG\r\n\x1a\n" + b"not really a png" * 10,  # a header and nothing behind it
+        png_bytes()[:40],  # cut short
+    ],
+)
+def test_a_photo_that_cannot_be_decoded_is_refused(officer_client, program_a, content):
+    response = upload(officer_client, program_a, "foto.png", content, kind="photo")
+    assert "tidak dapat dibaca" in str(next(iter(response.context["messages"])))
+    assert not Attachment.objects.exists()
+
+
+def test_a_photo_claiming_more_pixels_than_a_camera_makes_is_refused(officer_client, program_a):
+    # A valid PNG header announcing 30,000 x 30,000 pixels: a decompression bomb.
+    small = png_bytes((1, 1))
+    header = b"IHDR" + (30_000).to_bytes(4, "big") * 2 + small[24:29]
+    bomb = small[:12] + header + zlib.crc32(header).to_bytes(4, "big") + small[33:]
+    response = upload(officer_client, program_a, "foto.png", bomb, kind="photo")
+    assert "piksel" in str(next(iter(response.context["messages"])))
+    assert not Attachment.objects.exists()

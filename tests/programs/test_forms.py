@@ -5,7 +5,7 @@ from planning.models import Need
 from programs.models import Pledge, Program
 from regions.models import Region
 from tests.factories import NeedFactory, PledgeFactory
-from tests.utils import queries_for
+from tests.utils import NO_OUTPUTS_NOR_PARTNERS, queries_for
 
 
 def form_data(**overrides):
@@ -19,6 +19,7 @@ def form_data(**overrides):
         "end_date": "2026-11-30",
         "budget": "500000000",
         "beneficiaries": "40",
+        **NO_OUTPUTS_NOR_PARTNERS,
         "pledges-TOTAL_FORMS": "1",
         "pledges-INITIAL_FORMS": "0",
         "pledges-MIN_NUM_FORMS": "0",
@@ -92,7 +93,7 @@ def test_pledges_above_the_budget_are_refused_and_nothing_is_saved(officer_clien
     )
     response = officer_client.post(reverse("programs:create"), data)
     assert response.status_code == 200
-    assert "Rp 200.000.000" in str(response.context["formset"].non_form_errors())
+    assert "Rp\xa0200.000.000" in str(response.context["formset"].non_form_errors())
     assert not Program.objects.exists() and not Pledge.objects.exists()
 
 

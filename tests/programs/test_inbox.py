@@ -1,4 +1,7 @@
 import datetime
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -110,21 +113,70 @@ def test_htmx_requests_get_only_the_results_and_keep_the_url(planner_client, pro
     assert "<html" in restore.content.decode()
 
 
-def test_the_count_is_capped_and_deep_pages_are_refused(planner_client, plan, company_a, settings):
-    from csrportal.pagination import CappedPaginator
+@pytest.fixture
+def small_cap(monkeypatch):
+    from core.pagination import CappedPaginator
 
-    CappedPaginator.cap, old = 30, CappedPaginator.cap
-    try:
-        Program.objects.bulk_create(
-            Program(company=company_a, plan=plan, title=f"P{i}", status=S.SUBMITTED)
-            for i in range(40)
+    monkeypatch.setattr(CappedPaginator, "cap", 30)
+    monkeypatch.setattr(CappedPaginator, "reach", 75)
+
+
+def test_the_count_is_capped_and_the_list_goes_on_past_it(
+    planner_client, plan, company_a, small_cap
+):
+    Program.objects.bulk_create(
+        Program(company=company_a, plan=plan, title=f"P{i}", status=S.SUBMITTED) for i in range(60)
+    )
+    response = planner_client.get(URL)
+    assert response.context["paginator"].capped
+    page = planner_client.get(URL, {"page": "2"})  # rows 26-50: past the 30 counted
+    assert page.status_code == 200 and len(page.context["programs"]) == 25
+    assert page.context["page_obj"].has_next()
+    last = planner_client.get(URL, {"page": "3"})
+    assert len(last.context["programs"]) == 10 and not last.context["page_obj"].has_next()
+    beyond = planner_client.get(URL, {"page": "4"})
+    assert beyond.status_code == 200 and "Kembali ke halaman pertama" in beyond.content.decode()
+
+
+def test_pages_past_the_reach_ask_to_narrow_the_filters(planner_client, plan, company_a, small_cap):
+    Program.objects.bulk_create(
+        Program(company=company_a, plan=plan, title=f"P{i}", status=S.SUBMITTED) for i in range(100)
+    )
+    response = planner_client.get(URL, {"page": "4"})  # rows 76-100: past the reach of 75
+    assert response.status_code == 200
+    assert "persempit" in response.content.decode().lower()
+
+
+@pytest.mark.parametrize("page", ["999", "0", "-1", "abc", "1e30", ""])
+def test_any_page_number_answers_without_an_error(planner_client, programs, page):
+    assert planner_client.get(URL, {"page": page}).status_code == 200
+
+
+def test_page_and_sort_links_keep_every_filter(planner_client, plan, company_a, rutilahu):
+    Program.objects.bulk_create(
+        Program(
+            company=company_a,
+            plan=plan,
+            title=f"Bedah rumah {i}",
+            status=S.SUBMITTED,
+            pillar="infrastructure",
+            budget=1_000_000 + i,
         )
-        response = planner_client.get(URL)
-        assert response.context["paginator"].capped
-        assert response.context["paginator"].num_pages == 2
-        assert planner_client.get(URL, {"page": "3"}).status_code == 404
-    finally:
-        CappedPaginator.cap = old
+        for i in range(30)
+    )
+    filters = {"status": "submitted", "pillar": "infrastructure", "q": "Bedah"}
+    html = planner_client.get(URL, filters).content.decode()
+    links = re.findall(r'href="(\?[^"]*)"', html)
+    paging = [link for link in links if "page=2" in link]
+    sorting = [
+        link for link in links if "order=" in link or ("page" not in link and "status" in link)
+    ]
+    assert paging and sorting
+    for link in paging + sorting:
+        query = parse_qs(urlsplit(unescape(link)).query)
+        assert {k: v[0] for k, v in query.items() if k in filters} == filters, link
+    page_two = planner_client.get(URL + unescape(paging[0]))
+    assert page_two.context["filter"].form.cleaned_data["pillar"] == "infrastructure"
 
 
 @pytest.mark.parametrize("count", [1, 500])
@@ -146,7 +198,7 @@ def test_the_inbox_and_program_page_keep_their_query_count_with_1_or_500_program
     )
     for program in programs[:50]:
         PledgeFactory(program=program, need=need, quantity=1, amount=1)
-    expected = {"inbox": 10, "page": 16}
+    expected = {"inbox": 10, "page": 19}
     with django_assert_num_queries(expected["inbox"]):
         planner_client.get(URL)
     with django_assert_num_queries(expected["page"]):

@@ -52,8 +52,10 @@ def test_every_transition_for_every_role(
 ):
     for role, user in [("planner", planner), ("officer", officer_a), ("other_officer", officer_b)]:
         Program.objects.filter(pk=program_a.pk).update(status=status)
-        # A consistent start: committed statuses already count program_a's pledge of 5.
+        # A consistent start: committed statuses already count program_a's pledge of 5, and
+        # it is delivered (completion has rules of its own: tests/delivery).
         Need.objects.update(pledged_quantity=5 if status in Program.COMMITTED else 0)
+        program_a.pledges.update(delivered_quantity=5 if status == S.IN_PROGRESS else 0)
         response = post_move(client_for(user), program_a, target)
         after = Program.objects.get(pk=program_a.pk).status
         visible = role != "other_officer" and not (role == "planner" and status == S.DRAFT)
@@ -173,9 +175,11 @@ def test_the_timeline_shows_the_comment_to_both_sides(program_a, planner, client
 
 
 def test_needs_for_a_program_are_ranked_with_their_reasons(
-    program_a, rutilahu, classrooms, company_a
+    program_a, rutilahu, classrooms, company_a, village
 ):
-    # program_a: village Tegal Ratu, pillar infrastructure; company A has ring 1 in Tegal Ratu.
+    # program_a: village Tegal Ratu, pillar infrastructure; company A has ring 1 in Tegal Ratu;
+    # it already pledges to "Rutilahu Tegal Ratu", which is therefore not suggested again.
+    NeedFactory(priority=rutilahu, village=village, quantity=12, title="Rutilahu Tegal Ratu RW 3")
     kubangsari = Region.objects.get(code="36.72.04.1003")
     suralaya = Region.objects.get(code="36.72.03.1004")
     CompanyVillageFactory(company=company_a, village=kubangsari, ring=2)
@@ -186,7 +190,8 @@ def test_needs_for_a_program_are_ranked_with_their_reasons(
     ranked = list(matching.needs_for_program(program_a))
 
     titles = [n.title for n in ranked]
-    assert titles[0] == "Rutilahu Tegal Ratu"  # same kelurahan + ring 1 + pillar
+    assert titles[0] == "Rutilahu Tegal Ratu RW 3"  # same kelurahan + ring 1 + pillar
+    assert "Rutilahu Tegal Ratu" not in titles  # pledged to already
     assert titles.index(ring2.title) < titles.index("Jauh")  # ring 2 + pillar beats a bigger gap
     assert funded.title not in titles
     top = ranked[0]
@@ -216,8 +221,9 @@ def test_companies_for_a_need_are_ranked_with_their_reasons(
 
 
 def test_the_planner_program_page_shows_gaps_ring_villages_and_suggestions(
-    planner_client, program_a
+    planner_client, program_a, rutilahu, village
 ):
+    NeedFactory(priority=rutilahu, village=village, quantity=12)
     response = planner_client.get(submitted(program_a).get_absolute_url())
     assert response.context["moves"] == [S.APPROVED, S.REVISION, S.REJECTED]
     assert response.context["suggested_needs"]

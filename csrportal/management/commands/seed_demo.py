@@ -1,3 +1,4 @@
+from auditlog.context import disable_auditlog
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -5,19 +6,31 @@ from csrportal.demo import seed
 
 
 class Command(BaseCommand):
-    help = "Load Kota Cilegon's demo data and demo users (idempotent: safe to run again)."
+    help = (
+        "Load Kota Cilegon's demo data and demo users into an empty database. A database that "
+        "holds any company, plan or program is left exactly as it is."
+    )
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        if not seed.database_is_empty():
+            self.stdout.write(
+                "The database already holds companies, plans or programs: the demo is loaded "
+                "only into an empty database, so nothing was changed."
+            )
+            return
+        # Demo rows are not changes made by a person: they stay out of the audit trail.
+        with transaction.atomic(), disable_auditlog():
             regions = seed.seed_regions()
             companies = seed.seed_companies()
             priorities, needs = seed.seed_plan()
             users = seed.seed_users()
+            seed.seed_indicators()
             programs = seed.seed_programs()
+            reports = seed.seed_delivery()
         self.stdout.write(
-            f"Regions: {regions.created} created, {regions.updated} updated, "
-            f"{regions.unchanged} unchanged. Companies: {companies}. "
-            f"Plan: {priorities} priorities, {needs} needs. Programs created: {programs}."
+            f"Regions: {regions.created} created. Companies: {companies}. "
+            f"Plan: {priorities} priorities, {needs} needs. Programs: {programs}, with "
+            f"{reports} realization reports."
         )
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {seed.DEMO_PASSWORD}):"))
         for username, role in users:

@@ -1,0 +1,30 @@
+"""Database helpers shared by the apps' migrations."""
+
+from django.db import migrations
+
+
+def postgresql_only(forward: list[str], backward: list[str]) -> migrations.RunPython:
+    """A migration step that runs raw SQL on PostgreSQL and nothing on SQLite, where the
+    development database relies on validation instead."""
+
+    def run(statements):
+        def apply(apps, schema_editor):
+            if schema_editor.connection.vendor == "postgresql":
+                for statement in statements:
+                    schema_editor.execute(statement)
+
+        return apply
+
+    return migrations.RunPython(run(forward), run(backward), elidable=False)
+
+
+def model_columns(model, names) -> list[str]:
+    """`model`'s own columns among `names` (a form's fields or its changed data): the
+    `update_fields` of a save that writes what the form edits and nothing read before it."""
+    names = set(names)
+    return [f.name for f in model._meta.concrete_fields if f.name in names and not f.primary_key]
+
+
+def stamp_columns(model) -> list[str]:
+    """The columns every save stamps (auto_now), to add to `update_fields`."""
+    return [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]

@@ -1,0 +1,79 @@
+from django import forms
+from django.utils.translation import gettext as _
+
+
+class BoundedInlineFormSet(forms.BaseInlineFormSet):
+    """An inline formset that trusts nothing the browser says about it.
+
+    Make it with `bounded_inline_formset(...)`: the number of rows is capped (a posted
+    TOTAL_FORMS of two billion builds at most `absolute_max` forms and is a form error), and a
+    row whose hidden id no longer matches a saved row (deleted meanwhile, or tampered) is said
+    in words instead of re-rendering silently.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def clean(self):
+        super().clean()
+        if any(form.errors.get("id") for form in self.forms):
+            raise forms.ValidationError(
+                _(
+                    "A line of this list no longer exists: it was changed or removed elsewhere. "
+                    "Reload the page and enter your change again."
+                )
+            )
+
+
+def bounded_inline_formset(parent, model, *, max_rows: int, **kwargs):
+    """inlineformset_factory with a cap on the rows that is validated, not only displayed."""
+    kwargs.setdefault("formset", BoundedInlineFormSet)
+    return forms.inlineformset_factory(
+        parent,
+        model,
+        max_num=max_rows,
+        absolute_max=max_rows,
+        validate_max=True,
+        **kwargs,
+    )
+
+
+def unstorable_keys(model, values, to_field_name=None) -> list:
+    """The values that cannot even be looked up as `model`'s integer keys: not whole numbers,
+    or beyond what the column holds (SQLite raises OverflowError on those, PostgreSQL an
+    error that breaks the transaction: either way a server error, not "no such row")."""
+    meta = model._meta
+    field = meta.get_field(to_field_name) if to_field_name else meta.pk
+    if field.get_internal_type() not in ("AutoField", "BigAutoField", "IntegerField"):
+        return []
+    bad = []
+    for value in values:
+        try:
+            if not 0 <= int(str(value)) < 2**63:
+                bad.append(value)
+        except ValueError:
+            bad.append(value)
+    return bad
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Ids that no integer column can hold are invalid choices, refused before the query."""
+
+    def _check_values(self, value):
+        bad = unstorable_keys(self.queryset.model, value, self.to_field_name)
+        if bad:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": bad[0]},
+            )
+        return super()._check_values(value)

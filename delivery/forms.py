@@ -1,0 +1,165 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BoundedInlineFormSet, bounded_inline_formset
+from core.images import reencode_photo
+from core.uploads import check_size, sniff
+from programs.forms import DateInput
+
+from . import periods
+from .models import OutputLine, Report, ReportLine
+
+CUSTOM = "custom"
+# Evidence: photos and documents (PDF); never SVG, HTML or anything that runs.
+EVIDENCE_TYPES = {"pdf", "jpg", "png", "webp"}
+
+
+class ReportPeriodForm(forms.Form):
+    """Which period a new report covers: a quarter of the program (the latest one not
+    reported is proposed), or other dates."""
+
+    period = forms.ChoiceField(label=_("Period"))
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program = program
+        today = timezone.localdate()
+        first = program.start_date or today
+        last = min(program.end_date or today, today)
+        taken = set(program.reports.values_list("period_start", flat=True))
+        quarters = [
+            q for q in periods.quarters(first, last) if q.start not in taken and q.start <= today
+        ]
+        self.fields["period"].choices = [
+            *[(q.key, str(q)) for q in reversed(quarters)],
+            (CUSTOM, _("Other dates")),
+        ]
+        proposed = [q for q in quarters if q.end < today] or quarters
+        if proposed:
+            self.fields["period"].initial = proposed[-1].key
+
+    def clean(self):
+        cleaned = super().clean()
+        choice = cleaned.get("period")
+        if choice == CUSTOM:
+            start, end = cleaned.get("start"), cleaned.get("end")
+            if not start or not end:
+                raise ValidationError(_("Give the first and the last day of the period."))
+        elif quarter := periods.Quarter.parse(choice or ""):
+            start, end = quarter.start, quarter.end
+            if self.program.start_date and start < self.program.start_date:
+                start = self.program.start_date
+            if self.program.end_date and end > self.program.end_date:
+                end = self.program.end_date
+        else:
+            raise ValidationError(_("Choose a period."))
+        cleaned["start"], cleaned["end"] = start, end
+        return cleaned
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["narrative", "beneficiaries", "women", "men", "children", "final"]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "narrative": _(
+                "What was done in the period, where, with whom; for a final report, why any "
+                "pledge was not delivered in full."
+            )
+        }
+
+    def clean_narrative(self):
+        narrative = self.cleaned_data["narrative"]
+        if len(narrative) > 20_000:
+            raise ValidationError(_("Keep the narrative under 20,000 characters."))
+        return narrative
+
+
+class _LabelledLines(BoundedInlineFormSet):
+    """Each line is named after what it reports on (a pledge, an output), in its row and in
+    its fields' labels for screen readers."""
+
+    row_heading = ""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.row_label = self.row_label(form.instance) if form.instance.pk else ""
+
+
+class BaseReportLineFormSet(_LabelledLines):
+    row_heading = _("Pledge")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("pledge__need__village", "pledge__priority")
+
+    @staticmethod
+    def row_label(line) -> str:
+        pledge = line.pledge
+        what = pledge.need.title if pledge.need else pledge.priority.title
+        return f"{what} ({pledge.delivered_quantity}/{pledge.quantity} {pledge.priority.get_unit_display()})"
+
+
+class BaseOutputLineFormSet(_LabelledLines):
+    row_heading = _("Output")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("output__indicator")
+
+    @staticmethod
+    def row_label(line) -> str:
+        output = line.output
+        return f"{output.indicator.name} ({output.target_quantity} {output.indicator.unit})"
+
+
+ReportLineFormSet = bounded_inline_formset(
+    Report,
+    ReportLine,
+    formset=BaseReportLineFormSet,
+    fields=["quantity", "amount"],
+    extra=0,
+    can_delete=False,
+    max_rows=50,
+)
+OutputLineFormSet = bounded_inline_formset(
+    Report,
+    OutputLine,
+    formset=BaseOutputLineFormSet,
+    fields=["quantity"],
+    extra=0,
+    can_delete=False,
+    max_rows=30,
+)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Photo or document"), max_length=None)
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+
+    photo = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_size(upload, settings.ATTACHMENT_MAX_BYTES)
+        self.content_type = sniff(upload, EVIDENCE_TYPES)
+        if self.content_type is None:
+            raise ValidationError(
+                _("Evidence is a photo (JPEG, PNG, WebP) or a PDF; this file's content is neither.")
+            )
+        if self.content_type.startswith("image/"):
+            self.photo = reencode_photo(upload)
+        return upload
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the company"),
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,65 @@
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.mail import send_on_commit
+from delivery import duties
+from delivery.models import Reminder, Report
+from programs.models import Program
+from programs.notifications import planner_emails
+
+
+class Command(BaseCommand):
+    help = (
+        "For a daily cron job: email the officers of each running program whose report for the "
+        "last finished quarter is missing (once when due, once more when late), and the planners "
+        "a digest of what waits for them (once a day). Running it again sends nothing twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
+
+    def handle(self, *args, today=None, **options):
+        today = today or timezone.localdate()
+        quarter, programs = duties.missing_last_quarter(today)
+        stage = "late" if today > quarter.due else "due"
+        reminded = 0
+        for program in programs.prefetch_related("company__memberships__user"):
+            for membership in program.company.memberships.all():
+                user = membership.user
+                if not (user.is_active and user.email):
+                    continue
+                key = f"{program.pk}:{quarter.key}:{stage}"
+                context = {"program": program, "quarter": quarter, "late": stage == "late"}
+                reminded += self.once(Reminder.Kind.REPORT_DUE, user, key, "report_due", context)
+        digested = 0
+        waiting = {
+            "programs": Program.objects.filter(status=Program.Status.SUBMITTED).count(),
+            "reports": Report.objects.filter(status=Report.Status.SUBMITTED).count(),
+        }
+        if any(waiting.values()):
+            from django.contrib.auth import get_user_model
+
+            User = get_user_model()
+            emails = set(planner_emails())
+            for user in User.objects.filter(email__in=emails, is_active=True):
+                digested += self.once(
+                    Reminder.Kind.DIGEST, user, today.isoformat(), "digest", waiting
+                )
+        self.stdout.write(
+            f"{quarter.key} ({stage}): {reminded} reminders to officers, {digested} digests to "
+            "planners."
+        )
+
+    @staticmethod
+    def once(kind: str, user, key: str, template: str, context: dict) -> int:
+        """Send the mail unless it was sent before (the row is the proof): 1 if sent."""
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(kind=kind, user=user, key=key)
+                send_on_commit(f"delivery/email/{template}.txt", context, [user.email])
+        except IntegrityError:
+            return 0
+        return 1

@@ -1,0 +1,321 @@
+"""After the approval: what each program reports it delivered, period by period, and what a
+planner verified. Only verified quantities count as delivered (programs.Pledge and
+planning.Need keep the verified totals, moved by delivery.services under lock)."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
+from core.uploads import random_upload_name
+from programs.models import Pledge, Program, ProgramOutput
+
+from . import periods
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Officers see their companies' reports; planners and admins every report that was
+        submitted (drafts stay with the company, as programs' drafts do)."""
+        if not user.is_authenticated:
+            return self.none()
+        own = Q(program__company_id__in=user.company_ids)
+        if user.sees_all_companies:
+            return self.filter(own | ~Q(status=Report.Status.DRAFT))
+        return self.filter(own)
+
+    def editable_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(program__company_id__in=user.company_ids, status__in=Report.EDITABLE)
+
+    def for_list(self):
+        return self.select_related("program__company").order_by("-period_end", "-pk")
+
+
+class Report(models.Model):
+    """A realization report (laporan realisasi): what a program delivered in a period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for correction")
+        VERIFIED = "verified", _("Verified")
+
+    EDITABLE = [Status.DRAFT, Status.RETURNED]
+    # Programs that deliver, and so report.
+    REPORTING = [Program.Status.APPROVED, Program.Status.IN_PROGRESS]
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="reports"
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    beneficiaries = models.PositiveIntegerField(
+        _("beneficiaries reached"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_PEOPLE)],
+    )
+    women = models.PositiveIntegerField(
+        _("of whom women"), null=True, blank=True, validators=[MaxValueValidator(MAX_PEOPLE)]
+    )
+    men = models.PositiveIntegerField(
+        _("of whom men"), null=True, blank=True, validators=[MaxValueValidator(MAX_PEOPLE)]
+    )
+    children = models.PositiveIntegerField(
+        _("of whom children"), null=True, blank=True, validators=[MaxValueValidator(MAX_PEOPLE)]
+    )
+    narrative = models.TextField(_("what was done"), blank=True)
+    final = models.BooleanField(
+        _("final report"),
+        default=False,
+        help_text=_("The program's last report; explain any pledge not delivered in full."),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "period_start"]
+        verbose_name = _("realization report")
+        verbose_name_plural = _("realization reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="report_period_in_order",
+                violation_error_message=_("The period must end after it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["program", "period_start"],
+                name="report_one_per_period_start",
+                violation_error_message=_("This program already has a report for this period."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="report_status_submitted"),
+            models.Index(fields=["program", "period_end"], name="report_program_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.program} · {self.period_label}"
+
+    def get_absolute_url(self):
+        return reverse("delivery:detail", args=[self.pk])
+
+    def get_additional_data(self) -> dict:
+        return {"program": self.program_id}
+
+    @property
+    def period_label(self) -> str:
+        return periods.label(self.period_start, self.period_end)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    def clean(self):
+        errors = {}
+        if self.period_start and self.period_end:
+            if self.period_end < self.period_start:
+                errors["period_end"] = _("The period must end after it starts.")
+            elif self.period_start > datetime.date.today():
+                errors["period_start"] = _("A report covers a period that has begun.")
+            program = self.program if self.program_id else None
+            if (
+                program
+                and program.start_date
+                and program.end_date
+                and (self.period_end < program.start_date or self.period_start > program.end_date)
+            ):
+                errors["period_start"] = _(
+                    "The period lies outside the program's (%(start)s to %(end)s)."
+                ) % {"start": program.start_date, "end": program.end_date}
+            elif program and self.overlapping().exists():
+                errors["period_start"] = _("Another report of this program covers these dates.")
+        people = [self.women, self.men]
+        if self.beneficiaries is not None and sum(p or 0 for p in people) > self.beneficiaries:
+            errors["women"] = _("Women and men together cannot be more than those reached.")
+        if errors:
+            raise ValidationError(errors)
+
+    def overlapping(self):
+        return Report.objects.filter(
+            program=self.program_id,
+            period_start__lte=self.period_end,
+            period_end__gte=self.period_start,
+        ).exclude(pk=self.pk)
+
+
+class ReportLine(models.Model):
+    """Per pledge: what was delivered and spent in the report's period."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="lines"
+    )
+    pledge = models.ForeignKey(
+        Pledge, verbose_name=_("pledge"), on_delete=models.PROTECT, related_name="report_lines"
+    )
+    quantity = models.PositiveIntegerField(
+        _("delivered in the period"), default=0, validators=[MaxValueValidator(MAX_QUANTITY)]
+    )
+    amount = models.PositiveBigIntegerField(
+        _("spent in the period (Rp)"), default=0, validators=[MaxValueValidator(MAX_RUPIAH)]
+    )
+
+    class Meta:
+        ordering = ["report", "pledge"]
+        verbose_name = _("delivery line")
+        verbose_name_plural = _("delivery lines")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "pledge"], name="report_line_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.pledge}"
+
+    def get_additional_data(self) -> dict:
+        return {"program": self.pledge.program_id}
+
+
+class OutputLine(models.Model):
+    """Per output: how much of it the period produced."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="output_lines"
+    )
+    output = models.ForeignKey(
+        ProgramOutput,
+        verbose_name=_("output"),
+        on_delete=models.PROTECT,
+        related_name="report_lines",
+    )
+    quantity = models.PositiveIntegerField(
+        _("achieved in the period"), default=0, validators=[MaxValueValidator(MAX_PEOPLE)]
+    )
+
+    class Meta:
+        ordering = ["report", "output"]
+        verbose_name = _("output line")
+        verbose_name_plural = _("output lines")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "output"], name="output_line_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.output.indicator}"
+
+    def get_additional_data(self) -> dict:
+        return {"program": self.output.program_id}
+
+
+def _evidence_path(instance, filename: str) -> str:
+    return random_upload_name("evidence", filename)
+
+
+class Evidence(models.Model):
+    """A photo or a document backing a report. Photos are decoded and re-encoded on the
+    server: the portal only ever shows the re-encoded image and its thumbnail, never the bytes
+    as uploaded (a file can be a valid image and something else at once). Everything is
+    stored outside the static roots and served through a view that checks permission."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=_evidence_path)
+    image = models.FileField(_("image"), upload_to=_evidence_path, blank=True)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_evidence_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "pk"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self):
+        return self.original_name
+
+    def get_additional_data(self) -> dict:
+        return {"program": self.report.program_id}
+
+    @property
+    def is_image(self) -> bool:
+        return bool(self.image)
+
+
+class ReportTransition(models.Model):
+    """One change of a report's status: who, when, from, to and why."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from status"), max_length=10, choices=Report.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=10, choices=Report.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["report", "at", "pk"]
+        verbose_name = _("report status change")
+        verbose_name_plural = _("report status changes")
+
+    def __str__(self):
+        return f"{self.report_id}: {self.from_status} → {self.to_status}"
+
+
+class Reminder(models.Model):
+    """A reminder or digest mailed once: the daily command may run again, it sends nothing
+    twice (the unique key says what was sent to whom)."""
+
+    class Kind(models.TextChoices):
+        REPORT_DUE = "report_due", _("Report due")
+        DIGEST = "digest", _("Planner's digest")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("to"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(_("about"), max_length=100)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "user", "key"], name="reminder_sent_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.user} · {self.key}"

@@ -1,0 +1,225 @@
+"""A realization report's life: drafted and submitted by the company's officers, returned or
+verified by a planner. Verification is the only place where delivered figures move:
+
+    draft ──submit──> submitted ──verify──> verified
+      ↑                 └──return──> returned ──submit again──┘
+
+Verifying locks the program, then its pledges and needs in primary-key order (the order an
+approval takes), re-checks that nothing is delivered beyond what was pledged, and moves the
+counters with F(). Filing the first report of an approved program starts it.
+"""
+
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.uploads import display_name
+from planning.models import Need
+from programs import workflow
+from programs.models import Pledge, Program
+from programs.services import delete_with_files
+
+from . import notifications
+from .models import Evidence, OutputLine, Report, ReportLine, ReportTransition
+
+S = Report.Status
+
+
+def report_create(*, program: Program, period_start, period_end, by) -> Report:
+    """A new draft for a period, with a line for each pledge and each output of the program."""
+    if program.status not in Report.REPORTING:
+        raise ValidationError(_("Only an approved or running program reports its delivery."))
+    report = Report(
+        program=program, period_start=period_start, period_end=period_end, created_by=by
+    )
+    report.full_clean()
+    with transaction.atomic():
+        report.save()
+        ReportLine.objects.bulk_create(
+            ReportLine(report=report, pledge=pledge) for pledge in program.pledges.all()
+        )
+        OutputLine.objects.bulk_create(
+            OutputLine(report=report, output=output) for output in program.outputs.all()
+        )
+    return report
+
+
+@transaction.atomic
+def report_save(*, report: Report, form, lines, outputs) -> Report:
+    """Save a draft's figures and narrative; only while the company may still edit it."""
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if not locked.is_editable:
+        raise ValidationError(_("This report was submitted meanwhile; it can no longer change."))
+    form.save()
+    lines.save()
+    outputs.save()
+    return report
+
+
+def _move(report: Report, to_status: str, *, by, comment: str = "") -> Report:
+    ReportTransition.objects.create(
+        report=report, from_status=report.status, to_status=to_status, by=by, comment=comment
+    )
+    report.status = to_status
+    return report
+
+
+def _over_pledge(report: Report, pledges: dict[int, Pledge]) -> list[str]:
+    """Lines that would take a pledge's delivered total beyond its quantity."""
+    return [
+        _(
+            '"%(pledge)s": %(delivered)s already verified and %(more)s in this report, more than '
+            "the %(quantity)s pledged."
+        )
+        % {
+            "pledge": pledges[line.pledge_id].need or pledges[line.pledge_id].priority,
+            "delivered": pledges[line.pledge_id].delivered_quantity,
+            "more": line.quantity,
+            "quantity": pledges[line.pledge_id].quantity,
+        }
+        for line in report.lines.all()
+        if pledges[line.pledge_id].delivered_quantity + line.quantity
+        > pledges[line.pledge_id].quantity
+    ]
+
+
+@transaction.atomic
+def report_submit(*, report: Report, by) -> Report:
+    """Send a draft (or a returned report) to the planners; an approved program starts."""
+    report = Report.objects.select_for_update().select_related("program").get(pk=report.pk)
+    if report.program.company_id not in by.company_ids:
+        raise PermissionDenied
+    if not report.is_editable:
+        raise ValidationError(_("This report has been submitted already."))
+    if report.program.status not in Report.REPORTING:
+        raise ValidationError(_("Only an approved or running program reports its delivery."))
+    if not report.narrative.strip():
+        raise ValidationError(_("Say what was done in the period before submitting."))
+    pledges = Pledge.objects.in_bulk(report.lines.values_list("pledge", flat=True))
+    if problems := _over_pledge(report, pledges):
+        raise ValidationError(problems)
+    _move(report, S.SUBMITTED, by=by)
+    report.submitted_at = timezone.now()
+    report.save(update_fields=["status", "submitted_at", "updated_at"])
+    if report.program.status == Program.Status.APPROVED:
+        workflow.program_start(
+            program=report.program, by=by, comment=_("First realization report filed.")
+        )
+    notifications.report_submitted(report)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: Report, by, comment: str) -> Report:
+    """Send a report back to the company; the comment says what to correct."""
+    report = _locked_for_decision(report, by)
+    if not comment.strip():
+        raise ValidationError(_("Write a comment for the company: say what to correct."))
+    _move(report, S.RETURNED, by=by, comment=comment.strip())
+    report.save(update_fields=["status", "updated_at"])
+    notifications.report_decided(report, comment)
+    return report
+
+
+@transaction.atomic
+def report_verify(*, report: Report, by, comment: str = "") -> Report:
+    """Accept a report: its quantities count as delivered, never beyond what was pledged."""
+    report = _locked_for_decision(report, by)
+    program = Program.objects.select_for_update().get(pk=report.program_id)
+    if program.status == Program.Status.CANCELLED:
+        raise ValidationError(_("The program was cancelled: return the report instead."))
+    lines = list(report.lines.all())
+    pledges = Pledge.objects.select_for_update().in_bulk(sorted({line.pledge_id for line in lines}))
+    needs = {
+        need.pk: need
+        for need in Need.objects.select_for_update()
+        .filter(pk__in={p.need_id for p in pledges.values() if p.need_id})
+        .order_by("pk")
+    }
+    if problems := _over_pledge(report, pledges):
+        raise ValidationError(problems)
+    by_need: dict[int, int] = defaultdict(int)
+    for line in lines:
+        if not (line.quantity or line.amount):
+            continue
+        pledge = pledges[line.pledge_id]
+        Pledge.objects.filter(pk=pledge.pk).update(
+            delivered_quantity=F("delivered_quantity") + line.quantity,
+            spent_amount=F("spent_amount") + line.amount,
+        )
+        audit.record(
+            pledge,
+            by=by,
+            changes={
+                "delivered_quantity": (
+                    pledge.delivered_quantity,
+                    pledge.delivered_quantity + line.quantity,
+                ),
+                "spent_amount": (pledge.spent_amount, pledge.spent_amount + line.amount),
+            },
+            data={"report": report.pk},
+        )
+        if pledge.need_id and line.quantity:
+            by_need[pledge.need_id] += line.quantity
+    for pk, quantity in by_need.items():
+        Need.objects.filter(pk=pk).update(delivered_quantity=F("delivered_quantity") + quantity)
+        before = needs[pk].delivered_quantity
+        audit.record(
+            needs[pk],
+            by=by,
+            changes={"delivered_quantity": (before, before + quantity)},
+            data={"program": report.program_id, "report": report.pk},
+        )
+    _move(report, S.VERIFIED, by=by, comment=comment.strip())
+    report.save(update_fields=["status", "updated_at"])
+    notifications.report_decided(report, comment)
+    return report
+
+
+def _locked_for_decision(report: Report, by) -> Report:
+    if not by.is_planner:
+        raise PermissionDenied
+    report = Report.objects.select_for_update().select_related("program__company").get(pk=report.pk)
+    if report.status != S.SUBMITTED:
+        raise ValidationError(
+            _("This report is %(status)s: only a submitted report can be decided.")
+            % {"status": report.get_status_display().lower()}
+        )
+    return report
+
+
+def evidence_add(*, report: Report, form, by) -> Evidence:
+    upload = form.cleaned_data["file"]
+    evidence = Evidence(
+        report=report,
+        file=upload,
+        original_name=display_name(upload.name),
+        content_type=form.content_type,
+        size=upload.size,
+        caption=form.cleaned_data.get("caption", ""),
+        uploaded_by=by,
+    )
+    if form.photo:
+        evidence.image, evidence.thumbnail = form.photo
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence) -> None:
+    delete_with_files(evidence, ["file", "image", "thumbnail"])
+
+
+def delivered_outputs(program: Program) -> dict[int, int]:
+    """Each output's achieved total in verified reports (one query)."""
+    return dict(
+        OutputLine.objects.filter(output__program=program, report__status=S.VERIFIED)
+        .values("output")
+        .annotate(total=Sum("quantity"))
+        .values_list("output", "total")
+    )

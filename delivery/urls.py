@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "delivery"
+
+urlpatterns = [
+    path("", views.ReportListView.as_view(), name="list"),
+    path("new/<int:program_pk>/", views.ReportCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.ReportDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.ReportUpdateView.as_view(), name="update"),
+    path("<int:pk>/move/<str:to>/", views.ReportMoveView.as_view(), name="move"),
+    path("<int:pk>/evidence/", views.EvidenceUploadView.as_view(), name="evidence_upload"),
+    path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence"),
+    path(
+        "<int:pk>/evidence/<int:evidence_pk>/delete/",
+        views.EvidenceDeleteView.as_view(),
+        name="evidence_delete",
+    ),
+]

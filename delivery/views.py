@@ -1,0 +1,220 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from core.pagination import CappedPaginator, NeverPastTheEndMixin
+from programs.views import get_program_for_user, serve_stored
+
+from . import services
+from .filters import ReportFilter
+from .forms import (
+    DecisionForm,
+    EvidenceForm,
+    OutputLineFormSet,
+    ReportForm,
+    ReportLineFormSet,
+    ReportPeriodForm,
+)
+from .models import Report
+
+
+def get_report_for_user(request, pk) -> Report:
+    """The report if the user may read it, else 404 (its existence is not revealed)."""
+    reports = Report.objects.visible_to(request.user).select_related("program__company")
+    return get_object_or_404(reports, pk=pk)
+
+
+def get_editable_report(request, pk) -> Report:
+    """404 to outsiders; 403 to those who may read it but not change it now."""
+    report = get_report_for_user(request, pk)
+    if not Report.objects.editable_by(request.user).filter(pk=report.pk).exists():
+        raise PermissionDenied
+    return report
+
+
+class ReportListView(LoginRequiredMixin, NeverPastTheEndMixin, FilterView):
+    """Planners: the reports to verify first; officers: their companies' reports."""
+
+    filterset_class = ReportFilter
+    template_name = "delivery/report_list.html"
+    context_object_name = "reports"
+    paginate_by = 25
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        return Report.objects.visible_to(self.request.user).for_list()
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+
+class ReportCreateView(LoginRequiredMixin, View):
+    """A company's officer starts the report of a period of an approved or running program."""
+
+    template_name = "delivery/report_create.html"
+
+    def get_program(self, request, program_pk):
+        program = get_program_for_user(request, program_pk)
+        if program.company_id not in request.user.company_ids:
+            raise PermissionDenied
+        if program.status not in Report.REPORTING:
+            raise PermissionDenied
+        return program
+
+    def get(self, request, program_pk):
+        program = self.get_program(request, program_pk)
+        return self.render(ReportPeriodForm(program=program), program)
+
+    def post(self, request, program_pk):
+        program = self.get_program(request, program_pk)
+        form = ReportPeriodForm(request.POST, program=program)
+        if form.is_valid():
+            try:
+                report = services.report_create(
+                    program=program,
+                    period_start=form.cleaned_data["start"],
+                    period_end=form.cleaned_data["end"],
+                    by=request.user,
+                )
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                messages.success(request, _("The report is started; fill in what was delivered."))
+                return redirect("delivery:update", report.pk)
+        return self.render(form, program)
+
+    def render(self, form, program):
+        return render(self.request, self.template_name, {"form": form, "program": program})
+
+
+class ReportUpdateView(LoginRequiredMixin, View):
+    """The report's figures and narrative: a draft, saved as often as needed."""
+
+    template_name = "delivery/report_form.html"
+
+    def forms(self, report, data=None):
+        return {
+            "form": ReportForm(data, instance=report),
+            "lines": ReportLineFormSet(data, instance=report),
+            "outputs": OutputLineFormSet(data, instance=report),
+        }
+
+    def get(self, request, pk):
+        report = get_editable_report(request, pk)
+        return self.render(report, self.forms(report))
+
+    def post(self, request, pk):
+        report = get_editable_report(request, pk)
+        forms = self.forms(report, request.POST)
+        if all(form.is_valid() for form in forms.values()):
+            try:
+                services.report_save(report=report, **forms)
+            except ValidationError as e:
+                for problem in e.messages:
+                    messages.error(request, problem)
+            else:
+                messages.success(request, _("The report is saved."))
+            return redirect(report)
+        return self.render(report, forms)
+
+    def render(self, report, forms):
+        return render(
+            self.request, self.template_name, {"report": report, "program": report.program, **forms}
+        )
+
+
+class ReportDetailView(LoginRequiredMixin, DetailView):
+    template_name = "delivery/report_detail.html"
+    context_object_name = "report"
+
+    def get_object(self, queryset=None):
+        return get_report_for_user(self.request, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        report, user = self.object, self.request.user
+        editable = report.is_editable and report.program.company_id in user.company_ids
+        decidable = user.is_planner and report.status == Report.Status.SUBMITTED
+        return super().get_context_data(
+            program=report.program,
+            lines=list(report.lines.select_related("pledge__need__village", "pledge__priority")),
+            output_lines=list(report.output_lines.select_related("output__indicator")),
+            evidence=list(report.evidence.all()),
+            transitions=list(report.transitions.select_related("by")),
+            editable=editable,
+            evidence_form=EvidenceForm() if editable else None,
+            decision_form=DecisionForm() if decidable else None,
+            **kwargs,
+        )
+
+
+class ReportMoveView(LoginRequiredMixin, View):
+    """Submit (the company), return or verify (a planner), through delivery.services."""
+
+    SUCCESS = {
+        Report.Status.SUBMITTED: gettext_lazy(
+            "The report is submitted; the planners verify it. It is read-only until then."
+        ),
+        Report.Status.RETURNED: gettext_lazy("The report is returned to the company."),
+        Report.Status.VERIFIED: gettext_lazy(
+            "The report is verified: its quantities now count as delivered."
+        ),
+    }
+
+    def post(self, request, pk, to):
+        report = get_report_for_user(request, pk)
+        comment = request.POST.get("comment", "")
+        try:
+            if to == Report.Status.SUBMITTED:
+                services.report_submit(report=report, by=request.user)
+            elif to == Report.Status.RETURNED:
+                services.report_return(report=report, by=request.user, comment=comment)
+            elif to == Report.Status.VERIFIED:
+                services.report_verify(report=report, by=request.user, comment=comment)
+            else:
+                raise Http404
+        except ValidationError as e:
+            for problem in e.messages:
+                messages.error(request, problem)
+        else:
+            messages.success(request, self.SUCCESS[to])
+        return redirect(report)
+
+
+class EvidenceUploadView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        report = get_editable_report(request, pk)
+        form = EvidenceForm(request.POST, request.FILES)
+        if form.is_valid():
+            services.evidence_add(report=report, form=form, by=request.user)
+            messages.success(request, _("The evidence is added."))
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        return redirect(report)
+
+
+class EvidenceDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk, evidence_pk):
+        report = get_editable_report(request, pk)
+        services.evidence_delete(evidence=get_object_or_404(report.evidence, pk=evidence_pk))
+        messages.success(request, _("The evidence is removed."))
+        return redirect(report)
+
+
+@login_required
+@require_safe
+def evidence_download(request, pk, evidence_pk):
+    """Evidence only to those who may read its report; photos as their re-encoded copy."""
+    report = get_report_for_user(request, pk)
+    evidence = get_object_or_404(report.evidence, pk=evidence_pk)
+    return serve_stored(evidence, request.GET.get("size"))
