@@ -275,18 +275,55 @@ def seed():
         copy_rows(
             raw,
             "programs_pledge",
-            ["program_id", "priority_id", "need_id", "quantity", "amount"],
+            [
+                "program_id",
+                "priority_id",
+                "need_id",
+                "quantity",
+                "amount",
+                "delivered_quantity",
+                "spent_amount",
+            ],
             (
-                (first_program + i % PROGRAMS, *rng.choice(needs), 1, 1_000_000)
+                (first_program + i % PROGRAMS, *rng.choice(needs), 1, 1_000_000, 0, 0)
                 for i in range(PLEDGES)
             ),
         )
+        log("two quarterly reports per running or completed program, the first verified")
+        raw.execute("""
+            INSERT INTO delivery_report (program_id, period_start, period_end, status, narrative,
+              final, submitted_at, created_at, updated_at)
+            SELECT g.id, q.period_start, q.period_end, q.status,
+              'Pembangunan berjalan sesuai rencana; warga terlibat dalam pelaksanaan.',
+              false, now(), now(), now()
+            FROM programs_program g CROSS JOIN (VALUES
+              ('2026-01-01'::date, '2026-03-31'::date, 'verified'),
+              ('2026-04-01'::date, '2026-06-30'::date, 'submitted')
+            ) AS q (period_start, period_end, status)
+            WHERE g.id >= 1000000 AND g.status IN ('in_progress', 'completed')""")
+        raw.execute("""
+            INSERT INTO delivery_reportline (report_id, pledge_id, quantity, amount)
+            SELECT r.id, p.id, CASE WHEN r.status = 'verified' THEN 1 ELSE 0 END, 500000
+            FROM delivery_report r JOIN programs_pledge p ON p.program_id = r.program_id
+            WHERE r.program_id >= 1000000""")
+        # Verified lines count as delivered, as the verification service would have made them.
+        raw.execute("""
+            UPDATE programs_pledge p SET delivered_quantity = t.q, spent_amount = t.a FROM (
+              SELECT l.pledge_id, SUM(l.quantity) AS q, SUM(l.amount) AS a
+              FROM delivery_reportline l JOIN delivery_report r ON r.id = l.report_id
+              WHERE r.status = 'verified' GROUP BY l.pledge_id
+            ) t WHERE p.id = t.pledge_id""")
         # Committed pledges count toward their needs, as approvals would have made them.
         raw.execute("""
             UPDATE planning_need n SET pledged_quantity = t.total FROM (
               SELECT p.need_id, SUM(p.quantity) AS total FROM programs_pledge p
               JOIN programs_program g ON g.id = p.program_id
               WHERE g.status IN ('approved', 'in_progress', 'completed') GROUP BY p.need_id
+            ) t WHERE n.id = t.need_id""")
+        raw.execute("""
+            UPDATE planning_need n SET delivered_quantity = t.total FROM (
+              SELECT need_id, SUM(delivered_quantity) AS total FROM programs_pledge
+              WHERE delivered_quantity > 0 GROUP BY need_id
             ) t WHERE n.id = t.need_id""")
         for table in [
             "planning_need",
@@ -295,6 +332,8 @@ def seed():
             "programs_program",
             "programs_pledge",
             "programs_program_villages",
+            "delivery_report",
+            "delivery_reportline",
         ]:
             raw.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -306,6 +345,7 @@ def seed():
 
 def pages():
     """(name, path) of the pages to drive, picked from the seeded data."""
+    from delivery.models import Report
     from planning.models import Need
     from programs.models import Program
 
@@ -316,13 +356,31 @@ def pages():
         .first()
     )
     need = Need.objects.filter(external_ref="BENCH-1").values_list("pk", flat=True).get()
+    report = (
+        Report.objects.filter(status="submitted", program_id__gte=1_000_000)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    running = (
+        Program.objects.filter(status="in_progress", pk__gte=1_000_000)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     return [
+        ("home (planner's to-do list)", "/"),
         ("inbox, unfiltered", "/programs/"),
         ("inbox, filtered", "/programs/?status=submitted&pillar=infrastructure&district=36.72.04"),
         ("inbox, text search", "/programs/?q=sekolah"),
         ("program page (+ matching needs)", f"/programs/{program}/"),
         ("needs list", "/plan/needs/"),
         ("need page (+ matching companies)", f"/plan/needs/{need}/"),
+        ("running program (+ delivery)", f"/programs/{running}/"),
+        ("reports, unfiltered", "/reports/"),
+        ("reports awaiting verification", "/reports/?status=submitted"),
+        ("report page", f"/reports/{report}/"),
+        ("priorities (pledged and delivered)", "/plan/"),
     ]
 
 
@@ -396,22 +454,40 @@ def serve(static_root: str):
     raise RuntimeError("gunicorn did not start")
 
 
-def drive(path: str, cookie: str, lua: str) -> tuple[float, float, float, int]:
+def server_cpu_seconds(server) -> float:
+    """User + system CPU time of gunicorn's master and workers, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if server.pid in (pid, ppid):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def drive(server, path: str, cookie: str, lua: str) -> tuple[float, float, float, float, int]:
     url = f"http://127.0.0.1:{PORT}{path}"
     subprocess.run(
         ["wrk", "-t2", "-c8", "-d3s", "-H", f"Cookie: {cookie}", url],
         capture_output=True,
         check=True,
     )  # warm-up: connections, caches
+    cpu_before = server_cpu_seconds(server)
     out = subprocess.run(
         ["wrk", "-t2", "-c8", f"-d{SECONDS}s", "-s", lua, "-H", f"Cookie: {cookie}", url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+    cpu = server_cpu_seconds(server) - cpu_before
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     requests, duration_us, p50_us, p95_us, errors = map(int, line.split()[1:])
-    return p50_us / 1000, p95_us / 1000, requests / (duration_us / 1e6), errors
+    cpu_ms = 1000 * cpu / requests if requests else 0.0
+    return p50_us / 1000, p95_us / 1000, requests / (duration_us / 1e6), cpu_ms, errors
 
 
 def main():
@@ -451,7 +527,7 @@ def main():
         lua.write_text(LUA)
         server = serve(str(Path(tmp, "static")))
         try:
-            rows = [(name, path, *drive(path, cookie, str(lua))) for name, path in paths]
+            rows = [(name, path, *drive(server, path, cookie, str(lua))) for name, path in paths]
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -463,10 +539,13 @@ def main():
         f"2 cores; signed in as planner."
     )
     print()
-    print("| page | p50 ms | p95 ms | req/s | SQL queries | errors |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, path, p50, p95, rps, errors in rows:
-        print(f"| {name} | {p50:.1f} | {p95:.1f} | {rps:.0f} | {queries[path]} | {errors} |")
+    print("| page | p50 ms | p95 ms | req/s | server CPU ms/req | SQL queries | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, path, p50, p95, rps, cpu_ms, errors in rows:
+        print(
+            f"| {name} | {p50:.1f} | {p95:.1f} | {rps:.0f} | {cpu_ms:.1f} | {queries[path]} "
+            f"| {errors} |"
+        )
 
 
 if __name__ == "__main__":

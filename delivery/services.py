@@ -52,9 +52,7 @@ def report_create(*, program: Program, period_start, period_end, by) -> Report:
 @transaction.atomic
 def report_save(*, report: Report, form, lines, outputs) -> Report:
     """Save a draft's figures and narrative; only while the company may still edit it."""
-    locked = Report.objects.select_for_update().get(pk=report.pk)
-    if not locked.is_editable:
-        raise ValidationError(_("This report was submitted meanwhile; it can no longer change."))
+    _lock_editable(report)
     form.save()
     lines.save()
     outputs.save()
@@ -193,7 +191,16 @@ def _locked_for_decision(report: Report, by) -> Report:
     return report
 
 
+def _lock_editable(report: Report) -> None:
+    if not Report.objects.select_for_update().get(pk=report.pk).is_editable:
+        raise ValidationError(_("This report was submitted meanwhile; it can no longer change."))
+
+
+@transaction.atomic
 def evidence_add(*, report: Report, form, by) -> Evidence:
+    """Only while the company may still edit the report (a submission may have just
+    committed: the report row is locked and re-read)."""
+    _lock_editable(report)
     upload = form.cleaned_data["file"]
     evidence = Evidence(
         report=report,
@@ -212,6 +219,7 @@ def evidence_add(*, report: Report, form, by) -> Evidence:
 
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence) -> None:
+    _lock_editable(evidence.report)
     delete_with_files(evidence, ["file", "image", "thumbnail"])
 
 

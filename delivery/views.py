@@ -194,8 +194,12 @@ class EvidenceUploadView(LoginRequiredMixin, View):
         report = get_editable_report(request, pk)
         form = EvidenceForm(request.POST, request.FILES)
         if form.is_valid():
-            services.evidence_add(report=report, form=form, by=request.user)
-            messages.success(request, _("The evidence is added."))
+            try:
+                services.evidence_add(report=report, form=form, by=request.user)
+            except ValidationError as e:
+                messages.error(request, " ".join(e.messages))
+            else:
+                messages.success(request, _("The evidence is added."))
         else:
             for errors in form.errors.values():
                 for error in errors:
@@ -206,8 +210,13 @@ class EvidenceUploadView(LoginRequiredMixin, View):
 class EvidenceDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk, evidence_pk):
         report = get_editable_report(request, pk)
-        services.evidence_delete(evidence=get_object_or_404(report.evidence, pk=evidence_pk))
-        messages.success(request, _("The evidence is removed."))
+        evidence = get_object_or_404(report.evidence, pk=evidence_pk)
+        try:
+            services.evidence_delete(evidence=evidence)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The evidence is removed."))
         return redirect(report)
 
 

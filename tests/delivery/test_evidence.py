@@ -4,11 +4,13 @@ their re-encoded copies, to those who may read the report."""
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
 from delivery import services
+from delivery.forms import EvidenceForm
 from delivery.models import Evidence
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -87,3 +89,15 @@ def test_evidence_of_a_submitted_report_cannot_be_added_or_removed(
     delete = reverse("delivery:evidence_delete", args=[report.pk, Evidence.objects.get().pk])
     assert officer_client.post(delete).status_code == 403
     assert Evidence.objects.count() == 1
+
+
+def test_evidence_added_to_a_report_submitted_meanwhile_is_refused(officer_a, report_of):
+    """The view read the report while it was a draft; the submission committed before the
+    upload: the service re-reads the report under lock and refuses."""
+    report = report_of()
+    form = EvidenceForm({}, {"file": SimpleUploadedFile("berita-acara.pdf", PDF)})
+    assert form.is_valid(), form.errors
+    services.report_submit(report=report, by=officer_a)
+    with pytest.raises(ValidationError):
+        services.evidence_add(report=report, form=form, by=officer_a)
+    assert not Evidence.objects.exists()

@@ -317,7 +317,7 @@ def test_report_pages_keep_their_query_count(
         start_date=datetime.date(2025, 1, 1),
         end_date=datetime.date(2026, 12, 31),
     )
-    for index in range(count):
+    for _ in range(count):
         need = NeedFactory(priority=tegal_ratu_need.priority, quantity=50)
         PledgeFactory(program=program, need=need, quantity=10)
         Need.objects.filter(pk=need.pk).update(pledged_quantity=10)
