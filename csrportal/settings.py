@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "planning",
     "programs",
     "delivery",
+    "insight",
     # The top floor: home, health, demo data (seed_demo).
     "csrportal",
 ]
@@ -117,6 +118,16 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 # no errors (see ENGINEERING notes in README).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# The public pages' figures and the map are cached for a few minutes: in each process by
+# default, shared by every worker with REDIS_URL (e.g. redis://127.0.0.1:6379/1).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        if env("REDIS_URL", default="")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A database that accepts connections and never answers must fail fast (and be a 503),
     # not hold every worker until gunicorn kills it.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("plan/", include("planning.urls")),
     path("programs/", include("programs.urls")),
     path("reports/", include("delivery.urls")),
+    path("", include("insight.urls")),
 ]
 
 handler500 = "csrportal.views.server_error"

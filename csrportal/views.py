@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from companies.models import Company
 from delivery import duties
 from delivery.models import Report
+from insight.views import DashboardView
 from programs.models import Program
 from regions.models import current_city
 
@@ -22,6 +23,8 @@ def home(request):
     """Each side's to-do list: what waits for the planners; the officer's revisions, returned
     and owed reports."""
     user = request.user
+    if user.is_planner and not user.is_officer:
+        return DashboardView.as_view()(request)  # the planner's home is the dashboard
     context = {"city": current_city()}
     if user.is_officer:
         own = Program.objects.filter(company_id__in=user.company_ids)

@@ -112,3 +112,45 @@ class Region(models.Model):
 def current_city() -> Region | None:
     """The regency or city this portal serves (settings.CITY_CODE), if its regions are loaded."""
     return Region.objects.filter(code=settings.CITY_CODE).first()
+
+
+class Boundary(models.Model):
+    """A region's outline as GeoJSON (WGS84, [lng, lat]): a Polygon or a MultiPolygon, stored
+    as its coordinates only (`import_boundaries`). The equity map is drawn from these alone, so
+    it needs no tile server and no internet."""
+
+    class Shape(models.TextChoices):
+        POLYGON = "Polygon", "Polygon"
+        MULTIPOLYGON = "MultiPolygon", "MultiPolygon"
+
+    region = models.OneToOneField(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="boundary",
+    )
+    shape = models.CharField(_("shape"), max_length=12, choices=Shape.choices)
+    coordinates = models.JSONField(_("coordinates"))
+    centroid_lng = models.FloatField(_("centroid longitude"))
+    centroid_lat = models.FloatField(_("centroid latitude"))
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("boundary")
+        verbose_name_plural = _("boundaries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(centroid_lng__gte=-180, centroid_lng__lte=180)
+                & Q(centroid_lat__gte=-90, centroid_lat__lte=90),
+                name="boundary_centroid_on_earth",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.region)
+
+    @property
+    def polygons(self) -> list:
+        """Always a list of polygons (each a list of rings of [lng, lat])."""
+        return [self.coordinates] if self.shape == self.Shape.POLYGON else self.coordinates

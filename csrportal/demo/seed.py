@@ -10,6 +10,7 @@ import datetime
 import io
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -32,7 +33,8 @@ from programs.models import (
     ProgramPartner,
     ProgramTransition,
 )
-from regions.models import Region
+from regions.boundaries import import_boundaries, read_boundaries
+from regions.models import Boundary, Region
 from regions.services import import_regions
 
 from . import planning as plan_data
@@ -56,6 +58,16 @@ def seed_regions():
     existing = set(Region.objects.filter(code__startswith="36").values_list("code", flat=True))
     missing = [[code, name] for code, name in CILEGON if code not in existing]
     return import_regions(enumerate(missing, start=2))
+
+
+BOUNDARIES = Path(__file__).with_name("data") / "36.72-cilegon.geojson"
+
+
+def seed_boundaries() -> int:
+    """Cilegon's outlines (city, kecamatan, kelurahan) for the regions that have none yet."""
+    have = set(Boundary.objects.values_list("region__code", flat=True))
+    features = [f for f in read_boundaries(BOUNDARIES) if f["properties"]["code"] not in have]
+    return len(features) and import_boundaries(features, source=BOUNDARIES.name).created
 
 
 def _belt_of(code: str) -> list[str]:

@@ -21,6 +21,7 @@ class Command(BaseCommand):
         # Demo rows are not changes made by a person: they stay out of the audit trail.
         with transaction.atomic(), disable_auditlog():
             regions = seed.seed_regions()
+            boundaries = seed.seed_boundaries()
             companies = seed.seed_companies()
             priorities, needs = seed.seed_plan()
             users = seed.seed_users()
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             programs = seed.seed_programs()
             reports = seed.seed_delivery()
         self.stdout.write(
-            f"Regions: {regions.created} created. Companies: {companies}. "
+            f"Regions: {regions.created} created, {boundaries} boundaries. Companies: {companies}. "
             f"Plan: {priorities} priorities, {needs} needs. Programs: {programs}, with "
             f"{reports} realization reports."
         )

@@ -1,0 +1,264 @@
+"""The figures decision-makers look at, from database aggregates only (a constant number of
+queries, whatever the number of programs).
+
+Committed means approved, running or completed; a cancelled program still counts what it
+delivered (programs.Pledge.committed_quantity). Over all years these are the figures of the
+priority pages, which read the needs' counters: the ledger keeps the two equal.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
+from django.db.models.functions import Coalesce
+
+from companies.models import Company, Sector
+from planning.models import DevelopmentPlan, Need, Pillar, Priority, PriorityYearTarget
+from programs.models import Pledge, Program, ProgramOutput
+from regions.models import Region
+
+COUNTED = [*Program.COMMITTED, Program.Status.CANCELLED]
+COMMITTED_QUANTITY = Case(
+    When(program__status__in=Program.COMMITTED, then=F("quantity")),
+    default=F("delivered_quantity"),  # a cancelled program keeps what it delivered
+    output_field=IntegerField(),
+)
+COMMITTED_AMOUNT = Case(
+    When(program__status__in=Program.COMMITTED, then=F("amount")),
+    default=F("spent_amount"),
+)
+UNFUNDED_RUPIAH = (F("quantity") - F("pledged_quantity")) * F("estimated_unit_cost")
+
+
+def counted_pledges(plan: DevelopmentPlan, year: int | None = None):
+    pledges = Pledge.objects.filter(priority__plan=plan, program__status__in=COUNTED)
+    if year:
+        pledges = pledges.filter(program__start_date__year=year)
+    return pledges
+
+
+@dataclass
+class PriorityFigures:
+    priority: Priority
+    target: int
+    pledged: int = 0
+    delivered: int = 0
+    pledged_rupiah: int = 0
+    spent_rupiah: int = 0
+    unfunded_rupiah: int = 0
+
+    @property
+    def gap(self) -> int:
+        return self.target - self.pledged
+
+
+def priorities(plan: DevelopmentPlan, year: int | None = None) -> list[PriorityFigures]:
+    """Per priority: target (the year's, when a year is chosen), pledged, delivered and gap in
+    units; pledged, spent and unfunded in Rupiah. Three queries (four with a year)."""
+    rows = {
+        p.pk: PriorityFigures(priority=p, target=0 if year else p.target_quantity)
+        for p in plan.priorities.order_by("code")
+    }
+    if year:
+        for priority_id, quantity in PriorityYearTarget.objects.filter(
+            priority__plan=plan, year=year
+        ).values_list("priority_id", "quantity"):
+            rows[priority_id].target = quantity
+    for row in (
+        counted_pledges(plan, year)
+        .values("priority_id")
+        .annotate(
+            pledged=Sum(COMMITTED_QUANTITY),
+            delivered=Sum("delivered_quantity"),
+            pledged_rupiah=Sum(COMMITTED_AMOUNT),
+            spent_rupiah=Sum("spent_amount"),
+        )
+        .order_by()
+    ):
+        figures = rows[row.pop("priority_id")]
+        for name, value in row.items():
+            setattr(figures, name, value or 0)
+    for priority_id, unfunded in (
+        Need.objects.filter(priority__plan=plan, status=Need.Status.OPEN)
+        .with_gap()
+        .values("priority_id")
+        .annotate(unfunded=Sum(UNFUNDED_RUPIAH))
+        .order_by()
+        .values_list("priority_id", "unfunded")
+    ):
+        rows[priority_id].unfunded_rupiah = unfunded or 0
+    return list(rows.values())
+
+
+@dataclass
+class GroupFigures:
+    key: str
+    label: str
+    pledged_rupiah: int
+    spent_rupiah: int
+    programs: int
+    url: str = ""
+
+    @property
+    def percent(self) -> int:
+        if not self.pledged_rupiah:
+            return 0
+        return min(100, round(100 * self.spent_rupiah / self.pledged_rupiah))
+
+
+def _by(plan, year, field: str):
+    return (
+        counted_pledges(plan, year)
+        .values(field)
+        .annotate(
+            pledged_rupiah=Coalesce(Sum(COMMITTED_AMOUNT), 0),
+            spent_rupiah=Coalesce(Sum("spent_amount"), 0),
+            programs=Count("program", distinct=True),
+        )
+        .order_by("-pledged_rupiah", field)
+    )
+
+
+def by_pillar(plan, year=None) -> list[GroupFigures]:
+    labels = dict(Pillar.choices)
+    return [
+        GroupFigures(
+            key=row["priority__pillar"],
+            label=str(labels.get(row["priority__pillar"], row["priority__pillar"])),
+            pledged_rupiah=row["pledged_rupiah"],
+            spent_rupiah=row["spent_rupiah"],
+            programs=row["programs"],
+        )
+        for row in _by(plan, year, "priority__pillar")
+    ]
+
+
+def by_sector(plan, year=None) -> list[GroupFigures]:
+    labels = dict(Sector.choices)
+    return [
+        GroupFigures(
+            key=row["program__company__sector"],
+            label=str(labels.get(row["program__company__sector"], "")),
+            pledged_rupiah=row["pledged_rupiah"],
+            spent_rupiah=row["spent_rupiah"],
+            programs=row["programs"],
+        )
+        for row in _by(plan, year, "program__company__sector")
+    ]
+
+
+def by_company(plan, year=None, limit: int = 15) -> tuple[list[GroupFigures], int]:
+    """The `limit` companies that pledged most, and how many companies pledged at all."""
+    rows = _by(plan, year, "program__company_id")
+    total = rows.count()
+    top = list(rows[:limit])
+    companies = Company.objects.in_bulk([row["program__company_id"] for row in top])
+    return [
+        GroupFigures(
+            key=str(row["program__company_id"]),
+            label=companies[row["program__company_id"]].name,
+            pledged_rupiah=row["pledged_rupiah"],
+            spent_rupiah=row["spent_rupiah"],
+            programs=row["programs"],
+            url=companies[row["program__company_id"]].get_absolute_url(),
+        )
+        for row in top
+    ], total
+
+
+def largest_unfunded_needs(plan, limit: int = 10):
+    return list(
+        Need.objects.filter(priority__plan=plan, status=Need.Status.OPEN)
+        .with_gap()
+        .for_list()
+        .annotate(unfunded_rupiah=UNFUNDED_RUPIAH)
+        .order_by("-unfunded_rupiah", "-gap_value", "pk")[:limit]
+    )
+
+
+def committed_villages(plan):
+    """Kelurahan where some committed program works or holds a committed pledge (a subquery)."""
+    return Region.objects.filter(
+        Q(programs__plan=plan, programs__status__in=Program.COMMITTED)
+        | Q(needs__pledges__program__status__in=Program.COMMITTED, needs__priority__plan=plan)
+    ).values("pk")
+
+
+def forgotten_villages(plan, limit: int = 10) -> list[dict]:
+    """Kelurahan with the largest unfunded need and no CSR at all: no committed program works
+    there and no committed pledge reaches any of its needs."""
+    return list(
+        Need.objects.filter(priority__plan=plan, status=Need.Status.OPEN)
+        .with_gap()
+        .exclude(village__in=committed_villages(plan))
+        .values("village__code", "village__name", "village__parent__name")
+        .annotate(
+            unfunded_rupiah=Sum(UNFUNDED_RUPIAH),
+            gap=Sum(F("quantity") - F("pledged_quantity")),
+            needs=Count("pk"),
+        )
+        .order_by("-unfunded_rupiah", "village__code")[:limit]
+    )
+
+
+def awaiting_decision(limit: int = 5):
+    submitted = Program.objects.filter(status=Program.Status.SUBMITTED)
+    return (
+        submitted.count(),
+        list(submitted.select_related("company").order_by("submitted_at", "pk")[:limit]),
+    )
+
+
+# ---- per kelurahan, for the map and the public pages ----
+
+METRICS = {
+    "gap": "unfunded gap",
+    "csr": "CSR Rupiah",
+    "companies": "companies active",
+}
+
+
+def village_values(plan, metric: str, priority: Priority | None = None) -> dict[int, int]:
+    """{village id: value} for the map: the unfunded gap (units of `priority`, or Rupiah over
+    every priority), the committed CSR Rupiah pledged there, or the number of companies with a
+    committed program there. One query."""
+    if metric == "companies":
+        rows = (
+            Program.objects.filter(plan=plan, status__in=Program.COMMITTED)
+            .values("villages")
+            .annotate(value=Count("company", distinct=True))
+            .order_by()
+            .values_list("villages", "value")
+        )
+    elif metric == "csr":
+        rows = (
+            counted_pledges(plan)
+            .values("need__village")
+            .annotate(value=Sum(COMMITTED_AMOUNT))
+            .order_by()
+            .values_list("need__village", "value")
+        )
+    else:
+        needs = Need.objects.filter(priority__plan=plan, status=Need.Status.OPEN).with_gap()
+        value = Sum(UNFUNDED_RUPIAH)
+        if priority is not None:
+            needs, value = (
+                needs.filter(priority=priority),
+                Sum(F("quantity") - F("pledged_quantity")),
+            )
+        rows = (
+            needs.values("village").annotate(value=value).order_by().values_list("village", "value")
+        )
+    return {village: value or 0 for village, value in rows if village is not None}
+
+
+def output_sites(plan) -> list[ProgramOutput]:
+    """Outputs of committed programs with coordinates, for the map's points (linked to their
+    kelurahan's page)."""
+    return list(
+        ProgramOutput.objects.filter(
+            program__plan=plan,
+            program__status__in=Program.COMMITTED,
+            latitude__isnull=False,
+            longitude__isnull=False,
+        ).select_related("program", "indicator", "village")
+    )

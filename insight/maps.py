@@ -1,0 +1,153 @@
+"""The equity map, drawn on the server as SVG from the regions' boundaries alone: no tile
+server, no script, no internet; it prints, and every shape is a link with a title.
+
+Longitude and latitude are projected equirectangularly, longitude scaled by the cosine of the
+city's middle latitude (a city spans a few kilometres: the distortion is negligible).
+"""
+
+import math
+from dataclasses import dataclass
+
+from regions.models import Boundary, Region
+
+WIDTH = 1000.0
+# Five classes, light to dark (ColorBrewer YlOrRd), and the colour of "nothing".
+PALETTE = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
+NONE_COLOUR = "#e5e7eb"
+
+
+@dataclass
+class Shape:
+    region: Region
+    path: str
+    x: float  # label point (the centroid), in map units
+    y: float
+    value: int = 0
+    colour: str = NONE_COLOUR
+    url: str = ""
+
+
+@dataclass
+class Point:
+    x: float
+    y: float
+    title: str
+    url: str
+
+
+@dataclass
+class Legend:
+    colour: str
+    low: int
+    high: int
+
+
+@dataclass
+class Map:
+    width: float
+    height: float
+    villages: list[Shape]
+    legend: list[Legend]
+    points: list[Point]
+    none_colour: str = NONE_COLOUR
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width:.0f} {self.height:.0f}"
+
+
+class _Projection:
+    def __init__(self, boundaries: list[Boundary]):
+        positions = [p for b in boundaries for poly in b.polygons for p in poly[0]]
+        lngs, lats = [p[0] for p in positions], [p[1] for p in positions]
+        self.west, self.north = min(lngs), max(lats)
+        middle = math.radians((max(lats) + min(lats)) / 2)
+        self.x_scale = math.cos(middle)
+        span = max((max(lngs) - self.west) * self.x_scale, 1e-9)
+        self.scale = WIDTH / span
+        self.height = (self.north - min(lats)) * self.scale
+
+    def __call__(self, lng: float, lat: float) -> tuple[float, float]:
+        return (lng - self.west) * self.x_scale * self.scale, (self.north - lat) * self.scale
+
+    def path(self, boundary: Boundary) -> str:
+        parts = []
+        for polygon in boundary.polygons:
+            for ring in polygon:
+                points = [self(lng, lat) for lng, lat, *_rest in ring]
+                parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
+        return "".join(parts)
+
+
+def classes(values: list[int]) -> list[Legend]:
+    """Up to five equal-width classes from 1 to the largest value, on round numbers."""
+    top = max(values, default=0)
+    if top <= 0:
+        return []
+    step = max(1, math.ceil(top / len(PALETTE)))
+    magnitude = 10 ** max(0, len(str(step)) - 2)
+    step = math.ceil(step / magnitude) * magnitude
+    legend, low = [], 1
+    for colour in PALETTE:
+        high = low - 1 + step if low > 1 else step
+        legend.append(Legend(colour=colour, low=low, high=high))
+        if high >= top:
+            break
+        low = high + 1
+    return legend
+
+
+def colour_of(value: int, legend: list[Legend]) -> str:
+    for band in legend:
+        if value <= band.high:
+            return band.colour if value > 0 else NONE_COLOUR
+    return legend[-1].colour if legend and value > 0 else NONE_COLOUR
+
+
+def draw(city: Region, values: dict[int, int], *, link, sites=()) -> Map | None:
+    """The city's kelurahan coloured by `values` ({village id: value}); `link(region)` gives each kelurahan's address. None without boundaries.
+    Two queries."""
+    boundaries = list(
+        Boundary.objects.filter(
+            region__code__startswith=f"{city.code}.", region__level=Region.Level.VILLAGE
+        ).select_related("region__parent")
+    )
+    villages = boundaries
+    if not villages:
+        return None
+    project = _Projection(villages)
+    legend = classes(list(values.values()))
+    shapes = []
+    for boundary in sorted(villages, key=lambda b: b.region.code):
+        value = values.get(boundary.region_id, 0)
+        x, y = project(boundary.centroid_lng, boundary.centroid_lat)
+        shapes.append(
+            Shape(
+                region=boundary.region,
+                path=project.path(boundary),
+                x=x,
+                y=y,
+                value=value,
+                colour=colour_of(value, legend),
+                url=link(boundary.region),
+            )
+        )
+    points = []
+    for output in sites:
+        x, y = project(float(output.longitude), float(output.latitude))
+        if 0 <= x <= WIDTH and 0 <= y <= project.height:
+            points.append(
+                Point(
+                    x=x,
+                    y=y,
+                    title=f"{output.site or output.indicator.name} · {output.program.title}",
+                    url=link(output.village) if output.village_id else "",
+                )
+            )
+    return Map(
+        width=WIDTH,
+        height=project.height,
+        villages=shapes,
+        legend=legend,
+        points=points,
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "insight"
+
+urlpatterns = [
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("public/", views.PublicHomeView.as_view(), name="public"),
+    path("public/map/", views.MapView.as_view(), name="map"),
+    path("public/districts/<str:code>/", views.DistrictView.as_view(), name="district"),
+    path("public/villages/<str:code>/", views.VillageView.as_view(), name="village"),
+]

@@ -1,0 +1,261 @@
+"""The dashboard (planners), the equity map and the public transparency pages (no login).
+
+Public pages show only approved, running and completed programs, their companies, outputs
+and verified delivery: never a draft, an undecided program, a file or a person.
+"""
+
+from django.core.cache import cache
+from django.db.models import Prefetch, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from core.permissions import PlannerRequiredMixin
+from delivery.models import OutputLine, Report
+from planning.models import DevelopmentPlan, Need
+from programs.models import Pledge, Program, ProgramOutput
+from regions.models import Region
+
+from . import figures, maps
+
+# Seconds the public figures and the map are kept (per process, or in Redis with REDIS_URL).
+PUBLIC_CACHE_SECONDS = 300
+
+
+class PlanMixin:
+    @cached_property
+    def plan(self) -> DevelopmentPlan:
+        plan = DevelopmentPlan.objects.select_related("city").current()
+        if plan is None:
+            raise Http404(_("No development plan has been entered yet."))
+        return plan
+
+    def year(self) -> int | None:
+        """The year asked for (?year=), when it lies within the plan; None means all years."""
+        raw = self.request.GET.get("year", "")
+        if raw.isdigit() and int(raw) in self.plan.years:
+            return int(raw)
+        return None
+
+
+def village_link(region: Region) -> str:
+    return reverse("insight:village", args=[region.code])
+
+
+def equity_map(plan, metric: str, priority=None) -> maps.Map | None:
+    """The map of `plan`'s city coloured by `metric`, cached for everyone alike."""
+    key = f"insight:map:{plan.pk}:{metric}:{priority.pk if priority else ''}:{get_language()}"
+
+    def draw():
+        return maps.draw(
+            plan.city,
+            figures.village_values(plan, metric, priority),
+            link=village_link,
+            sites=figures.output_sites(plan),
+        )
+
+    return cache.get_or_set(key, draw, PUBLIC_CACHE_SECONDS)
+
+
+def metric_choice(request, plan):
+    """(metric, priority, label of what the colours mean) from ?metric= and ?priority=."""
+    metric = request.GET.get("metric", "gap")
+    if metric not in figures.METRICS:
+        metric = "gap"
+    priority = None
+    raw = request.GET.get("priority", "")
+    if metric == "gap" and raw.isdigit():
+        priority = plan.priorities.filter(pk=int(raw)).first()
+    if metric == "companies":
+        label = _("Companies with an approved, running or completed program")
+    elif metric == "csr":
+        label = _("CSR pledged (Rp)")
+    elif priority is not None:
+        label = _("Unfunded gap: %(priority)s (%(unit)s)") % {
+            "priority": priority.title,
+            "unit": priority.get_unit_display(),
+        }
+    else:
+        label = _("Unfunded gap, every priority (Rp)")
+    return metric, priority, label
+
+
+class DashboardView(PlannerRequiredMixin, PlanMixin, TemplateView):
+    """For a year of the plan (or all): each priority's progress in units and Rupiah, totals by
+    pillar, sector and company, the largest unfunded needs, the kelurahan nobody works in and
+    the programs awaiting a decision."""
+
+    template_name = "insight/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        plan, year = self.plan, self.year()
+        rows = figures.priorities(plan, year)
+        awaiting_count, awaiting = figures.awaiting_decision()
+        companies, company_count = figures.by_company(plan, year)
+        return super().get_context_data(
+            plan=plan,
+            year=year,
+            priorities=rows,
+            totals={
+                name: sum(getattr(r, name) for r in rows)
+                for name in ("pledged_rupiah", "spent_rupiah", "unfunded_rupiah")
+            },
+            pillars=figures.by_pillar(plan, year),
+            sectors=figures.by_sector(plan, year),
+            companies=companies,
+            company_count=company_count,
+            unfunded=figures.largest_unfunded_needs(plan),
+            forgotten=figures.forgotten_villages(plan),
+            awaiting_count=awaiting_count,
+            awaiting=awaiting,
+            to_verify=Report.objects.filter(status=Report.Status.SUBMITTED).count(),
+            map=equity_map(plan, "gap"),
+            **kwargs,
+        )
+
+
+class PublicMixin(PlanMixin):
+    """Pages anyone may read: the city's plan and what companies committed to it."""
+
+    @cached_property
+    def committed(self):
+        return Program.objects.filter(plan=self.plan, status__in=Program.COMMITTED)
+
+
+class PublicHomeView(PublicMixin, TemplateView):
+    template_name = "insight/public_home.html"
+
+    def get_context_data(self, **kwargs):
+        plan = self.plan
+        key = f"insight:public:{plan.pk}:{get_language()}"
+
+        def compute():
+            districts = list(
+                Region.objects.districts().within(plan.city).order_by("name").values("code", "name")
+            )
+            return {
+                "priorities": figures.priorities(plan),
+                "districts": districts,
+                "program_count": self.committed.count(),
+                "company_count": self.committed.values("company").distinct().count(),
+            }
+
+        return super().get_context_data(
+            plan=plan, **cache.get_or_set(key, compute, PUBLIC_CACHE_SECONDS), **kwargs
+        )
+
+
+class MapView(PublicMixin, TemplateView):
+    template_name = "insight/map.html"
+
+    def get_context_data(self, **kwargs):
+        metric, priority, label = metric_choice(self.request, self.plan)
+        shown = equity_map(self.plan, metric, priority)
+        ranked = sorted(shown.villages, key=lambda s: (-s.value, s.region.code)) if shown else []
+        return super().get_context_data(
+            plan=self.plan,
+            map=shown,
+            ranked=ranked,
+            metric=metric,
+            metric_label=label,
+            metrics=[
+                ("gap", _("Unfunded gap")),
+                ("csr", _("CSR pledged (Rp)")),
+                ("companies", _("Companies active")),
+            ],
+            priority=priority,
+            priority_choices=self.plan.priorities.order_by("code"),
+            rupiah=metric == "csr" or (metric == "gap" and priority is None),
+            **kwargs,
+        )
+
+
+def public_programs(queryset) -> list[Program]:
+    """Committed programs with what the public pages show of them: pledges with their
+    verified delivery, outputs with their verified achievement (constant queries)."""
+    programs = list(
+        queryset.select_related("company").prefetch_related(
+            Prefetch(
+                "pledges",
+                queryset=Pledge.objects.select_related("priority", "need__village").order_by("pk"),
+            ),
+            Prefetch(
+                "outputs",
+                queryset=ProgramOutput.objects.select_related("indicator", "village").order_by(
+                    "pk"
+                ),
+            ),
+            Prefetch("villages", queryset=Region.objects.order_by("name")),
+        )
+    )
+    achieved = dict(
+        OutputLine.objects.filter(
+            report__status=Report.Status.VERIFIED, output__program__in=[p.pk for p in programs]
+        )
+        .values("output")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+        .values_list("output", "total")
+    )
+    for program in programs:
+        for output in program.outputs.all():
+            output.achieved = achieved.get(output.pk, 0)
+    return programs
+
+
+class DistrictView(PublicMixin, TemplateView):
+    template_name = "insight/public_district.html"
+
+    def get_context_data(self, **kwargs):
+        district = get_object_or_404(
+            Region.objects.districts().within(self.plan.city), code=self.kwargs["code"]
+        )
+        villages = list(district.children.order_by("name"))
+        programs = (
+            self.committed.filter(
+                Q(villages__parent=district) | Q(pledges__need__village__parent=district)
+            )
+            .distinct()
+            .order_by("status", "title")
+        )
+        return super().get_context_data(
+            plan=self.plan,
+            district=district,
+            villages=villages,
+            programs=public_programs(programs),
+            **kwargs,
+        )
+
+
+class VillageView(PublicMixin, TemplateView):
+    """A kelurahan's page, to link and share: its needs against the plan, and the programs
+    working there with their outputs and verified delivery."""
+
+    template_name = "insight/public_village.html"
+
+    def get_context_data(self, **kwargs):
+        village = get_object_or_404(
+            Region.objects.villages().within(self.plan.city).select_related("parent"),
+            code=self.kwargs["code"],
+        )
+        needs = list(
+            Need.objects.filter(priority__plan=self.plan, village=village)
+            .select_related("priority")
+            .order_by("priority__code", "pk")
+        )
+        programs = (
+            self.committed.filter(Q(villages=village) | Q(pledges__need__village=village))
+            .distinct()
+            .order_by("status", "title")
+        )
+        return super().get_context_data(
+            plan=self.plan,
+            village=village,
+            needs=needs,
+            programs=public_programs(programs),
+            **kwargs,
+        )
