@@ -13,6 +13,7 @@ from companies.models import Company
 from delivery import duties
 from delivery.models import Report
 from insight.views import DashboardView
+from planning.models import DevelopmentPlan
 from programs.models import Program
 from regions.models import current_city
 
@@ -23,7 +24,7 @@ def home(request):
     """Each side's to-do list: what waits for the planners; the officer's revisions, returned
     and owed reports."""
     user = request.user
-    if user.is_planner and not user.is_officer:
+    if user.is_planner and not user.is_officer and DevelopmentPlan.objects.exists():
         return DashboardView.as_view()(request)  # the planner's home is the dashboard
     context = {"city": current_city()}
     if user.is_officer:

@@ -80,16 +80,17 @@ class _Projection:
 
 
 def classes(values: list[int]) -> list[Legend]:
-    """Up to five equal-width classes from 1 to the largest value, on round numbers."""
+    """Up to five equal-width classes from 1 to the largest value, a round step wide
+    (1, 2 or 5 times a power of ten)."""
     top = max(values, default=0)
     if top <= 0:
         return []
-    step = max(1, math.ceil(top / len(PALETTE)))
-    magnitude = 10 ** max(0, len(str(step)) - 2)
-    step = math.ceil(step / magnitude) * magnitude
+    rough = max(1, math.ceil(top / len(PALETTE)))
+    magnitude = 10 ** int(math.log10(rough))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough)
     legend, low = [], 1
     for colour in PALETTE:
-        high = low - 1 + step if low > 1 else step
+        high = low - 1 + step
         legend.append(Legend(colour=colour, low=low, high=high))
         if high >= top:
             break

@@ -247,6 +247,8 @@ def world(outsider, officer_a, officer_b, planner, staff, company_a, tegal_ratu_
         "attachment": attachment.pk,
         "need": tegal_ratu_need.pk,
         "priority": tegal_ratu_need.priority_id,
+        "village": tegal_ratu_need.village.code,
+        "district": tegal_ratu_need.village.parent.code,
         "import": need_import.pk,
         "running": running.pk,
         "report": reports["submitted"].pk,
