@@ -7,8 +7,10 @@ sideways at 390 or 320 px. Pages showing a form's errors are checked too.
 """
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
+from csrportal.demo.seed import BOUNDARIES
 from tests.core.test_permissions import MATRIX, ROLES
 from tests.e2e.conftest import sign_in
 
@@ -56,6 +58,7 @@ def sideways(page) -> list[str]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_meets_wcag_21_aa_for_every_role_at_both_widths(role, world, audited):
+    call_command("import_boundaries", str(BOUNDARIES), verbosity=0)  # the map is drawn
     user = world["users"][role]
     if user is not None:
         user.set_password(PASSWORD)

@@ -266,3 +266,109 @@ def test_a_report_is_filed_with_a_photo_returned_corrected_and_verified(signed_i
     assert delivered.inner_text() == "4"
     assert Report.objects.get().status == Report.Status.VERIFIED
     assert Program.objects.get(pk=program.pk).status == Program.Status.IN_PROGRESS
+
+
+def test_a_planner_goes_from_the_dashboard_to_the_largest_gap_and_the_public_sees_delivery(
+    signed_in, audited, live_server, settings
+):
+    import datetime
+
+    from django.core.management import call_command
+
+    from csrportal.demo.seed import BOUNDARIES, seed_regions
+    from delivery.models import OutputLine, Report
+    from planning.models import Need
+    from programs.models import OutputIndicator, Program
+    from regions.models import Region
+    from tests.factories import (
+        CompanyFactory,
+        NeedFactory,
+        PlanFactory,
+        PlannerFactory,
+        PledgeFactory,
+        PriorityFactory,
+        ProgramFactory,
+    )
+
+    seed_regions()
+    call_command("import_boundaries", str(BOUNDARIES), verbosity=0)
+    plan = PlanFactory()
+    rutilahu = PriorityFactory(
+        plan=plan, code="RUTILAHU", title="Penanganan rumah tidak layak huni"
+    )
+    tegal_ratu = Region.objects.get(code="36.72.04.1002")
+    masigit = Region.objects.get(code="36.72.05.1003")
+    tegal_need = NeedFactory(priority=rutilahu, village=tegal_ratu, quantity=40)
+    NeedFactory(priority=rutilahu, village=masigit, quantity=80)
+    PlannerFactory(username="planner")
+    company = CompanyFactory(name="PT Krakatau Posco", contact_person="Budi Santoso")
+    sisterhood = ProgramFactory(
+        company=company,
+        plan=plan,
+        status=Program.Status.IN_PROGRESS,
+        title="KP Sisterhood Program",
+        start_date=datetime.date(2026, 1, 1),
+    )
+    sisterhood.villages.set([tegal_ratu])
+    PledgeFactory(program=sisterhood, need=tegal_need, quantity=10, delivered_quantity=3)
+    Need.objects.filter(pk=tegal_need.pk).update(pledged_quantity=10, delivered_quantity=3)
+    lights = OutputIndicator.objects.create(name="Lampu tenaga surya", unit="unit")
+    output = sisterhood.outputs.create(
+        indicator=lights,
+        target_quantity=11,
+        village=tegal_ratu,
+        site="Taman Geger Cilegon",
+        latitude="-6.00500",
+        longitude="106.03000",
+    )
+    report = Report.objects.create(
+        program=sisterhood,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 3, 31),
+        status=Report.Status.VERIFIED,
+    )
+    OutputLine.objects.create(report=report, output=output, quantity=6)
+    for status, title in [("draft", "Draf rahasia"), ("submitted", "Usulan menunggu")]:
+        hidden = ProgramFactory(company=company, plan=plan, status=status, title=title)
+        hidden.villages.set([tegal_ratu])
+
+    planner = signed_in("planner")
+    elsewhere = []
+    planner.on(
+        "request",
+        lambda r: (
+            r.url.startswith(live_server.url)
+            or r.url.startswith("data:")
+            or elsewhere.append(r.url)
+        ),
+    )
+    planner.get_by_role("heading", name="Dasbor").wait_for()
+    row = planner.get_by_role("row").filter(has_text="Penanganan rumah tidak layak huni")
+    row.get_by_role("link", name="di peta").click()
+    planner.get_by_role("heading", name="Peta pemerataan").wait_for()
+    first = planner.locator(".map-table tbody tr").first
+    assert "Masigit" in first.inner_text()
+    planner.locator('svg a[data-code="36.72.05.1003"]').click()
+    planner.get_by_role("heading", name="Kelurahan Masigit").wait_for()
+    assert "80" in planner.locator("table").first.inner_text()
+
+    visitor = audited.page()
+    visitor.on(
+        "request",
+        lambda r: (
+            r.url.startswith(live_server.url)
+            or r.url.startswith("data:")
+            or elsewhere.append(r.url)
+        ),
+    )
+    visitor.goto("/public/villages/36.72.04.1002/")
+    visitor.get_by_role("heading", name="Kelurahan Tegal Ratu").wait_for()
+    page = visitor.content()
+    assert "KP Sisterhood Program" in page and "Lampu tenaga surya" in page
+    assert "6/11" in page and "3/10" in page
+    for private in ["Draf rahasia", "Usulan menunggu", "Budi Santoso"]:
+        assert private not in page
+    visitor.goto("/public/map/")
+    assert visitor.locator("svg a[data-code]").count() == 43
+    assert elsewhere == []
+    assert audited.violations() == [], audited.summary()
