@@ -369,7 +369,9 @@ def pages():
         .first()
     )
     return [
-        ("home (planner's to-do list)", "/"),
+        ("dashboard (planner's home)", "/"),
+        ("equity map", "/public/map/"),
+        ("public kelurahan page", "/public/villages/36.72.04.1002/"),
         ("inbox, unfiltered", "/programs/"),
         ("inbox, filtered", "/programs/?status=submitted&pillar=infrastructure&district=36.72.04"),
         ("inbox, text search", "/programs/?q=sekolah"),

@@ -38,3 +38,16 @@ def test_phone_screenshots_of_the_program_form_and_the_priority_page(audited):
         page.goto(url)
         page.screenshot(path=str(folder / name), full_page=True)
     assert audited.violations() == [], audited.summary()
+
+
+def test_desk_screenshots_of_the_dashboard_and_the_equity_map(audited):
+    folder = Path(os.environ["SCREENSHOTS"])
+    folder.mkdir(parents=True, exist_ok=True)
+    call_command("seed_demo")
+    page = audited.page(width=1366, height=900)
+    page.goto("/public/map/")
+    page.screenshot(path=str(folder / "equity-map.png"))
+    sign_in(page, "planner", "demo12345")
+    page.goto("/")
+    page.screenshot(path=str(folder / "dashboard.png"), full_page=True)
+    assert audited.violations() == [], audited.summary()
