@@ -70,4 +70,4 @@ def test_the_officer_s_home_lists_what_to_do(officer_client, running, company_a,
 def test_the_planner_s_home_counts_what_waits(planner_client, running, report_of, officer_a):
     services.report_submit(report=report_of(), by=officer_a)
     response = planner_client.get(reverse("home"))
-    assert (response.context["to_review"], response.context["to_verify"]) == (0, 1)
+    assert (response.context["awaiting_count"], response.context["to_verify"]) == (0, 1)
