@@ -215,11 +215,7 @@ def awaiting_decision(limit: int = 5):
 
 # ---- per kelurahan, for the map and the public pages ----
 
-METRICS = {
-    "gap": "unfunded gap",
-    "csr": "CSR Rupiah",
-    "companies": "companies active",
-}
+METRICS = ("gap", "csr", "companies")  # what the map can be coloured by
 
 
 def village_values(plan, metric: str, priority: Priority | None = None) -> dict[int, int]:

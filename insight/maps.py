@@ -20,8 +20,6 @@ NONE_COLOUR = "#e5e7eb"
 class Shape:
     region: Region
     path: str
-    x: float  # label point (the centroid), in map units
-    y: float
     value: int = 0
     colour: str = NONE_COLOUR
     url: str = ""
@@ -121,13 +119,10 @@ def draw(city: Region, values: dict[int, int], *, link, sites=()) -> Map | None:
     shapes = []
     for boundary in sorted(villages, key=lambda b: b.region.code):
         value = values.get(boundary.region_id, 0)
-        x, y = project(boundary.centroid_lng, boundary.centroid_lat)
         shapes.append(
             Shape(
                 region=boundary.region,
                 path=project.path(boundary),
-                x=x,
-                y=y,
                 value=value,
                 colour=colour_of(value, legend),
                 url=link(boundary.region),
