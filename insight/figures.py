@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 
 from companies.models import Company, Sector
 from planning.models import DevelopmentPlan, Need, Pillar, Priority, PriorityYearTarget
+from programs import matching
 from programs.models import Pledge, Program, ProgramOutput
 
 COUNTED = [*Program.COMMITTED, Program.Status.CANCELLED]
@@ -180,7 +181,7 @@ def forgotten_villages(plan, limit: int = 10) -> list[dict]:
 
     The kelurahan with open gaps are few (those of one city): they are read first with their
     gaps, then which of them some committed program reaches (two indexed lookups), so no query
-    scans the country's programs. Three queries."""
+    scans the country's programs. Two queries."""
     candidates = list(
         Need.objects.filter(priority__plan=plan, status=Need.Status.OPEN)
         .with_gap()
@@ -192,16 +193,7 @@ def forgotten_villages(plan, limit: int = 10) -> list[dict]:
         )
         .order_by("-unfunded_rupiah", "village__code")
     )
-    ids = [row["village_id"] for row in candidates]
-    covered = set(
-        Program.villages.through.objects.filter(
-            region_id__in=ids, program__plan=plan, program__status__in=Program.COMMITTED
-        ).values_list("region_id", flat=True)
-    ) | set(
-        Pledge.objects.filter(
-            need__village_id__in=ids, program__status__in=Program.COMMITTED
-        ).values_list("need__village_id", flat=True)
-    )
+    covered = matching.villages_with_csr(plan, [row["village_id"] for row in candidates])
     return [row for row in candidates if row["village_id"] not in covered][:limit]
 
 

@@ -5,14 +5,24 @@ company's ring villages (+4 ring 1, +2 ring 2, +1 ring 3) and under the program'
 ties go to the larger gap. A company suits a need by its ring in the need's kelurahan (same
 scale), its committed programs under the need's pillar (+1 each, at most +3) and the money it
 has committed, which breaks ties.
+
+Leave no village behind: rings alone would put ring-1 villages first forever, and a kelurahan
+with a large gap and no company nearby would never be suggested to anyone. So a need also earns
++3 when its kelurahan has no CSR at all (no committed program works there and no committed
+pledge reaches any of its needs), or +2 when CSR has reached the kelurahan but pledges cover
+less than a quarter of the units its needs under the need's priority ask for. A left-behind
+need under the program's pillar (5 or 4 points) therefore comes before or beside a second-ring
+one (4), after a first-ring one (6).
 """
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     F,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Sum,
     Value,
@@ -21,11 +31,75 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 
 from companies.models import Company, CompanyVillage
-from planning.models import Need
+from planning.models import DevelopmentPlan, Need
+from regions.models import Region
 
 from .models import Pledge, Program
 
 CANDIDATE_COMPANIES = 60
+
+NO_CSR, LITTLE_CSR = "none", "little"  # the templates show a reason for each
+LEFT_BEHIND_POINTS = {NO_CSR: 3, LITTLE_CSR: 2}
+LITTLE_CSR_SHARE = 0.25  # pledged: less than this share of a priority's units in the kelurahan
+
+
+def villages_with_csr(plan: DevelopmentPlan, villages) -> set[int]:
+    """Those of `villages` (ids) where some committed program of the plan works or that a
+    committed pledge reaches. One query of two indexed lookups, whatever the number of
+    programs."""
+    worked = (
+        Program.villages.through.objects.filter(
+            region_id__in=villages, program__plan=plan, program__status__in=Program.COMMITTED
+        )
+        .values_list("region_id", flat=True)
+        .order_by()
+    )
+    reached = (
+        Pledge.objects.filter(need__village_id__in=villages, program__status__in=Program.COMMITTED)
+        .values_list("need__village_id", flat=True)
+        .order_by()
+    )
+    return set(worked.union(reached))
+
+
+def left_behind(plan: DevelopmentPlan) -> dict[tuple[int, int], dict]:
+    """Where CSR has left the plan's open needs behind, per kelurahan and priority:
+    {(village id, priority id): {"reason", "priority_code", "unfunded_rupiah", "needs"}}.
+
+    The reason is NO_CSR when nothing committed reaches the kelurahan at all, else LITTLE_CSR
+    when less than a quarter of the priority's units there are pledged (a kelurahan whose
+    classrooms are funded can still have every house left waiting). The kelurahan with open
+    gaps are few (those of one city): they are read first, then which of them some committed
+    program reaches. Two queries."""
+    rows = (
+        Need.objects.filter(priority__plan=plan, status=Need.Status.OPEN)
+        .values("village_id", "priority_id", "priority__code")
+        .annotate(
+            units=Sum("quantity"),
+            pledged_units=Sum("pledged_quantity"),
+            unfunded_rupiah=Sum((F("quantity") - F("pledged_quantity")) * F("estimated_unit_cost")),
+            needs=Count("pk", filter=Q(pledged_quantity__lt=F("quantity"))),
+        )
+        .filter(needs__gt=0)
+        .order_by()
+    )
+    rows = list(rows)
+    reached = villages_with_csr(plan, list({row["village_id"] for row in rows}))
+    left = {}
+    for row in rows:
+        if row["village_id"] not in reached:
+            reason = NO_CSR
+        elif row["pledged_units"] < LITTLE_CSR_SHARE * row["units"]:
+            reason = LITTLE_CSR
+        else:
+            continue
+        left[row["village_id"], row["priority_id"]] = {
+            "reason": reason,
+            "priority_code": row["priority__code"],
+            "unfunded_rupiah": row["unfunded_rupiah"],
+            "needs": row["needs"],
+        }
+    return left
 
 
 def _ring(rings: dict[int, int], field: str):
@@ -50,8 +124,8 @@ def needs_for_program(program: Program, limit: int = 12) -> list[Need]:
     """Open needs with a gap that this program could pledge toward (and does not yet),
     best first.
 
-    The program's villages, the company's rings and the plan's priorities are a handful of
-    rows: they are read first, so the ranking is one pass over the need table alone with plain
+    The program's villages, the company's rings, the plan's priorities and its left-behind
+    kelurahan are a handful of rows: they are read first, so the ranking is one pass over the need table alone with plain
     comparisons; only the winners are then read with their priority and kelurahan.
     """
     villages = list(program.villages.values_list("pk", flat=True))
@@ -61,6 +135,12 @@ def needs_for_program(program: Program, limit: int = 12) -> list[Need]:
     priorities = dict(program.plan.priorities.values_list("pk", "pillar"))
     same_pillar = [pk for pk, pillar in priorities.items() if pillar == program.pillar]
     pledged = Pledge.objects.filter(program=program, need__isnull=False).values("need")
+    left = left_behind(program.plan)
+    no_csr = {village for (village, _), row in left.items() if row["reason"] == NO_CSR}
+    little = {}  # {priority id: [village ids]}
+    for (village, priority), row in left.items():
+        if row["reason"] == LITTLE_CSR:
+            little.setdefault(priority, []).append(village)
     ranked = (
         Need.objects.filter(priority__in=list(priorities), status=Need.Status.OPEN)
         .with_gap()
@@ -72,14 +152,29 @@ def needs_for_program(program: Program, limit: int = 12) -> list[Need]:
             same_pillar=Case(
                 When(priority__in=same_pillar, then=Value(True)), default=Value(False)
             ),
+            left_behind=Case(
+                *([When(village__in=no_csr, then=Value(NO_CSR))] if no_csr else []),
+                *[
+                    When(priority=priority, village__in=villages, then=Value(LITTLE_CSR))
+                    for priority, villages in little.items()
+                ],
+                default=Value(""),
+                output_field=CharField(),
+            ),
         )
         .annotate(
             score=Case(When(same_village=True, then=Value(4)), default=Value(0))
             + RING_POINTS
             + Case(When(same_pillar=True, then=Value(2)), default=Value(0))
+            + Case(
+                *[When(left_behind=r, then=Value(p)) for r, p in LEFT_BEHIND_POINTS.items()],
+                default=Value(0),
+            )
         )
         .order_by("-score", "-gap_value", "pk")
-        .values("pk", "gap_value", "same_village", "ring", "same_pillar", "score")[:limit]
+        .values("pk", "gap_value", "same_village", "ring", "same_pillar", "left_behind", "score")[
+            :limit
+        ]
     )
     ranked = list(ranked)
     needs = Need.objects.select_related("priority", "village__parent").in_bulk(
@@ -133,3 +228,34 @@ def companies_for_need(need: Need, limit: int = 12):
         .annotate(score=RING_POINTS + Least(F("pillar_programs"), Value(3)))
         .order_by("-score", "-committed_budget", "name")[:limit]
     )
+
+
+def villages_needing(company: Company, plan: DevelopmentPlan, limit: int = 8) -> list[dict]:
+    """For a company's page, "kelurahan that need you": the kelurahan CSR has left behind,
+    those of the company's own rings first (closest ring first), then those with no CSR at
+    all, then the largest unfunded Rupiah. Each row: village (with its kecamatan), ring (or
+    None), reason, priorities (the codes left behind), unfunded_rupiah, needs. Four queries."""
+    villages = {}
+    for (village, _), row in sorted(left_behind(plan).items()):
+        entry = villages.setdefault(
+            village, {"reason": row["reason"], "priorities": [], "unfunded_rupiah": 0, "needs": 0}
+        )
+        entry["priorities"].append(row["priority_code"])
+        entry["unfunded_rupiah"] += row["unfunded_rupiah"]
+        entry["needs"] += row["needs"]
+    rings = dict(
+        CompanyVillage.objects.filter(company=company, village_id__in=list(villages)).values_list(
+            "village", "ring"
+        )
+    )
+    chosen = sorted(
+        villages,
+        key=lambda v: (
+            rings.get(v, 4),
+            villages[v]["reason"] != NO_CSR,
+            -villages[v]["unfunded_rupiah"],
+            v,
+        ),
+    )[:limit]
+    regions = Region.objects.select_related("parent").in_bulk(chosen)
+    return [{**villages[v], "village": regions[v], "ring": rings.get(v)} for v in chosen]

@@ -101,8 +101,9 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
                     .exclude(pk=program.pk)
                     .order_by("-updated_at")[:10]
                 ),
-                "suggested_needs": list(matching.needs_for_program(program)),
             }
+        if user.is_planner or editable:
+            planner_view["suggested_needs"] = matching.needs_for_program(program)
         return super().get_context_data(
             **planner_view,
             pledges=pledges,

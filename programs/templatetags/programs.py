@@ -1,5 +1,6 @@
 from django import template
 
+from planning.models import DevelopmentPlan
 from programs import matching
 from programs.models import Pledge, Program
 
@@ -20,3 +21,10 @@ def need_programs(context, need):
         "pledges": list(pledges[:50]),
         "companies": list(matching.companies_for_need(need)) if user.is_planner else None,
     }
+
+
+@register.inclusion_tag("programs/includes/_villages_needing.html")
+def villages_needing(company):
+    """On a company's page: the kelurahan CSR has left behind, its own ring villages first."""
+    plan = DevelopmentPlan.objects.current()
+    return {"rows": matching.villages_needing(company, plan) if plan else []}
