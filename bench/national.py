@@ -344,7 +344,9 @@ def seed():
 
 
 def pages():
-    """(name, path) of the pages to drive, picked from the seeded data."""
+    """(name, path, signed in) of the pages to drive, picked from the seeded data; the public
+    pages are driven as an anonymous visitor."""
+    from companies.models import Company
     from delivery.models import Report
     from planning.models import Need
     from programs.models import Program
@@ -368,14 +370,14 @@ def pages():
         .values_list("pk", flat=True)
         .first()
     )
-    return [
+    company = Company.objects.filter(slug="pt-krakatau-posco").values_list("slug", flat=True).get()
+    signed_in = [
         ("dashboard (planner's home)", "/"),
-        ("equity map", "/public/map/"),
-        ("public kelurahan page", "/public/villages/36.72.04.1002/"),
         ("inbox, unfiltered", "/programs/"),
         ("inbox, filtered", "/programs/?status=submitted&pillar=infrastructure&district=36.72.04"),
         ("inbox, text search", "/programs/?q=sekolah"),
         ("program page (+ matching needs)", f"/programs/{program}/"),
+        ("company page (+ kelurahan that need it)", f"/companies/{company}/"),
         ("needs list", "/plan/needs/"),
         ("need page (+ matching companies)", f"/plan/needs/{need}/"),
         ("running program (+ delivery)", f"/programs/{running}/"),
@@ -384,6 +386,13 @@ def pages():
         ("report page", f"/reports/{report}/"),
         ("priorities (pledged and delivered)", "/plan/"),
     ]
+    public = [
+        ("public home (anonymous)", "/public/"),
+        ("equity map (anonymous)", "/public/map/"),
+        ("public kecamatan page (anonymous)", "/public/districts/36.72.04/"),
+        ("public kelurahan page (anonymous)", "/public/villages/36.72.04.1002/"),
+    ]
+    return [(*page, True) for page in signed_in] + [(*page, False) for page in public]
 
 
 def planner_cookie() -> str:
@@ -402,23 +411,24 @@ def planner_cookie() -> str:
 
 
 def queries_per_page(paths, cookie) -> dict[str, int]:
+    """SQL queries of each page's first (uncached) request."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
-    client.cookies.load(cookie)
+    planner, anonymous = Client(), Client()
+    planner.cookies.load(cookie)
     counts = {}
     plain_static = {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
-    for _name, path in paths:
+    for _name, path, signed_in in paths:
         with (
             override_settings(STORAGES={**settings.STORAGES, **plain_static}),
             CaptureQueriesContext(connection) as ctx,
         ):
-            response = client.get(path)
+            response = (planner if signed_in else anonymous).get(path)
         assert response.status_code == 200, (path, response.status_code)
         counts[path] = len(ctx.captured_queries)
     return counts
@@ -473,14 +483,15 @@ def server_cpu_seconds(server) -> float:
 
 def drive(server, path: str, cookie: str, lua: str) -> tuple[float, float, float, float, int]:
     url = f"http://127.0.0.1:{PORT}{path}"
+    header = ["-H", f"Cookie: {cookie}"] if cookie else []
     subprocess.run(
-        ["wrk", "-t2", "-c8", "-d3s", "-H", f"Cookie: {cookie}", url],
+        ["wrk", "-t2", "-c8", "-d3s", *header, url],
         capture_output=True,
         check=True,
     )  # warm-up: connections, caches
     cpu_before = server_cpu_seconds(server)
     out = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{SECONDS}s", "-s", lua, "-H", f"Cookie: {cookie}", url],
+        ["wrk", "-t2", "-c8", f"-d{SECONDS}s", "-s", lua, *header, url],
         capture_output=True,
         text=True,
         check=True,
@@ -529,7 +540,10 @@ def main():
         lua.write_text(LUA)
         server = serve(str(Path(tmp, "static")))
         try:
-            rows = [(name, path, *drive(server, path, cookie, str(lua))) for name, path in paths]
+            rows = [
+                (name, path, *drive(server, path, cookie if signed_in else "", str(lua)))
+                for name, path, signed_in in paths
+            ]
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -538,7 +552,7 @@ def main():
     print(
         f"National scale: 91,599 regions, {COMPANIES:,} companies, {PROGRAMS:,} programs, "
         f"{PLEDGES:,} pledges; gunicorn 4 sync workers, wrk -t2 -c8 -d{SECONDS}s on the same "
-        f"2 cores; signed in as planner."
+        f"2 cores; signed in as planner, the public pages anonymous."
     )
     print()
     print("| page | p50 ms | p95 ms | req/s | server CPU ms/req | SQL queries | errors |")
