@@ -3,27 +3,34 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from core.exports import ExportMixin
 from core.pagination import NeverPastTheEndMixin
 from regions.models import current_city
 
-from . import services
+from . import exports, services
 from .filters import CompanyFilter
 from .forms import CompanyProfileForm, VillageRingFormSet
 from .models import Company
 
 
-class CompanyListView(LoginRequiredMixin, NeverPastTheEndMixin, FilterView):
+class CompanyListView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, FilterView):
     filterset_class = CompanyFilter
     template_name = "companies/company_list.html"
     context_object_name = "companies"
     paginate_by = 25
 
+    exports = {"companies": gettext_lazy("Companies")}
+
     def get_queryset(self):
         return Company.objects.visible_to(self.request.user).for_list()
+
+    def export(self, kind, queryset):
+        return exports.company_columns(), exports.company_rows(queryset)
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "city": current_city()}

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from core.exports import ExportMixin
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
 from programs.views import get_program_for_user, serve_stored
 
-from . import services
+from . import exports, services
 from .filters import ReportFilter
 from .forms import (
     DecisionForm,
@@ -41,7 +42,7 @@ def get_editable_report(request, pk) -> Report:
     return report
 
 
-class ReportListView(LoginRequiredMixin, NeverPastTheEndMixin, FilterView):
+class ReportListView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, FilterView):
     """Planners: the reports to verify first; officers: their companies' reports."""
 
     filterset_class = ReportFilter
@@ -50,8 +51,15 @@ class ReportListView(LoginRequiredMixin, NeverPastTheEndMixin, FilterView):
     paginate_by = 25
     paginator_class = CappedPaginator
 
+    exports = {"reports": gettext_lazy("Reports")}
+
     def get_queryset(self):
         return Report.objects.visible_to(self.request.user).for_list()
+
+    def export(self, kind, queryset):
+        return exports.report_columns(self.request.build_absolute_uri), exports.report_rows(
+            queryset
+        )
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}

@@ -13,13 +13,14 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django_filters.views import FilterView
 
+from core.exports import ExportMixin
 from core.pagination import NeverPastTheEndMixin
 from core.permissions import PlannerRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_table
 from core.uploads import display_name
 from core.views import HistoryView
 
-from . import services
+from . import exports, services
 from .filters import NeedFilter
 from .forms import NeedForm, NeedImportForm
 from .imports import MAX_ROWS, ImportFileError, apply_needs, preview_needs
@@ -97,11 +98,14 @@ class PriorityDetailView(LoginRequiredMixin, CurrentPlanMixin, DetailView):
         )
 
 
-class NeedListView(LoginRequiredMixin, NeverPastTheEndMixin, CurrentPlanMixin, FilterView):
+class NeedListView(
+    LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, CurrentPlanMixin, FilterView
+):
     filterset_class = NeedFilter
     template_name = "planning/need_list.html"
     context_object_name = "needs"
     paginate_by = 50
+    exports = {"needs": gettext_lazy("Needs")}
 
     def get_queryset(self):
         return (
@@ -113,6 +117,9 @@ class NeedListView(LoginRequiredMixin, NeverPastTheEndMixin, CurrentPlanMixin, F
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "plan": self.plan}
+
+    def export(self, kind, queryset):
+        return exports.need_columns(), exports.need_rows(queryset)
 
 
 class NeedDetailView(LoginRequiredMixin, DetailView):

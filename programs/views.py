@@ -15,12 +15,13 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from companies.models import Company
+from core.exports import ExportMixin
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
 from core.uploads import serve_private
 from core.views import HistoryView
 from planning.models import DevelopmentPlan
 
-from . import matching, services, workflow
+from . import exports, matching, services, workflow
 from .filters import ProgramFilter
 from .forms import AttachmentForm, OutputFormSet, PartnerFormSet, PledgeFormSet, ProgramForm
 from .models import Attachment, Pledge, Program, ProgramOutput, ProgramPartner
@@ -41,7 +42,7 @@ def get_editable_program(request, pk) -> Program:
     return program
 
 
-class ProgramListView(LoginRequiredMixin, NeverPastTheEndMixin, FilterView):
+class ProgramListView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, FilterView):
     """The planners' inbox and the officers' "my company's programs": one list, scoped per user.
 
     Filters live in the URL (bookmark and share a view); with htmx only the results are
@@ -54,8 +55,17 @@ class ProgramListView(LoginRequiredMixin, NeverPastTheEndMixin, FilterView):
     paginate_by = 25
     paginator_class = CappedPaginator
 
+    exports = {"programs": gettext_lazy("Programs"), "pledges": gettext_lazy("Pledges")}
+
     def get_queryset(self):
         return Program.objects.visible_to(self.request.user).for_list()
+
+    def export(self, kind, queryset):
+        if kind == "pledges":
+            return exports.pledge_columns(), exports.pledge_rows(queryset)
+        return exports.program_columns(self.request.build_absolute_uri), exports.program_rows(
+            queryset
+        )
 
     def get_filterset_kwargs(self, filterset_class):
         return {

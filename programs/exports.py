@@ -1,0 +1,64 @@
+"""The program list's downloads: the programs themselves and the pledges of those programs."""
+
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from core.exports import CHUNK, Column
+
+from .models import Pledge
+
+
+def program_columns(link) -> list[Column]:
+    """`link(path)` makes a page's address absolute."""
+    return [
+        Column("ID", lambda p: p.pk, "number"),
+        Column(_("Title"), lambda p: p.title),
+        Column(_("Company"), lambda p: p.company.name),
+        Column(_("Status"), lambda p: p.get_status_display()),
+        Column(_("Pillar"), lambda p: p.get_pillar_display()),
+        Column(_("Kelurahan"), lambda p: ", ".join(v.name for v in p.villages.all())),
+        Column(_("Start date"), lambda p: p.start_date, "date"),
+        Column(_("End date"), lambda p: p.end_date, "date"),
+        Column(_("Budget (Rp)"), lambda p: p.budget, "rupiah"),
+        Column(_("Pledged (Rp)"), lambda p: p.pledged_amount or 0, "rupiah"),
+        Column(_("Beneficiaries"), lambda p: p.beneficiaries, "number"),
+        Column(_("Submitted"), lambda p: p.submitted_at, "date"),
+        Column(_("Updated"), lambda p: p.updated_at, "date"),
+        Column(_("Link"), lambda p: link(p.get_absolute_url())),
+    ]
+
+
+def program_rows(programs):
+    return (
+        programs.defer(None)
+        .select_related("company")
+        .prefetch_related("villages")
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def pledge_columns() -> list[Column]:
+    return [
+        Column(_("Program ID"), lambda p: p.program_id, "number"),
+        Column(_("Program"), lambda p: p.program.title),
+        Column(_("Company"), lambda p: p.program.company.name),
+        Column(_("Program status"), lambda p: p.program.get_status_display()),
+        Column(_("Priority"), lambda p: p.priority.code),
+        Column(_("Need"), lambda p: p.need.title if p.need else ""),
+        Column(_("Kelurahan"), lambda p: p.need.village.name if p.need else ""),
+        Column(_("Unit"), lambda p: p.priority.get_unit_display()),
+        Column(_("Quantity"), lambda p: p.quantity, "number"),
+        Column(_("Amount (Rp)"), lambda p: p.amount, "rupiah"),
+        Column(_("Delivered"), lambda p: p.delivered_quantity, "number"),
+        Column(_("Spent (Rp)"), lambda p: p.spent_amount, "rupiah"),
+    ]
+
+
+def pledge_rows(programs):
+    """The pledges of `programs` (a filtered list), program by program."""
+    return (
+        Pledge.objects.filter(program__in=programs.order_by().values("pk"))
+        .select_related("program__company", "priority", "need__village")
+        .order_by(F("program__submitted_at").desc(nulls_last=True), "program", "pk")
+        .iterator(chunk_size=CHUNK)
+    )

@@ -1,0 +1,165 @@
+"""Every filtered list leaves the portal as CSV and Excel: the filters' rows (not one page),
+Indonesian headers, numbers as numbers, dates as dates, and no cell that runs as a formula."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.exports import safe_text
+from delivery.models import Report, ReportLine
+from planning.imports import preview_needs
+from programs.models import Program
+from tests.factories import CompanyFactory, NeedFactory, PledgeFactory, ProgramFactory
+
+S = Program.Status
+FORMULA = '=HYPERLINK("http://evil.example","klik")'
+
+
+def content(response) -> bytes:
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content)
+
+
+def read_csv(response) -> list[list[str]]:
+    text = content(response).decode("utf-8")
+    assert text.startswith("\ufeff")  # Excel reads the accents
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def read_xlsx(response):
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = openpyxl.load_workbook(io.BytesIO(content(response)))
+    return workbook.worksheets[0]
+
+
+@pytest.fixture
+def programs(plan, company_a, village, rutilahu):
+    need = NeedFactory(priority=rutilahu, village=village, quantity=50)
+    made = []
+    for n, status in enumerate([S.SUBMITTED, S.SUBMITTED, S.APPROVED, S.DRAFT]):
+        program = ProgramFactory(
+            company=company_a,
+            plan=plan,
+            status=status,
+            title=FORMULA if n == 0 else f"Program {n}",
+            budget=1_500_000_000 + n,
+        )
+        program.villages.set([village])
+        PledgeFactory(program=program, need=need, quantity=2, amount=300_000_000)
+        made.append(program)
+    return made
+
+
+def test_safe_text_defuses_every_formula_start():
+    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
+        assert safe_text(text) == "'" + text
+    assert safe_text("Bedah rumah") == "Bedah rumah"
+
+
+def test_programs_as_csv_follow_the_filters_not_the_page(planner_client, programs):
+    url = reverse("programs:list") + "?status=submitted&export=csv"
+    rows = read_csv(planner_client.get(url))
+    header, body = rows[0], rows[1:]
+    assert header[:4] == ["ID", "Judul", "Perusahaan", "Status"]
+    assert len(body) == 2 and {row[3] for row in body} == {"Diajukan"}
+    defused = next(row for row in body if row[0] == str(programs[0].pk))
+    assert defused[1] == "'" + FORMULA
+    budget = header.index("Anggaran (Rp)")
+    assert defused[budget] == "1500000000"  # a plain number, no thousands dots
+    assert defused[header.index("Tanggal mulai")] == "2026-01-01"
+    assert defused[-1].startswith("http://testserver/programs/")
+
+
+def test_programs_as_excel_keep_numbers_dates_and_no_formula(planner_client, programs):
+    sheet = read_xlsx(planner_client.get(reverse("programs:list") + "?export=xlsx"))
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["ID", "Judul", "Perusahaan"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert set(rows) == {p.pk for p in programs[:3]}  # planners never see drafts
+    first = rows[programs[0].pk]
+    title = first[header.index("Judul")]
+    assert (title.value, title.data_type) == (FORMULA, "s")  # text, not a formula
+    assert first[header.index("Anggaran (Rp)")].value == 1_500_000_000
+    assert first[header.index("Tanggal mulai")].value == datetime.datetime(2026, 1, 1)
+    assert first[header.index("Kelurahan")].value == "Tegal Ratu"
+
+
+def test_the_pledges_of_the_listed_programs(planner_client, programs):
+    url = reverse("programs:list") + "?status=approved&export=xlsx&kind=pledges"
+    sheet = read_xlsx(planner_client.get(url))
+    header = [cell.value for cell in sheet[1]]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 1
+    row = dict(zip(header, rows[0], strict=True))
+    assert (row["ID program"], row["Nilai (Rp)"], row["Kelurahan"]) == (
+        programs[2].pk,
+        300_000_000,
+        "Tegal Ratu",
+    )
+
+
+def test_an_officer_exports_only_its_companys_programs(client_for, officer_b, programs):
+    rows = read_csv(client_for(officer_b).get(reverse("programs:list") + "?export=csv"))
+    assert rows[1:] == []
+
+
+def test_bad_filters_or_formats_show_the_page(planner_client, programs):
+    response = planner_client.get(reverse("programs:list") + "?status=nonsense&export=csv")
+    assert response["Content-Type"].startswith("text/html")
+    assert response.context["filter"].errors
+    for query in ("export=pdf", "export=csv&kind=secrets"):
+        response = planner_client.get(reverse("programs:list") + "?" + query)
+        assert response["Content-Type"].startswith("text/html"), query
+
+
+def test_an_export_runs_a_constant_number_of_queries(planner_client, programs, plan, company_a):
+    url = reverse("programs:list") + "?export=xlsx"
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            content(planner_client.get(url))
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for _ in range(40):
+        ProgramFactory(company=CompanyFactory(), plan=plan, status=S.SUBMITTED)
+    assert queries() == few
+
+
+def test_exported_needs_import_back_without_error(planner_client, plan, rutilahu, village):
+    NeedFactory(
+        priority=rutilahu, village=village, quantity=7, title="-2 rumah", external_ref="R-1"
+    )
+    NeedFactory(priority=rutilahu, village=village, quantity=3, pledged_quantity=1)
+    sheet = read_xlsx(planner_client.get(reverse("planning:need_list") + "?export=xlsx"))
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header = table[0]
+    by_ref = {row[header.index("Referensi")]: row for row in table[1:]}
+    assert by_ref["R-1"][header.index("Judul")] == "-2 rumah"  # a string cell, as typed
+    assert sorted(row[header.index("Kekurangan")] for row in table[1:]) == [2, 7]
+    preview = preview_needs(plan, table)
+    assert [row.errors for row in preview.rows] == [[], []]
+
+
+def test_reports_and_companies_export(planner_client, world):
+    rows = read_csv(planner_client.get(reverse("delivery:list") + "?export=csv"))
+    header = rows[0]
+    submitted = next(r for r in rows[1:] if r[header.index("Status")] == "Diajukan")
+    report = Report.objects.get(pk=submitted[0])
+    spent = sum(line.amount for line in ReportLine.objects.filter(report=report))
+    assert submitted[header.index("Terserap (Rp)")] == str(spent)
+    companies = read_csv(planner_client.get(reverse("companies:list") + "?export=csv"))
+    assert companies[0][:3] == ["Nama", "Nama badan hukum", "Sektor"]
+    listed = planner_client.get(reverse("companies:list")).context["paginator"].count
+    assert len(companies) - 1 == listed
+
+
+def test_the_lists_link_to_their_downloads_with_the_filters(planner_client, programs):
+    page = planner_client.get(reverse("programs:list") + "?status=submitted").content.decode()
+    assert "?status=submitted&amp;export=xlsx&amp;kind=pledges" in page
