@@ -37,6 +37,9 @@ SITE_NAME = env("SITE_NAME", default="Portal CSR Kota Cilegon")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The regency or city this portal serves (its Kepmendagri code); Kota Cilegon by default.
 CITY_CODE = env("CITY_CODE", default="36.72")
+# The city's organisation identifier in IATI open data (org-id.guide); until it registers one,
+# "ID-KEMENDAGRI-<CITY_CODE>".
+IATI_ORGANISATION_REF = env("IATI_ORGANISATION_REF", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "programs",
     "delivery",
     "insight",
+    "opendata",
     # The top floor: home, health, demo data (seed_demo).
     "csrportal",
 ]

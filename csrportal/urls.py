@@ -24,6 +24,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("reports/", include("delivery.urls")),
     path("", include("insight.urls")),
+    path("", include("opendata.urls")),
 ]
 
 handler500 = "csrportal.views.server_error"

@@ -8,13 +8,15 @@ priority pages, which read the needs' counters: the ledger keeps the two equal.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Sum, When
 from django.db.models.functions import Coalesce
 
 from companies.models import Company, Sector
+from delivery.models import OutputLine, Report
 from planning.models import DevelopmentPlan, Need, Pillar, Priority, PriorityYearTarget
 from programs import matching
 from programs.models import Pledge, Program, ProgramOutput
+from regions.models import Region
 
 COUNTED = [*Program.COMMITTED, Program.Status.CANCELLED]
 COMMITTED_QUANTITY = Case(
@@ -255,3 +257,36 @@ def output_sites(plan) -> list[ProgramOutput]:
             longitude__isnull=False,
         ).select_related("program", "indicator", "village")
     )
+
+
+def public_programs(queryset) -> list[Program]:
+    """Committed programs with what the public pages show of them: pledges with their
+    verified delivery, outputs with their verified achievement (constant queries)."""
+    programs = list(
+        queryset.select_related("company").prefetch_related(
+            Prefetch(
+                "pledges",
+                queryset=Pledge.objects.select_related("priority", "need__village").order_by("pk"),
+            ),
+            Prefetch(
+                "outputs",
+                queryset=ProgramOutput.objects.select_related("indicator", "village").order_by(
+                    "pk"
+                ),
+            ),
+            Prefetch("villages", queryset=Region.objects.order_by("name")),
+        )
+    )
+    achieved = dict(
+        OutputLine.objects.filter(
+            report__status=Report.Status.VERIFIED, output__program__in=[p.pk for p in programs]
+        )
+        .values("output")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+        .values_list("output", "total")
+    )
+    for program in programs:
+        for output in program.outputs.all():
+            output.achieved = achieved.get(output.pk, 0)
+    return programs

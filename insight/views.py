@@ -5,7 +5,7 @@ and verified delivery: never a draft, an undecided program, a file or a person.
 """
 
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from core.permissions import PlannerRequiredMixin
-from delivery.models import OutputLine, Report
+from delivery.models import Report
 from planning.models import DevelopmentPlan, Need
-from programs.models import Pledge, Program, ProgramOutput
+from programs.models import Program
 from regions.models import Region
 
 from . import figures, maps
@@ -174,39 +174,6 @@ class MapView(PublicMixin, TemplateView):
         )
 
 
-def public_programs(queryset) -> list[Program]:
-    """Committed programs with what the public pages show of them: pledges with their
-    verified delivery, outputs with their verified achievement (constant queries)."""
-    programs = list(
-        queryset.select_related("company").prefetch_related(
-            Prefetch(
-                "pledges",
-                queryset=Pledge.objects.select_related("priority", "need__village").order_by("pk"),
-            ),
-            Prefetch(
-                "outputs",
-                queryset=ProgramOutput.objects.select_related("indicator", "village").order_by(
-                    "pk"
-                ),
-            ),
-            Prefetch("villages", queryset=Region.objects.order_by("name")),
-        )
-    )
-    achieved = dict(
-        OutputLine.objects.filter(
-            report__status=Report.Status.VERIFIED, output__program__in=[p.pk for p in programs]
-        )
-        .values("output")
-        .annotate(total=Sum("quantity"))
-        .order_by()
-        .values_list("output", "total")
-    )
-    for program in programs:
-        for output in program.outputs.all():
-            output.achieved = achieved.get(output.pk, 0)
-    return programs
-
-
 class DistrictView(PublicMixin, TemplateView):
     template_name = "insight/public_district.html"
 
@@ -226,7 +193,7 @@ class DistrictView(PublicMixin, TemplateView):
             plan=self.plan,
             district=district,
             villages=villages,
-            programs=public_programs(programs),
+            programs=figures.public_programs(programs),
             **kwargs,
         )
 
@@ -256,6 +223,6 @@ class VillageView(PublicMixin, TemplateView):
             plan=self.plan,
             village=village,
             needs=needs,
-            programs=public_programs(programs),
+            programs=figures.public_programs(programs),
             **kwargs,
         )
