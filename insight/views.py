@@ -5,6 +5,7 @@ and verified delivery: never a draft, an undecided program, a file or a person.
 """
 
 from django.core.cache import cache
+from django.core.paginator import InvalidPage
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -14,10 +15,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from core.pagination import CappedPaginator
 from core.permissions import PlannerRequiredMixin
 from delivery.models import Report
 from planning.models import DevelopmentPlan, Need
-from programs.models import Program
+from programs.models import Pledge, Program
 from regions.models import Region
 
 from . import figures, maps
@@ -121,9 +123,37 @@ class DashboardView(PlannerRequiredMixin, PlanMixin, TemplateView):
 class PublicMixin(PlanMixin):
     """Pages anyone may read: the city's plan and what companies committed to it."""
 
+    programs_per_page = 20
+
     @cached_property
     def committed(self):
         return Program.objects.filter(plan=self.plan, status__in=Program.COMMITTED)
+
+    def committed_in(self, villages):
+        """Committed programs working in, or pledging to needs of, `villages` (a queryset of
+        regions): two indexed subqueries, never a join fanned out over pledges."""
+        return self.committed.filter(
+            Q(pk__in=Program.villages.through.objects.filter(region__in=villages).values("program"))
+            | Q(pk__in=Pledge.objects.filter(need__village__in=villages).values("program"))
+        )
+
+    def programs_page(self, programs) -> dict:
+        """One page of `programs` (by status, then title), read with what the public pages
+        show of them; a city's busiest kecamatan can hold thousands."""
+        paginator = CappedPaginator(
+            programs.order_by("status", "title", "pk").only("pk"), self.programs_per_page
+        )
+        try:
+            page = paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage:
+            page = paginator.page(1)
+        ids = [program.pk for program in page.object_list]
+        rows = Program.objects.filter(pk__in=ids).order_by("status", "title", "pk")
+        return {
+            "programs": figures.public_programs(rows),
+            "page_obj": page,
+            "paginator": paginator,
+        }
 
 
 class PublicHomeView(PublicMixin, TemplateView):
@@ -182,18 +212,12 @@ class DistrictView(PublicMixin, TemplateView):
             Region.objects.districts().within(self.plan.city), code=self.kwargs["code"]
         )
         villages = list(district.children.order_by("name"))
-        programs = (
-            self.committed.filter(
-                Q(villages__parent=district) | Q(pledges__need__village__parent=district)
-            )
-            .distinct()
-            .order_by("status", "title")
-        )
+        programs = self.committed_in(Region.objects.filter(parent=district))
         return super().get_context_data(
             plan=self.plan,
             district=district,
             villages=villages,
-            programs=figures.public_programs(programs),
+            **self.programs_page(programs),
             **kwargs,
         )
 
@@ -214,15 +238,11 @@ class VillageView(PublicMixin, TemplateView):
             .select_related("priority")
             .order_by("priority__code", "pk")
         )
-        programs = (
-            self.committed.filter(Q(villages=village) | Q(pledges__need__village=village))
-            .distinct()
-            .order_by("status", "title")
-        )
+        programs = self.committed_in(Region.objects.filter(pk=village.pk))
         return super().get_context_data(
             plan=self.plan,
             village=village,
             needs=needs,
-            programs=figures.public_programs(programs),
+            **self.programs_page(programs),
             **kwargs,
         )

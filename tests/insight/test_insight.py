@@ -299,3 +299,18 @@ def test_verified_output_achievement_is_shown(client, committed, village):
     response = client.get(reverse("insight:village", args=[village.code]))
     shown = next(p for p in response.context["programs"] if p.pk == running.pk)
     assert shown.outputs.all()[0].achieved == 6  # the submitted report is not verified yet
+
+
+def test_public_pages_page_through_many_programs(client, plan, company_a, village):
+    for n in range(23):
+        program = ProgramFactory(company=company_a, plan=plan, status="approved", title=f"P{n:02d}")
+        program.villages.set([village])
+    for url in (
+        reverse("insight:village", args=[village.code]),
+        reverse("insight:district", args=[village.parent.code]),
+    ):
+        first = client.get(url).context
+        second = client.get(url + "?page=2").context
+        assert [p.title for p in first["programs"]] == [f"P{n:02d}" for n in range(20)]
+        assert [p.title for p in second["programs"]] == ["P20", "P21", "P22"]
+        assert client.get(url + "?page=x").context["page_obj"].number == 1
