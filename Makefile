@@ -11,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/csrportal
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=0
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-postgres outage lint fmt messages clean bench bench-import
+.PHONY: help install run test test-postgres outage lint fmt messages clean bench bench-import bench-export
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ clean: ## Remove the virtual environment and local data
 
 bench-import: $(STAMP) ## Time the preview and import of a 5,000-row needs workbook
 	DEBUG=1 $(BIN)/python bench/import_needs.py
+
+bench-export: $(STAMP) ## Time CSV and Excel downloads of 1,000 and 10,000 rows, and their peak memory
+	DEBUG=1 $(BIN)/python bench/exports.py
 
 bench: $(STAMP) ## National-scale benchmark on PostgreSQL: seeds, serves with gunicorn, loads with wrk
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -1,0 +1,126 @@
+"""Benchmark: a planner downloads the program list and the needs list as CSV and as Excel, at
+1,000 and at 10,000 rows: seconds from request to last byte, and the peak Python memory while
+the response is produced and read (tracemalloc) — flat when the rows are streamed.
+
+Runs on a throwaway test database (SQLite, or PostgreSQL with DATABASE_URL=postgres://...):
+    make bench-export            # or: DATABASE_URL=postgres://... make bench-export
+"""
+
+import datetime
+import os
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csrportal.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings, setup_test_environment  # noqa: E402
+
+SIZES = (1_000, 10_000)
+
+
+def seed_rows(plan, company, villages, priority, upto: int) -> None:
+    """Top the plan up to `upto` submitted programs and open needs."""
+    from planning.models import Need
+    from programs.models import Program
+
+    have = Program.objects.count()
+    now = datetime.datetime.now(datetime.UTC)
+    programs = Program.objects.bulk_create(
+        Program(
+            company=company,
+            plan=plan,
+            title=f"Program uji {i}",
+            summary="Ringkasan",
+            pillar="infrastructure",
+            status=Program.Status.SUBMITTED,
+            budget=1_000_000 * (i + 1),
+            start_date=datetime.date(2027, 1, 1),
+            end_date=datetime.date(2027, 12, 31),
+            submitted_at=now,
+        )
+        for i in range(have, upto)
+    )
+    through = Program.villages.through
+    through.objects.bulk_create(
+        through(program_id=p.pk, region_id=villages[i % len(villages)].pk)
+        for i, p in enumerate(programs)
+    )
+    have = Need.objects.count()
+    Need.objects.bulk_create(
+        Need(
+            priority=priority,
+            village=villages[i % len(villages)],
+            title=f"Kebutuhan uji {i}",
+            quantity=10,
+            estimated_unit_cost=20_000_000,
+        )
+        for i in range(have, upto)
+    )
+
+
+def download(client, url) -> tuple[float, float, int]:
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return seconds, peak, size
+
+
+def main():
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        from accounts.models import User
+        from companies.models import Company
+        from csrportal.demo.seed import seed_plan, seed_regions
+        from planning.models import DevelopmentPlan
+        from regions.models import Region
+
+        seed_regions()
+        seed_plan()
+        plan = DevelopmentPlan.objects.current()
+        company = Company.objects.create(name="PT Uji", slug="pt-uji", sector="logistics")
+        villages = list(Region.objects.villages().within(plan.city))
+        priority = plan.priorities.order_by("code").first()
+        from django.contrib.auth.models import Group
+
+        planner = User.objects.create(username="bench-planner")
+        planner.groups.add(Group.objects.get_or_create(name=User.PLANNER_GROUP)[0])
+        client = Client()
+        client.force_login(planner)
+        print(f"\n{connection.vendor}; seconds to the last byte, peak Python memory (tracemalloc)")
+        print("| list | rows | format | seconds | peak MiB | KiB |")
+        print("|---|---:|---|---:|---:|---:|")
+        plain = {
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+        }
+        with override_settings(STORAGES={**django.conf.settings.STORAGES, **plain}):
+            for rows in SIZES:
+                seed_rows(plan, company, villages, priority, rows)
+                for name, path in [("programs", "/programs/"), ("needs", "/plan/needs/")]:
+                    for fmt in ("csv", "xlsx"):
+                        seconds, peak, size = download(client, f"{path}?export={fmt}")
+                        print(
+                            f"| {name} | {rows:,} | {fmt} | {seconds:.2f} | {peak:.1f} "
+                            f"| {size / 1024:.0f} |"
+                        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
