@@ -5,7 +5,7 @@ and verified delivery: never a draft, an undecided program, a file or a person.
 """
 
 from django.core.cache import cache
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -15,7 +15,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from core.pagination import CappedPaginator
 from core.permissions import PlannerRequiredMixin
 from delivery.models import Report
 from planning.models import DevelopmentPlan, Need
@@ -86,6 +85,10 @@ def metric_choice(request, plan):
     return metric, priority, label
 
 
+DASHBOARD_CACHE_SECONDS = 60
+PROGRAMS_LISTED = 1000  # a public kecamatan or kelurahan page pages through at most these
+
+
 class DashboardView(PlannerRequiredMixin, PlanMixin, TemplateView):
     """For a year of the plan (or all): each priority's progress in units and Rupiah, totals by
     pillar, sector and company, the largest unfunded needs, the kelurahan nobody works in and
@@ -95,21 +98,31 @@ class DashboardView(PlannerRequiredMixin, PlanMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         plan, year = self.plan, self.year()
-        rows = figures.priorities(plan, year)
+
+        def aggregates():
+            # Sums over every pledge of the plan: seconds at national scale (600,000 pledges),
+            # so shared for a minute; the lists below them are read live.
+            companies, company_count = figures.by_company(plan, year)
+            return {
+                "priorities": figures.priorities(plan, year),
+                "pillars": figures.by_pillar(plan, year),
+                "sectors": figures.by_sector(plan, year),
+                "companies": companies,
+                "company_count": company_count,
+            }
+
+        key = f"insight:dashboard:{plan.pk}:{year}:{get_language()}"
+        sums = cache.get_or_set(key, aggregates, DASHBOARD_CACHE_SECONDS)
+        rows = sums["priorities"]
         awaiting_count, awaiting = figures.awaiting_decision()
-        companies, company_count = figures.by_company(plan, year)
         return super().get_context_data(
             plan=plan,
             year=year,
-            priorities=rows,
             totals={
                 name: sum(getattr(r, name) for r in rows)
                 for name in ("pledged_rupiah", "spent_rupiah", "unfunded_rupiah")
             },
-            pillars=figures.by_pillar(plan, year),
-            sectors=figures.by_sector(plan, year),
-            companies=companies,
-            company_count=company_count,
+            **sums,
             unfunded=figures.largest_unfunded_needs(plan),
             forgotten=figures.forgotten_villages(plan),
             awaiting_count=awaiting_count,
@@ -137,23 +150,31 @@ class PublicMixin(PlanMixin):
             | Q(pk__in=Pledge.objects.filter(need__village__in=villages).values("program"))
         )
 
-    def programs_page(self, programs) -> dict:
+    def programs_page(self, programs, place: str) -> dict:
         """One page of `programs` (by status, then title), read with what the public pages
-        show of them; a city's busiest kecamatan can hold thousands."""
-        paginator = CappedPaginator(
-            programs.order_by("status", "title", "pk").only("pk"), self.programs_per_page
-        )
-        try:
-            page = paginator.page(self.request.GET.get("page") or 1)
-        except InvalidPage:
-            page = paginator.page(1)
-        ids = [program.pk for program in page.object_list]
-        rows = Program.objects.filter(pk__in=ids).order_by("status", "title", "pk")
-        return {
-            "programs": figures.public_programs(rows),
-            "page_obj": page,
-            "paginator": paginator,
-        }
+        show of them; a city's busiest kecamatan can hold thousands. Cached five minutes per
+        place, page and language, like the city page."""
+        raw = self.request.GET.get("page") or "1"
+        number = int(raw) if raw.isdigit() and len(raw) < 6 else 1
+
+        def read():
+            # Plain ids (the first PROGRAMS_LISTED), so that the page can be cached.
+            ordered = programs.order_by("status", "title", "pk").values_list("pk", flat=True)
+            paginator = Paginator(list(ordered[:PROGRAMS_LISTED]), self.programs_per_page)
+            try:
+                page = paginator.page(number)
+            except InvalidPage:
+                page = paginator.page(1)
+            ids = list(page.object_list)
+            rows = Program.objects.filter(pk__in=ids).order_by("status", "title", "pk")
+            return {
+                "programs": figures.public_programs(rows),
+                "page_obj": page,
+                "paginator": paginator,
+            }
+
+        key = f"insight:programs:{self.plan.pk}:{place}:{number}:{get_language()}"
+        return cache.get_or_set(key, read, PUBLIC_CACHE_SECONDS)
 
 
 class PublicHomeView(PublicMixin, TemplateView):
@@ -217,7 +238,7 @@ class DistrictView(PublicMixin, TemplateView):
             plan=self.plan,
             district=district,
             villages=villages,
-            **self.programs_page(programs),
+            **self.programs_page(programs, district.code),
             **kwargs,
         )
 
@@ -243,6 +264,6 @@ class VillageView(PublicMixin, TemplateView):
             plan=self.plan,
             village=village,
             needs=needs,
-            **self.programs_page(programs),
+            **self.programs_page(programs, village.code),
             **kwargs,
         )

@@ -19,6 +19,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -45,21 +46,19 @@ LITTLE_CSR_SHARE = 0.25  # pledged: less than this share of a priority's units i
 
 def villages_with_csr(plan: DevelopmentPlan, villages) -> set[int]:
     """Those of `villages` (ids) where some committed program of the plan works or that a
-    committed pledge reaches. One query of two indexed lookups, whatever the number of
-    programs."""
-    worked = (
-        Program.villages.through.objects.filter(
-            region_id__in=villages, program__plan=plan, program__status__in=Program.COMMITTED
-        )
-        .values_list("region_id", flat=True)
-        .order_by()
+    committed pledge reaches. One query: per kelurahan two EXISTS probes on indexed foreign
+    keys, each stopping at its first match, so the cost does not grow with the number of
+    programs (a busy kelurahan can hold thousands)."""
+    committed = {"program__plan": plan, "program__status__in": Program.COMMITTED}
+    worked = Program.villages.through.objects.filter(region=OuterRef("pk"), **committed)
+    reached = Pledge.objects.filter(
+        need__village=OuterRef("pk"), program__status__in=Program.COMMITTED
     )
-    reached = (
-        Pledge.objects.filter(need__village_id__in=villages, program__status__in=Program.COMMITTED)
-        .values_list("need__village_id", flat=True)
-        .order_by()
+    return set(
+        Region.objects.filter(pk__in=list(villages))
+        .filter(Q(Exists(worked)) | Q(Exists(reached)))
+        .values_list("pk", flat=True)
     )
-    return set(worked.union(reached))
 
 
 def left_behind(plan: DevelopmentPlan) -> dict[tuple[int, int], dict]:
