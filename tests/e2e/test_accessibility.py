@@ -17,7 +17,14 @@ from tests.e2e.conftest import sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # Named URLs that answer a GET with something other than a page (a file, plain text).
-NOT_PAGES = {"healthz", "planning:import_template", "programs:attachment", "delivery:evidence"}
+NOT_PAGES = {
+    "healthz",
+    "planning:import_template",
+    "programs:attachment",
+    "delivery:evidence",
+    "opendata:iati_xml",
+    "opendata:iati_json",
+}
 WIDTHS = [1366, 390]
 PASSWORD = "correct-horse-battery"
 
