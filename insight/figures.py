@@ -13,7 +13,14 @@ from django.db.models.functions import Coalesce
 
 from companies.models import Company, Sector
 from delivery.models import OutputLine, Report
-from planning.models import DevelopmentPlan, Need, Pillar, Priority, PriorityYearTarget
+from planning.models import (
+    UNFUNDED_RUPIAH,
+    DevelopmentPlan,
+    Need,
+    Pillar,
+    Priority,
+    PriorityYearTarget,
+)
 from programs import matching
 from programs.models import Pledge, Program, ProgramOutput
 from regions.models import Region
@@ -28,7 +35,6 @@ COMMITTED_AMOUNT = Case(
     When(program__status__in=Program.COMMITTED, then=F("amount")),
     default=F("spent_amount"),
 )
-UNFUNDED_RUPIAH = (F("quantity") - F("pledged_quantity")) * F("estimated_unit_cost")
 
 
 def counted_pledges(plan: DevelopmentPlan, year: int | None = None):

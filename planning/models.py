@@ -175,6 +175,10 @@ class PriorityYearTarget(models.Model):
             )
 
 
+# A need's gap in Rupiah: the units not yet pledged at its estimated unit cost.
+UNFUNDED_RUPIAH = (F("quantity") - F("pledged_quantity")) * F("estimated_unit_cost")
+
+
 class NeedQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Planners and admins see every need; other signed-in users see open needs."""

@@ -32,7 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 
 from companies.models import Company, CompanyVillage
-from planning.models import DevelopmentPlan, Need
+from planning.models import UNFUNDED_RUPIAH, DevelopmentPlan, Need
 from regions.models import Region
 
 from .models import Pledge, Program
@@ -76,7 +76,7 @@ def left_behind(plan: DevelopmentPlan) -> dict[tuple[int, int], dict]:
         .annotate(
             units=Sum("quantity"),
             pledged_units=Sum("pledged_quantity"),
-            unfunded_rupiah=Sum((F("quantity") - F("pledged_quantity")) * F("estimated_unit_cost")),
+            unfunded_rupiah=Sum(UNFUNDED_RUPIAH),
             needs=Count("pk", filter=Q(pledged_quantity__lt=F("quantity"))),
         )
         .filter(needs__gt=0)
