@@ -24,6 +24,8 @@ import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
+from xlsxwriter.utility import xl_col_to_name
 
 FORMATS = ("csv", "xlsx")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,6 +37,7 @@ class Column:
     header: Any  # a (lazy) translated string
     value: Callable[[Any], Any]
     kind: str = "text"  # text, number, rupiah, date
+    total: bool = False  # a workbook sheet ends with this column's sum
 
     def read(self, row):
         value = self.value(row)
@@ -101,11 +104,14 @@ def write_sheet(workbook, title: str, columns: list[Column], rows: Iterable) -> 
         sheet.set_column(col, col, 14 if column.kind != "text" else 24)
     sheet.freeze_panes(1, 0)
     count = 0
+    sums = [0] * len(columns)
     for count, row in enumerate(rows, start=1):
         for col, column in enumerate(columns):
             value = column.read(row)
             if value is None or value == "":
                 continue
+            if column.total:
+                sums[col] += value
             if isinstance(value, bool):
                 sheet.write_boolean(count, col, value)
             elif isinstance(value, int | float | Decimal):
@@ -118,7 +124,21 @@ def write_sheet(workbook, title: str, columns: list[Column], rows: Iterable) -> 
                 sheet.write_string(count, col, force_str(value))
     if count:
         sheet.autofilter(0, 0, count, len(columns) - 1)
+    if any(column.total for column in columns):
+        _write_totals(sheet, columns, sums, count + 1, workbook.add_format({"bold": True}))
     return count
+
+
+def _write_totals(sheet, columns, sums: list, row: int, bold) -> None:
+    """A last row of SUM formulas under the columns marked `total`, with their values cached
+    (so that a reader that does not calculate, such as openpyxl, sees them too)."""
+    bold.set_num_format("#,##0")
+    sheet.write_string(row, 0, force_str(_("Total")), bold)
+    for col, column in enumerate(columns):
+        if column.total:
+            letter = xl_col_to_name(col)
+            formula = f"=SUM({letter}2:{letter}{row})" if row > 1 else "=0"
+            sheet.write_formula(row, col, formula, bold, sums[col])
 
 
 def workbook_response(filename: str, fill: Callable) -> FileResponse:

@@ -14,7 +14,7 @@ from delivery import duties
 from delivery.models import Report
 from insight.views import DashboardView
 from planning.models import DevelopmentPlan
-from programs.models import Program
+from programs.models import Invitation, Program, Round
 from regions.models import current_city
 
 
@@ -37,6 +37,14 @@ def home(request):
             )
         )
         context["owed"] = duties.reports_owed(own)
+        context["invitations"] = list(
+            Invitation.objects.filter(
+                company_id__in=user.company_ids, round__status=Round.Status.OPEN
+            )
+            .with_progress()
+            .select_related("round", "company")
+            .order_by("round__deadline", "company__name")
+        )
     if user.sees_all_companies:
         context["company_count"] = Company.objects.count()
     if user.is_planner:

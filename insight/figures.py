@@ -113,7 +113,8 @@ class GroupFigures:
         return min(100, round(100 * self.spent_rupiah / self.pledged_rupiah))
 
 
-def _by(plan, year, field: str):
+def grouped(plan, year, field: str):
+    """Committed Rupiah, spent Rupiah and programs per value of `field`, largest first."""
     return (
         counted_pledges(plan, year)
         .values(field)
@@ -136,7 +137,7 @@ def by_pillar(plan, year=None) -> list[GroupFigures]:
             spent_rupiah=row["spent_rupiah"],
             programs=row["programs"],
         )
-        for row in _by(plan, year, "priority__pillar")
+        for row in grouped(plan, year, "priority__pillar")
     ]
 
 
@@ -150,13 +151,13 @@ def by_sector(plan, year=None) -> list[GroupFigures]:
             spent_rupiah=row["spent_rupiah"],
             programs=row["programs"],
         )
-        for row in _by(plan, year, "program__company__sector")
+        for row in grouped(plan, year, "program__company__sector")
     ]
 
 
 def by_company(plan, year=None, limit: int = 15) -> tuple[list[GroupFigures], int]:
     """The `limit` companies that pledged most, and how many companies pledged at all."""
-    rows = _by(plan, year, "program__company_id")
+    rows = grouped(plan, year, "program__company_id")
     total = rows.count()
     top = list(rows[:limit])
     companies = Company.objects.in_bulk([row["program__company_id"] for row in top])

@@ -6,6 +6,11 @@ app_name = "insight"
 
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path(
+        "dashboard/rounds/<int:pk>/workbook.xlsx",
+        views.RoundWorkbookView.as_view(),
+        name="round_workbook",
+    ),
     path("public/", views.PublicHomeView.as_view(), name="public"),
     path("public/map/", views.MapView.as_view(), name="map"),
     path("public/districts/<str:code>/", views.DistrictView.as_view(), name="district"),

@@ -13,15 +13,16 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from core.permissions import PlannerRequiredMixin
 from delivery.models import Report
 from planning.models import DevelopmentPlan, Need
-from programs.models import Pledge, Program
+from programs.models import Pledge, Program, Round
 from regions.models import Region
 
-from . import figures, maps
+from . import figures, maps, workbook
 
 # Seconds the public figures and the map are kept (per process, or in Redis with REDIS_URL).
 PUBLIC_CACHE_SECONDS = 300
@@ -267,3 +268,11 @@ class VillageView(PublicMixin, TemplateView):
             **self.programs_page(programs, village.code),
             **kwargs,
         )
+
+
+class RoundWorkbookView(PlannerRequiredMixin, View):
+    """The synchronisation round's workbook for the meeting (insight.workbook)."""
+
+    def get(self, request, pk):
+        round = get_object_or_404(Round.objects.select_related("plan__city"), pk=pk)
+        return workbook.response(round)

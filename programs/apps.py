@@ -16,8 +16,10 @@ class ProgramsConfig(AppConfig):
             Program,
             ProgramOutput,
             ProgramPartner,
+            Round,
         )
 
         track(Program, m2m=["villages"])
+        track(Round, m2m=["villages"])
         for model in (Pledge, Attachment, OutputIndicator, ProgramOutput, ProgramPartner):
             track(model)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exports import CHUNK, Column
 
-from .models import Pledge
+from .models import Invitation, Pledge
 
 
 def program_columns(link) -> list[Column]:
@@ -62,3 +62,21 @@ def pledge_rows(programs):
         .order_by(F("program__submitted_at").desc(nulls_last=True), "program", "pk")
         .iterator(chunk_size=CHUNK)
     )
+
+
+def invitation_columns() -> list[Column]:
+    """A round's invited companies and where each stands (Invitation.with_progress rows)."""
+    return [
+        Column(_("Company"), lambda i: i.company.name),
+        Column(_("Sector"), lambda i: i.company.get_sector_display()),
+        Column(_("Stage"), lambda i: Invitation.Stage(i.stage).label),
+        Column(_("Drafts"), lambda i: i.drafts, "number"),
+        Column(_("Under review"), lambda i: i.in_review, "number"),
+        Column(_("Approved"), lambda i: i.approved, "number"),
+        Column(_("Rejected or cancelled"), lambda i: i.turned_down, "number"),
+        Column(_("Pledged (Rp)"), lambda i: i.pledged or 0, "rupiah"),
+        Column(_("First submission"), lambda i: i.first_submitted, "date"),
+        Column(_("After the deadline"), lambda i: _("yes") if i.is_late else ""),
+        Column(_("Reminders sent"), lambda i: i.reminders, "number"),
+        Column(_("Last reminded"), lambda i: i.reminded_at, "date"),
+    ]

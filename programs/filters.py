@@ -15,7 +15,7 @@ from core.filters import (
 from planning.models import DevelopmentPlan, Pillar
 from regions.models import Region
 
-from .models import Pledge, Program
+from .models import Invitation, Pledge, Program, Round
 
 # PostgreSQL only: the stored, indexed tsvector of title and description (migration 0002),
 # queried with web-search syntax ("ruang kelas", -rumah, or).
@@ -57,6 +57,9 @@ class ProgramFilter(PortalFilterSet):
         method="in_village",
         empty_label=_("All kelurahan"),
     )
+    round = django_filters.ModelChoiceFilter(
+        label=_("Round"), queryset=Round.objects.all(), empty_label=_("Any round")
+    )
     year = YearFilter(label=_("Year"), method="running_in")
     budget = AmountRangeFilter(label=_("Budget (Rp)"))
     submitted = django_filters.DateFromToRangeFilter(
@@ -80,6 +83,7 @@ class ProgramFilter(PortalFilterSet):
             "priority",
             "district",
             "village",
+            "round",
             "year",
             "budget",
             "submitted",
@@ -95,6 +99,7 @@ class ProgramFilter(PortalFilterSet):
         self.filters["priority"].queryset = (
             plan.priorities.all() if plan else DevelopmentPlan.objects.none()
         )
+        self.filters["round"].queryset = plan.rounds.all() if plan else Round.objects.none()
         in_city = Region.objects.within(plan.city) if plan else Region.objects.none()
         self.filters["district"].queryset = in_city.districts()
         self.filters["village"].queryset = in_city.villages()
@@ -128,3 +133,38 @@ class ProgramFilter(PortalFilterSet):
 
     def running_in(self, queryset, name, value):
         return queryset.filter(start_date__year__lte=value, end_date__year__gte=value)
+
+
+class InvitationFilter(PortalFilterSet):
+    """A round's companies: where each stands, by name and sector."""
+
+    company = django_filters.CharFilter(
+        label=_("Company"), field_name="company__name", lookup_expr="icontains"
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"), choices=Invitation.Stage.choices, empty_label=_("Any stage")
+    )
+    sector = django_filters.ChoiceFilter(
+        label=_("Sector"),
+        field_name="company__sector",
+        choices=Sector.choices,
+        empty_label=_("All sectors"),
+    )
+    order = OrderingFilter(
+        label=_("Sort by"),
+        empty_label=_("Company"),
+        fields=[
+            ("first_submitted", "submitted"),
+            ("pledged", "pledged"),
+            ("reminded_at", "reminded"),
+        ],
+        field_labels={
+            "first_submitted": _("First submission"),
+            "pledged": _("Pledged"),
+            "reminded_at": _("Last reminder"),
+        },
+    )
+
+    class Meta:
+        model = Invitation
+        fields = ["company", "stage", "sector"]

@@ -1,8 +1,8 @@
 from django import forms
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Company, CompanyVillage
+from companies.models import Company, CompanyVillage, Sector
 from core.forms import BoundedInlineFormSet, SafeModelMultipleChoiceField, bounded_inline_formset
 from core.images import reencode_photo
 from core.money import rupiah
@@ -16,6 +16,7 @@ from .models import (
     Program,
     ProgramOutput,
     ProgramPartner,
+    Round,
     Sdg,
 )
 from .uploads import check_upload
@@ -50,6 +51,7 @@ class ProgramForm(forms.ModelForm):
             "end_date",
             "budget",
             "beneficiaries",
+            "round",
         ]
         field_classes = {"villages": SafeModelMultipleChoiceField}
         widgets = {
@@ -63,9 +65,10 @@ class ProgramForm(forms.ModelForm):
             "budget": _("In whole rupiah, e.g. 750000000."),
         }
 
-    def __init__(self, *args, plan: DevelopmentPlan, **kwargs):
+    def __init__(self, *args, plan: DevelopmentPlan, company_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self._offer_rounds(company_id)
         villages = list(
             Region.objects.villages()
             .within(plan.city)
@@ -76,6 +79,27 @@ class ProgramForm(forms.ModelForm):
         field.queryset = Region.objects.villages().within(plan.city)
         field.widget.choices = [(v.pk, v.name) for v in villages]
         self._district_of = {v.pk: v.parent.name for v in villages}
+
+    def _offer_rounds(self, company_id: int | None) -> None:
+        """The open rounds the company is invited to, and the program's own round even once it
+        closed; no field at all when there is neither."""
+        current = self.instance.round_id
+        rounds = Round.objects.filter(plan=self.plan).filter(
+            Q(pk__in=Round.objects.inviting([company_id]).values("pk")) | Q(pk=current)
+        )
+        if current is None and not rounds.exists():
+            del self.fields["round"]
+            return
+        field = self.fields["round"]
+        field.queryset = rounds.order_by("-year")
+        field.empty_label = _("Not part of a round")
+        field.help_text = _("The synchronisation round this program is submitted into.")
+
+    def clean_round(self):
+        round = self.cleaned_data.get("round")
+        if round and not round.is_open and round.pk != self.instance.round_id:
+            raise forms.ValidationError(_("This round is closed."))
+        return round
 
     def village_groups(self) -> list[tuple[str, list]]:
         """The village checkboxes grouped by kecamatan, for the picker."""
@@ -350,3 +374,75 @@ class AttachmentForm(forms.ModelForm):
         if self.content_type.split("/")[-1] in ("jpeg", "png", "webp"):
             self.photo = reencode_photo(upload)
         return upload
+
+
+class RoundForm(forms.ModelForm):
+    """Open a synchronisation round, or change an open one, and choose whom it invites."""
+
+    year = forms.TypedChoiceField(label=_("Program year"), coerce=int)
+    sectors = forms.TypedMultipleChoiceField(
+        label=_("Sectors"),
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Round
+        fields = [
+            "title",
+            "year",
+            "deadline",
+            "meeting_date",
+            "scope",
+            "sectors",
+            "villages",
+            "ring",
+        ]
+        field_classes = {"villages": SafeModelMultipleChoiceField}
+        widgets = {
+            "deadline": DateInput(),
+            "meeting_date": DateInput(),
+            "scope": forms.RadioSelect,
+            "villages": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "title": _("E.g. Sinkronisasi CSR 2027."),
+            "villages": _("For companies operating in some kelurahan only."),
+        }
+
+    def __init__(self, *args, plan: DevelopmentPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["year"].choices = [(year, year) for year in plan.years]
+        self.fields["villages"].queryset = (
+            Region.objects.villages().within(plan.city).order_by("name")
+        )
+        self.fields["ring"].widget = forms.Select(
+            choices=[(1, _("Ring 1")), (2, _("Rings 1 and 2")), (3, _("Rings 1 to 3"))]
+        )
+        if self.instance.pk is None:
+            self.initial.setdefault("scope", Round.Scope.ALL)
+
+    def clean(self):
+        cleaned = super().clean()
+        scope, year = cleaned.get("scope"), cleaned.get("year")
+        if scope == Round.Scope.SECTORS and not cleaned.get("sectors"):
+            self.add_error("sectors", _("Choose at least one sector."))
+        if scope == Round.Scope.VILLAGES and not cleaned.get("villages"):
+            self.add_error("villages", _("Choose at least one kelurahan."))
+        if scope != Round.Scope.SECTORS:
+            cleaned["sectors"] = []
+        if scope != Round.Scope.VILLAGES:
+            cleaned["villages"] = Region.objects.none()
+        deadline, meeting = cleaned.get("deadline"), cleaned.get("meeting_date")
+        if deadline and meeting and meeting < deadline:
+            self.add_error("meeting_date", _("The meeting must not come before the deadline."))
+        taken = Round.objects.filter(plan=self.plan, year=year).exclude(pk=self.instance.pk)
+        if year and taken.exists():
+            self.add_error("year", _("This plan already has a round for that year."))
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.plan = self.plan
+        return super().save(commit)

@@ -30,3 +30,26 @@ def program_decided(program, comment: str) -> None:
         {"program": program, "comment": comment},
         officer_emails(program.company),
     )
+
+
+def round_invited(round, company_ids: list[int]) -> None:
+    """One invitation per officer of each newly invited company."""
+    officers = (
+        get_user_model()
+        .objects.filter(company_memberships__company_id__in=company_ids, is_active=True)
+        .exclude(email="")
+        .distinct()
+    )
+    send_on_commit(
+        "programs/email/round_invited.txt",
+        {"round": round},
+        list(officers.values_list("email", flat=True)),
+    )
+
+
+def round_reminder(round, invitation) -> None:
+    send_on_commit(
+        "programs/email/round_reminder.txt",
+        {"round": round, "invitation": invitation},
+        officer_emails(invitation.company),
+    )

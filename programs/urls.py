@@ -19,4 +19,10 @@ urlpatterns = [
         views.AttachmentDeleteView.as_view(),
         name="attachment_delete",
     ),
+    path("rounds/", views.RoundListView.as_view(), name="round_list"),
+    path("rounds/new/", views.RoundFormView.as_view(), name="round_create"),
+    path("rounds/<int:pk>/", views.RoundDetailView.as_view(), name="round_detail"),
+    path("rounds/<int:pk>/edit/", views.RoundFormView.as_view(), name="round_update"),
+    path("rounds/<int:pk>/close/", views.RoundCloseView.as_view(), name="round_close"),
+    path("rounds/<int:pk>/remind/", views.RoundRemindView.as_view(), name="round_remind"),
 ]

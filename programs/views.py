@@ -1,30 +1,49 @@
+from collections import Counter
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from companies.models import Company
 from core.exports import ExportMixin
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
+from core.permissions import PlannerRequiredMixin
 from core.uploads import serve_private
 from core.views import HistoryView
 from planning.models import DevelopmentPlan
 
-from . import exports, matching, services, workflow
-from .filters import ProgramFilter
-from .forms import AttachmentForm, OutputFormSet, PartnerFormSet, PledgeFormSet, ProgramForm
-from .models import Attachment, Pledge, Program, ProgramOutput, ProgramPartner
+from . import exports, matching, rounds, services, workflow
+from .filters import InvitationFilter, ProgramFilter
+from .forms import (
+    AttachmentForm,
+    OutputFormSet,
+    PartnerFormSet,
+    PledgeFormSet,
+    ProgramForm,
+    RoundForm,
+)
+from .models import (
+    Attachment,
+    Invitation,
+    Pledge,
+    Program,
+    ProgramOutput,
+    ProgramPartner,
+    Round,
+)
 
 
 def get_program_for_user(request, pk) -> Program:
@@ -157,13 +176,17 @@ class ProgramFormView(LoginRequiredMixin, View):
 
     def get(self, request, pk=None):
         program, plan = self.setup_program(request, pk)
-        form = ProgramForm(instance=program, plan=plan)
+        company_id = self.company_id(request, program)
+        initial = {"round": request.GET.get("round")} if program.pk is None else {}
+        form = ProgramForm(instance=program, plan=plan, company_id=company_id, initial=initial)
         formsets = self.formsets(program, plan, self.company_id(request, program))
         return self.render(form, formsets, program)
 
     def post(self, request, pk=None):
         program, plan = self.setup_program(request, pk)
-        form = ProgramForm(request.POST, instance=program, plan=plan)
+        form = ProgramForm(
+            request.POST, instance=program, plan=plan, company_id=self.company_id(request, program)
+        )
         formsets = self.formsets(program, plan, self.company_id(request, program), request.POST)
         if form.is_valid() and all(f.is_valid() for f in formsets.values()):
             company = program.company if program.pk else self.company(request)
@@ -304,3 +327,165 @@ def serve_stored(item, size: str | None):
     return serve_private(
         item.file, filename=item.original_name, content_type=item.content_type, inline=False
     )
+
+
+def get_round(pk) -> Round:
+    return get_object_or_404(Round.objects.select_related("plan__city"), pk=pk)
+
+
+class RoundListView(PlannerRequiredMixin, ListView):
+    """Every synchronisation round, the open ones first, with how many companies answered."""
+
+    template_name = "programs/round_list.html"
+    context_object_name = "rounds"
+
+    def get_queryset(self):
+        invited = Invitation.objects.filter(round=OuterRef("pk")).values("round")
+        answered = Program.objects.filter(round=OuterRef("pk")).exclude(status=Program.Status.DRAFT)
+        return (
+            Round.objects.select_related("plan")
+            .annotate(
+                invited=Subquery(invited.annotate(n=Count("pk")).values("n")),
+                companies_answered=Subquery(
+                    answered.values("round").annotate(n=Count("company", distinct=True)).values("n")
+                ),
+            )
+            .order_by("status", "-year")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=DevelopmentPlan.objects.current(), **kwargs)
+
+
+class RoundFormView(PlannerRequiredMixin, View):
+    """Open a round for the current plan, or change an open one."""
+
+    template_name = "programs/round_form.html"
+
+    def setup_round(self, pk):
+        if pk is None:
+            plan = DevelopmentPlan.objects.current()
+            if plan is None:
+                raise Http404(_("No development plan has been entered yet."))
+            year = min(max(timezone.localdate().year + 1, plan.first_year), plan.last_year)
+            return Round(
+                plan=plan, year=year, title=_("CSR synchronisation %(year)s") % {"year": year}
+            ), plan
+        round = get_round(pk)
+        if not round.is_open:
+            raise PermissionDenied
+        return round, round.plan
+
+    def get(self, request, pk=None):
+        round, plan = self.setup_round(pk)
+        return self.render(RoundForm(instance=round, plan=plan), round)
+
+    def post(self, request, pk=None):
+        round, plan = self.setup_round(pk)
+        form = RoundForm(request.POST, instance=round, plan=plan)
+        if form.is_valid():
+            try:
+                round, invited, dropped = rounds.round_save(form=form, by=request.user)
+            except ValidationError as e:
+                for problem in e.messages:
+                    messages.error(request, problem)
+                return redirect("programs:round_list")
+            messages.success(
+                request,
+                ngettext(
+                    "The round is saved; %(count)s company is newly invited.",
+                    "The round is saved; %(count)s companies are newly invited.",
+                    invited,
+                )
+                % {"count": invited},
+            )
+            if dropped:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)s company is no longer invited.",
+                        "%(count)s companies are no longer invited.",
+                        dropped,
+                    )
+                    % {"count": dropped},
+                )
+            return redirect(round)
+        return self.render(form, round)
+
+    def render(self, form, round):
+        return render(self.request, self.template_name, {"form": form, "round": round})
+
+
+class RoundDetailView(PlannerRequiredMixin, ExportMixin, NeverPastTheEndMixin, FilterView):
+    """A round's invited companies and where each stands, with reminders and the closing."""
+
+    filterset_class = InvitationFilter
+    template_name = "programs/round_detail.html"
+    context_object_name = "invitations"
+    paginate_by = 50
+    exports = {"invitations": gettext_lazy("Invited companies")}
+
+    def dispatch(self, request, *args, **kwargs):
+        self.round = get_round(kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            self.round.invitations.with_progress()
+            .select_related("company", "round")
+            .order_by("company__name")
+        )
+
+    def export(self, kind, queryset):
+        return exports.invitation_columns(), queryset.iterator(chunk_size=1000)
+
+    def get_context_data(self, **kwargs):
+        stages = Counter(self.round.invitations.with_progress().values_list("stage", flat=True))
+        return super().get_context_data(
+            round=self.round,
+            stages=[(stage, stages.get(stage.value, 0)) for stage in Invitation.Stage],
+            invited=sum(stages.values()),
+            missing=sum(stages.get(stage, 0) for stage in rounds.MISSING),
+            **kwargs,
+        )
+
+
+class RoundCloseView(PlannerRequiredMixin, View):
+    def post(self, request, pk):
+        try:
+            rounds.round_close(round=get_round(pk), by=request.user)
+        except ValidationError as e:
+            messages.error(request, e.messages[0])
+        else:
+            messages.success(request, _("The round is closed. Its results stay here."))
+        return redirect("programs:round_detail", pk)
+
+
+class RoundRemindView(PlannerRequiredMixin, View):
+    """Email the companies that have submitted nothing yet: all of them, or one (`company`)."""
+
+    def post(self, request, pk):
+        company = request.POST.get("company")
+        company_ids = [int(company)] if company and company.isdigit() else None
+        if company and company_ids is None:
+            raise Http404
+        try:
+            count = rounds.round_remind(
+                round=get_round(pk), by=request.user, company_ids=company_ids
+            )
+        except ValidationError as e:
+            messages.error(request, e.messages[0])
+        else:
+            if count:
+                messages.success(
+                    request,
+                    ngettext(
+                        "A reminder is sent to %(count)s company.",
+                        "Reminders are sent to %(count)s companies.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+            else:
+                messages.info(request, _("Every invited company has submitted: nobody to remind."))
+        return redirect("programs:round_detail", pk)

@@ -11,6 +11,7 @@ from regions.models import Region
 from tests.factories import (
     CompanyFactory,
     CompanyVillageFactory,
+    InvitationFactory,
     MembershipFactory,
     NeedFactory,
     PlanFactory,
@@ -18,6 +19,7 @@ from tests.factories import (
     PledgeFactory,
     PriorityFactory,
     ProgramFactory,
+    RoundFactory,
     UserFactory,
 )
 
@@ -232,7 +234,10 @@ def world(outsider, officer_a, officer_b, planner, staff, company_a, tegal_ratu_
         original_name="needs.csv",
         uploaded_by=planner,
     )
+    round = RoundFactory(plan=program_a.plan)
+    InvitationFactory(round=round, company=company_a)
     return {
+        "round": round.pk,
         "users": {
             "anonymous": None,
             "outsider": outsider,

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from accounts.models import User
 from companies.models import Company, CompanyVillage, Membership, Ring, Sector
 from planning.models import DevelopmentPlan, Need, Pillar, Priority, Unit
-from programs.models import Pledge, Program
+from programs.models import Invitation, Pledge, Program, Round
 from regions.models import Region
 
 
@@ -114,3 +114,22 @@ class PledgeFactory(factory.django.DjangoModelFactory):
     priority = factory.LazyAttribute(lambda p: p.need.priority)
     quantity = 5
     amount = 100_000_000
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Round
+
+    plan = factory.SubFactory(PlanFactory)
+    year = 2027
+    title = factory.LazyAttribute(lambda r: f"Sinkronisasi CSR {r.year}")
+    deadline = datetime.date(2026, 12, 15)
+    meeting_date = datetime.date(2026, 12, 23)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    round = factory.SubFactory(RoundFactory)
+    company = factory.SubFactory(CompanyFactory)

@@ -24,6 +24,7 @@ NOT_PAGES = {
     "delivery:evidence",
     "opendata:iati_xml",
     "opendata:iati_json",
+    "insight:round_workbook",
 }
 WIDTHS = [1366, 390]
 PASSWORD = "correct-horse-battery"

@@ -32,11 +32,13 @@ from planning.models import Need, NeedImport, Priority
 from programs import ledger
 from programs.models import (
     Attachment,
+    Invitation,
     Pledge,
     Program,
     ProgramOutput,
     ProgramPartner,
     ProgramTransition,
+    Round,
 )
 
 PROJECT_APPS = ["core", "accounts", "regions", "companies", "planning", "programs", "delivery"]
@@ -199,8 +201,8 @@ def _targets() -> list[Target]:
     from delivery.forms import ReportForm, ReportPeriodForm
     from planning.filters import NeedFilter
     from planning.forms import NeedForm
-    from programs.filters import ProgramFilter
-    from programs.forms import OutputForm, PartnerForm, PledgeForm, ProgramForm
+    from programs.filters import InvitationFilter, ProgramFilter
+    from programs.forms import OutputForm, PartnerForm, PledgeForm, ProgramForm, RoundForm
 
     program_data = st.tuples(
         fields_of(names(ProgramForm)),
@@ -413,6 +415,38 @@ def _targets() -> list[Target]:
             "planner",
             lambda w: reverse("planning:need_list"),
             fields_of(filter_names(NeedFilter)),
+            method="get",
+        ),
+        Target(
+            "round open",
+            {"programs.forms.RoundForm"},
+            "planner",
+            lambda w: reverse("programs:round_create"),
+            fields_of(names(RoundForm)),
+            models=[Round, Invitation],
+        ),
+        Target(
+            "round change",
+            {"programs.forms.RoundForm"},
+            "planner",
+            lambda w: reverse("programs:round_update", args=[w["round"]]),
+            fields_of(names(RoundForm)),
+            models=[Round, Invitation],
+        ),
+        Target(
+            "round reminder",
+            set(),
+            "planner",
+            lambda w: reverse("programs:round_remind", args=[w["round"]]),
+            fields_of(["company"]),
+            models=[Invitation],
+        ),
+        Target(
+            "round filters",
+            {"programs.filters.InvitationFilter"},
+            "planner",
+            lambda w: reverse("programs:round_detail", args=[w["round"]]),
+            fields_of(filter_names(InvitationFilter)),
             method="get",
         ),
         Target(

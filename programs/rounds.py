@@ -1,0 +1,126 @@
+"""The yearly synchronisation round (sinkronisasi CSR): open it, invite the companies it names,
+remind those that have sent nothing, close it after the meeting.
+
+Where each invited company stands is read from its programs in the round
+(`Invitation.objects.with_progress()`), never stored: a program submitted or approved moves
+its company's line at once.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from companies.models import Company
+from core import audit
+from core.db import model_columns
+
+from . import notifications
+from .models import Invitation, Round
+
+# Stages whose companies the reminders are for: nothing sent yet.
+MISSING = [Invitation.Stage.NOTHING, Invitation.Stage.DRAFT]
+
+
+def companies_invited_by(round: Round) -> QuerySet:
+    """The companies a round's choice names: all, those of some sectors, or those operating in
+    some kelurahan up to a ring."""
+    companies = Company.objects.all()
+    if round.scope == Round.Scope.SECTORS:
+        return companies.filter(sector__in=round.sectors)
+    if round.scope == Round.Scope.VILLAGES:
+        return companies.filter(
+            operating_villages__village__in=round.villages.all(),
+            operating_villages__ring__lte=round.ring,
+        ).distinct()
+    return companies
+
+
+def _locked_open(round: Round) -> Round:
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    if not locked.is_open:
+        raise ValidationError(
+            _("%(round)s is closed; it can no longer be changed.") % {"round": locked.title}
+        )
+    return locked
+
+
+@transaction.atomic
+def round_save(*, form, by) -> tuple[Round, int, int]:
+    """Open a round, or change an open one, and bring its invitations in line with whom it
+    invites: companies it now names are invited (their officers are emailed); those it no
+    longer names lose their invitation, unless they have a program in the round.
+
+    Returns the round, the number of companies invited and the number uninvited."""
+    round = form.save(commit=False)
+    if round.pk is None:
+        round.opened_by = by
+        round.save()
+    else:
+        _locked_open(round)
+        round.save(update_fields=[*model_columns(Round, form.fields), "updated_at"])
+    form.save_m2m()
+
+    invited = set(round.invitations.values_list("company_id", flat=True))
+    named = set(companies_invited_by(round).values_list("pk", flat=True))
+    new = [Invitation(round=round, company_id=pk) for pk in sorted(named - invited)]
+    Invitation.objects.bulk_create(new, batch_size=1000)
+    with_programs = set(round.programs.values_list("company_id", flat=True))
+    dropped = list(
+        round.invitations.filter(company_id__in=invited - named - with_programs).select_related(
+            "company"
+        )
+    )
+    Invitation.objects.filter(pk__in=[i.pk for i in dropped]).delete()
+
+    created = list(round.invitations.filter(company_id__in=[i.company_id for i in new]))
+    audit.record_many(
+        [(i, audit.Action.CREATE, {"company": (None, i.company_id)}) for i in created]
+        + [(i, audit.Action.DELETE, {"company": (i.company_id, None)}) for i in dropped],
+        by=by,
+    )
+    notifications.round_invited(round, [i.company_id for i in created])
+    return round, len(created), len(dropped)
+
+
+@transaction.atomic
+def round_close(*, round: Round, by) -> Round:
+    """Close a round after its meeting: no program can join it any more; its results stay."""
+    locked = _locked_open(round)
+    locked.status = Round.Status.CLOSED
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def round_remind(*, round: Round, by, company_ids: list[int] | None = None) -> int:
+    """Email the officers of invited companies that have submitted nothing yet (of those in
+    `company_ids`, when given), and note when each was reminded. Returns how many companies."""
+    locked = _locked_open(round)
+    missing = Invitation.objects.filter(round=locked).with_progress().filter(stage__in=MISSING)
+    if company_ids is not None:
+        missing = missing.filter(company_id__in=company_ids)
+    invitations = list(missing.select_related("company"))
+    now = timezone.now()
+    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
+        reminded_at=now, reminders=F("reminders") + 1
+    )
+    audit.record_many(
+        [
+            (
+                i,
+                audit.Action.UPDATE,
+                {
+                    "reminded_at": (i.reminded_at, formats.date_format(now, "DATETIME_FORMAT")),
+                    "reminders": (i.reminders, i.reminders + 1),
+                },
+            )
+            for i in invitations
+        ],
+        by=by,
+    )
+    for invitation in invitations:
+        notifications.round_reminder(locked, invitation)
+    return len(invitations)
