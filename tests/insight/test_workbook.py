@@ -1,0 +1,99 @@
+"""The synchronisation round's workbook: read back with openpyxl, each sheet's totals are the
+dashboard's figures for the round's year."""
+
+import datetime
+import io
+
+import openpyxl
+from django.urls import reverse
+
+from insight import figures
+from programs.models import Program
+from regions.models import Region
+from tests.factories import (
+    CompanyFactory,
+    InvitationFactory,
+    NeedFactory,
+    PledgeFactory,
+    ProgramFactory,
+    RoundFactory,
+)
+
+S = Program.Status
+IN_2027 = {"start_date": datetime.date(2027, 2, 1), "end_date": datetime.date(2027, 11, 30)}
+
+
+def sheet_rows(workbook, title):
+    rows = list(workbook[title].iter_rows(values_only=True))
+    return rows[0], rows[1:-1], rows[-1]  # header, lines, totals
+
+
+def column(header, name):
+    return header.index(name)
+
+
+def test_the_workbook_totals_equal_the_dashboards_figures_for_the_rounds_year(
+    planner_client, plan, rutilahu, classrooms, village, company_a, company_b
+):
+    other_village = Region.objects.get(code="36.72.01.1001")
+    houses = NeedFactory(priority=rutilahu, village=village, quantity=40)
+    rooms = NeedFactory(priority=classrooms, village=other_village, quantity=6)
+    round = RoundFactory(plan=plan, year=2027)
+    InvitationFactory(round=round, company=company_a)
+    InvitationFactory(round=round, company=company_b)
+    approved = ProgramFactory(
+        company=company_a, plan=plan, status=S.APPROVED, round=round, **IN_2027
+    )
+    PledgeFactory(program=approved, need=houses, quantity=10, amount=500_000_000)
+    running = ProgramFactory(company=CompanyFactory(), plan=plan, status=S.IN_PROGRESS, **IN_2027)
+    PledgeFactory(program=running, need=rooms, quantity=2, amount=300_000_000)
+    PledgeFactory(program=running, need=None, priority=rutilahu, quantity=1, amount=7_000_000)
+    cancelled = ProgramFactory(company=company_b, plan=plan, status=S.CANCELLED, **IN_2027)
+    PledgeFactory(program=cancelled, need=houses, quantity=4, amount=80_000_000)
+    cancelled.pledges.update(delivered_quantity=1, spent_amount=20_000_000)
+    proposed = ProgramFactory(
+        company=company_b, plan=plan, status=S.SUBMITTED, round=round, **IN_2027
+    )
+    PledgeFactory(program=proposed, need=houses, quantity=3, amount=90_000_000)
+    ProgramFactory(company=company_b, plan=plan, status=S.APPROVED)  # 2026: not this year's
+
+    response = planner_client.get(reverse("insight:round_workbook", args=[round.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="sinkronisasi-2027')
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(b"".join(response.streaming_content)), data_only=True
+    )
+    assert workbook.sheetnames == ["Prioritas", "Perusahaan", "Kelurahan", "Program dalam putaran"]
+
+    dashboard = figures.priorities(plan, 2027)
+    pledged = sum(row.pledged_rupiah for row in dashboard)
+    assert pledged == 500_000_000 + 300_000_000 + 7_000_000 + 20_000_000
+
+    header, lines, totals = sheet_rows(workbook, "Prioritas")
+    assert totals[0] == "Jumlah"
+    assert totals[column(header, "Komitmen (Rp)")] == pledged
+    assert sum(r[column(header, "Komitmen (Rp)")] for r in lines) == pledged
+    assert totals[column(header, "Komitmen (unit)")] == sum(row.pledged for row in dashboard)
+    assert totals[column(header, "Kebutuhan belum didanai (Rp)")] == sum(
+        row.unfunded_rupiah for row in dashboard
+    )
+    assert totals[column(header, "Diusulkan dalam putaran (Rp)")] == 90_000_000
+
+    header, lines, totals = sheet_rows(workbook, "Perusahaan")
+    assert totals[column(header, "Komitmen (Rp)")] == pledged
+    stages = {r[0]: r[column(header, "Dalam putaran")] for r in lines}
+    assert stages[company_a.name] == "Disetujui"
+    assert stages[company_b.name] == "Diajukan, sedang ditinjau"
+    assert stages[running.company.name] == "Tidak diundang"
+
+    header, lines, totals = sheet_rows(workbook, "Kelurahan")
+    assert totals[column(header, "Komitmen (Rp)")] == pledged
+    by_name = {r[1]: r for r in lines}
+    assert by_name["Tegal Ratu"][column(header, "Komitmen (Rp)")] == 520_000_000
+    assert by_name["Tanpa kelurahan (janji untuk prioritas)"][
+        column(header, "Komitmen (Rp)")
+    ] == (7_000_000)
+    assert len(lines) == 44  # Cilegon's 43 kelurahan and the line for priority-only pledges
+
+    header, lines, totals = sheet_rows(workbook, "Program dalam putaran")
+    assert sorted(r[column(header, "Status")] for r in lines) == ["Diajukan", "Disetujui"]
