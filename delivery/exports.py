@@ -30,3 +30,19 @@ def report_rows(reports):
     return reports.annotate(
         delivered_units=Sum("lines__quantity"), spent=Sum("lines__amount")
     ).iterator(chunk_size=CHUNK)
+
+
+def compliance_columns() -> list[Column]:
+    """Reporting compliance per company (delivery.compliance.Compliance rows)."""
+    return [
+        Column(_("Company"), lambda r: r.company.name),
+        Column(_("Sector"), lambda r: r.company.get_sector_display()),
+        Column(_("Running programs"), lambda r: r.running, "number"),
+        Column(_("Reports due"), lambda r: r.due, "number"),
+        Column(_("Filed on time"), lambda r: r.on_time, "number"),
+        Column(_("Filed late"), lambda r: r.late, "number"),
+        Column(_("Missing"), lambda r: r.missing_count, "number"),
+        Column(_("Verified"), lambda r: r.verified, "number"),
+        Column(_("Compliance (%)"), lambda r: r.rate, "number"),
+        Column(_("Last reminded"), lambda r: r.last_reminded, "date"),
+    ]

@@ -2,7 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import LabelledDateRangeWidget, PortalFilterSet
+from companies.models import Company, Sector
+from core.filters import LabelledDateRangeWidget, PortalFilterSet, YesNoFilter
 
 from .models import Report
 
@@ -29,3 +30,45 @@ class ReportFilter(PortalFilterSet):
         return queryset.filter(
             Q(program__title__icontains=value) | Q(program__company__name__icontains=value)
         )
+
+
+class ComplianceFilter(PortalFilterSet):
+    """The compliance page's companies by name and sector; how they are sorted, and whether
+    only those with missing reports are shown, is applied to the computed rows."""
+
+    ORDERS = [
+        ("rate", _("Lowest compliance first")),
+        ("missing", _("Most reports missing")),
+        ("name", _("Company")),
+    ]
+
+    company = django_filters.CharFilter(
+        label=_("Company"), field_name="name", lookup_expr="icontains"
+    )
+    sector = django_filters.ChoiceFilter(
+        label=_("Sector"), choices=Sector.choices, empty_label=_("All sectors")
+    )
+    missing = YesNoFilter(label=_("With missing reports"), method="computed")
+    order = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=ORDERS, empty_label=None, method="computed"
+    )
+
+    class Meta:
+        model = Company
+        fields = ["company", "sector"]
+
+    def computed(self, queryset, name, value):
+        return queryset  # applied to the rows by `arrange`
+
+    def arrange(self, rows: list) -> list:
+        cleaned = getattr(self.form, "cleaned_data", {})
+        if cleaned.get("missing") is True:
+            rows = [row for row in rows if row.missing]
+        elif cleaned.get("missing") is False:
+            rows = [row for row in rows if not row.missing]
+        order = cleaned.get("order") or "rate"
+        if order == "missing":
+            return sorted(rows, key=lambda r: (-r.missing_count, r.company.name))
+        if order == "name":
+            return rows
+        return sorted(rows, key=lambda r: (r.rate is None, r.rate or 0, -r.missing_count))

@@ -302,6 +302,7 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         REPORT_DUE = "report_due", _("Report due")
         DIGEST = "digest", _("Planner's digest")
+        MISSING_REPORTS = "missing", _("Missing reports")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     user = models.ForeignKey(

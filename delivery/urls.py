@@ -6,6 +6,8 @@ app_name = "delivery"
 
 urlpatterns = [
     path("", views.ReportListView.as_view(), name="list"),
+    path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("compliance/remind/", views.ComplianceRemindView.as_view(), name="compliance_remind"),
     path("new/<int:program_pk>/", views.ReportCreateView.as_view(), name="create"),
     path("<int:pk>/", views.ReportDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.ReportUpdateView.as_view(), name="update"),

@@ -5,18 +5,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from companies.models import Company
 from core.exports import ExportMixin
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
+from core.permissions import PlannerRequiredMixin
 from programs.views import get_program_for_user, serve_stored
 
-from . import exports, services
-from .filters import ReportFilter
+from . import compliance, exports, services
+from .filters import ComplianceFilter, ReportFilter
 from .forms import (
     DecisionForm,
     EvidenceForm,
@@ -235,3 +237,68 @@ def evidence_download(request, pk, evidence_pk):
     report = get_report_for_user(request, pk)
     evidence = get_object_or_404(report.evidence, pk=evidence_pk)
     return serve_stored(evidence, request.GET.get("size"))
+
+
+class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, FilterView):
+    """Reporting compliance per company (delivery.compliance): planners see every company,
+    an officer only their own."""
+
+    filterset_class = ComplianceFilter
+    template_name = "delivery/compliance.html"
+    context_object_name = "rows"
+    paginate_by = 50
+    exports = {"compliance": gettext_lazy("Reporting compliance")}
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (user.sees_all_companies or user.company_ids):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        companies = Company.objects.order_by("name")
+        if self.request.user.sees_all_companies:
+            return companies
+        return companies.filter(pk__in=self.request.user.company_ids)
+
+    def rows(self, filterset) -> list:
+        return filterset.arrange(compliance.by_company(filterset.qs))
+
+    def export(self, kind, queryset):
+        return exports.compliance_columns(), self.rows(self.get_filterset(self.filterset_class))
+
+    def get_context_data(self, **kwargs):
+        kwargs["object_list"] = self.rows(self.filterset)
+        return super().get_context_data(
+            may_remind=self.request.user.is_planner, compliance=compliance, **kwargs
+        )
+
+
+class ComplianceRemindView(PlannerRequiredMixin, View):
+    """Email the officers of one company (`company`), or of every company with missing
+    reports, the list of what they have not filed."""
+
+    def post(self, request):
+        company = request.POST.get("company", "")
+        companies = Company.objects.order_by("name")
+        if company:
+            if not company.isdigit():
+                raise Http404
+            companies = companies.filter(pk=int(company))
+        missing = [row for row in compliance.by_company(companies) if row.missing]
+        officers = sum(
+            compliance.remind_missing(compliance=row, by=request.user) for row in missing
+        )
+        if missing:
+            messages.success(
+                request,
+                ngettext(
+                    "%(officers)s officer of %(companies)s company is reminded.",
+                    "%(officers)s officers of %(companies)s companies are reminded.",
+                    len(missing),
+                )
+                % {"officers": officers, "companies": len(missing)},
+            )
+        else:
+            messages.info(request, _("No report is missing: nobody to remind."))
+        return redirect("delivery:compliance")

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from companies.models import Company, CompanyVillage
-from delivery.models import Evidence, Report, ReportLine, ReportTransition
+from delivery.models import Evidence, Reminder, Report, ReportLine, ReportTransition
 from planning.models import Need, NeedImport, Priority
 from programs import ledger
 from programs.models import (
@@ -197,7 +197,7 @@ def _targets() -> list[Target]:
     from accounts.forms import LoginForm
     from companies.filters import CompanyFilter
     from companies.forms import CompanyProfileForm, VillageRingForm
-    from delivery.filters import ReportFilter
+    from delivery.filters import ComplianceFilter, ReportFilter
     from delivery.forms import ReportForm, ReportPeriodForm
     from planning.filters import NeedFilter
     from planning.forms import NeedForm
@@ -448,6 +448,22 @@ def _targets() -> list[Target]:
             lambda w: reverse("programs:round_detail", args=[w["round"]]),
             fields_of(filter_names(InvitationFilter)),
             method="get",
+        ),
+        Target(
+            "compliance filters",
+            {"delivery.filters.ComplianceFilter"},
+            "officer_a",
+            lambda w: reverse("delivery:compliance"),
+            fields_of(filter_names(ComplianceFilter)),
+            method="get",
+        ),
+        Target(
+            "compliance reminder",
+            set(),
+            "planner",
+            lambda w: reverse("delivery:compliance_remind"),
+            fields_of(["company"]),
+            models=[Reminder],
         ),
         Target(
             "company filters",

@@ -90,9 +90,9 @@ def test_the_workbook_totals_equal_the_dashboards_figures_for_the_rounds_year(
     assert totals[column(header, "Komitmen (Rp)")] == pledged
     by_name = {r[1]: r for r in lines}
     assert by_name["Tegal Ratu"][column(header, "Komitmen (Rp)")] == 520_000_000
-    assert by_name["Tanpa kelurahan (janji untuk prioritas)"][
-        column(header, "Komitmen (Rp)")
-    ] == (7_000_000)
+    assert by_name["Tanpa kelurahan (janji untuk prioritas)"][column(header, "Komitmen (Rp)")] == (
+        7_000_000
+    )
     assert len(lines) == 44  # Cilegon's 43 kelurahan and the line for priority-only pledges
 
     header, lines, totals = sheet_rows(workbook, "Program dalam putaran")

@@ -1,0 +1,142 @@
+"""Reporting compliance per company: of the quarters for which its committed programs owed a
+realization report (the quarter is over and its due date has passed), how many were filed on
+time, late, or not at all, and how many were verified.
+
+A quarter counts as filed when a report covering it was sent to the planners at least once;
+on time when its first sending (the first transition to "submitted") came by the quarter's due
+date, so a report returned for correction and sent again is not made late by the correction.
+Two queries for any number of companies; the quarters are counted in Python.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Min, Q
+from django.utils import timezone
+
+from companies.models import Company
+from core import audit
+from core.mail import send_on_commit
+from programs.models import Program
+
+from . import periods
+from .duties import FILED
+from .models import Reminder, Report
+
+# Programs that owed reports: running ones, and those completed (their quarters were owed).
+OWING = [*Report.REPORTING, Program.Status.COMPLETED]
+
+
+@dataclass
+class Missing:
+    program: Program | int
+    title: str
+    quarter: periods.Quarter
+
+
+@dataclass
+class Compliance:
+    company: Company
+    running: int = 0
+    due: int = 0
+    on_time: int = 0
+    late: int = 0
+    verified: int = 0
+    missing: list[Missing] = field(default_factory=list)
+    last_reminded: datetime.datetime | None = None
+
+    @property
+    def filed(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def rate(self) -> int | None:
+        """Percent of the reports due that were filed; None when none was due yet."""
+        return round(100 * self.filed / self.due) if self.due else None
+
+    @property
+    def missing_count(self) -> int:
+        return len(self.missing)
+
+
+def by_company(companies, today: datetime.date | None = None) -> list[Compliance]:
+    """The compliance of each of `companies` (a queryset), in the queryset's order."""
+    today = today or timezone.localdate()
+    rows = {company.pk: Compliance(company) for company in companies}
+    programs = list(
+        Program.objects.filter(
+            company__in=list(rows), status__in=OWING, start_date__isnull=False
+        ).values_list("pk", "company_id", "title", "status", "start_date", "end_date")
+    )
+    reports: dict[int, list[tuple]] = {}
+    for report in (
+        Report.objects.filter(program__in=[p[0] for p in programs], status__in=FILED)
+        .annotate(
+            first_sent=Min(
+                "transitions__at", filter=Q(transitions__to_status=Report.Status.SUBMITTED)
+            )
+        )
+        .values_list("program_id", "period_start", "period_end", "status", "first_sent")
+    ):
+        reports.setdefault(report[0], []).append(report)
+    for pk, company_id, title, status, start, end in programs:
+        row = rows[company_id]
+        row.running += status in Report.REPORTING
+        last = min(end or today, today)
+        for quarter in periods.quarters(start, last):
+            if quarter.due >= today:
+                continue  # not due yet
+            row.due += 1
+            covering = [
+                r for r in reports.get(pk, []) if r[1] <= quarter.end and r[2] >= quarter.start
+            ]
+            if not covering:
+                row.missing.append(Missing(pk, title, quarter))
+                continue
+            sent = min((r[4] for r in covering if r[4]), default=None)
+            if sent is None or timezone.localdate(sent) <= quarter.due:
+                row.on_time += 1  # no transition recorded (imported data): counted on time
+            else:
+                row.late += 1
+            row.verified += any(r[3] == Report.Status.VERIFIED for r in covering)
+    for key, sent_at in Reminder.objects.filter(
+        kind=Reminder.Kind.MISSING_REPORTS, key__regex=r"^\d+:"
+    ).values_list("key", "sent_at"):
+        row = rows.get(int(key.split(":")[0]))
+        if row and (row.last_reminded is None or sent_at > row.last_reminded):
+            row.last_reminded = sent_at
+    return list(rows.values())
+
+
+@transaction.atomic
+def remind_missing(*, compliance: Compliance, by, today: datetime.date | None = None) -> int:
+    """Email the company's officers the list of reports it has not filed (once a day each),
+    and record who asked. Returns the number of officers emailed."""
+    if not compliance.missing:
+        return 0
+    today = today or timezone.localdate()
+    company = compliance.company
+    sent = 0
+    for membership in company.memberships.filter(user__is_active=True).select_related("user"):
+        user = membership.user
+        if not user.email:
+            continue
+        _reminder, created = Reminder.objects.get_or_create(
+            kind=Reminder.Kind.MISSING_REPORTS, user=user, key=f"{company.pk}:{today.isoformat()}"
+        )
+        if created:
+            send_on_commit(
+                "delivery/email/missing_reports.txt",
+                {"company": company, "missing": compliance.missing},
+                [user.email],
+            )
+            sent += 1
+    audit.record(
+        company,
+        by=by,
+        changes={},
+        action=audit.Action.ACCESS,
+        data={"event": "missing_reports_reminder", "missing": compliance.missing_count},
+    )
+    return sent

@@ -1,0 +1,127 @@
+"""Reporting compliance per company: quarters due, filed on time or late, missing, verified;
+who sees which company; reminders."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from delivery import compliance
+from delivery.models import Reminder, Report, ReportTransition
+from programs.models import Program
+from tests.factories import CompanyFactory, ProgramFactory
+
+TODAY = datetime.date(2025, 11, 24)
+
+
+def report(program, quarter_start, status, sent_on=None, by=None):
+    start = datetime.date(*quarter_start)
+    end = (start.replace(day=28) + datetime.timedelta(days=70)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
+    filed = Report.objects.create(
+        program=program, period_start=start, period_end=end, status=status
+    )
+    if sent_on:
+        at = timezone.make_aware(datetime.datetime.combine(sent_on, datetime.time(10)))
+        transition = ReportTransition.objects.create(
+            report=filed, from_status="draft", to_status="submitted", by=by
+        )
+        ReportTransition.objects.filter(pk=transition.pk).update(at=at)
+    return filed
+
+
+@pytest.fixture
+def running(company_a, plan):
+    return ProgramFactory(
+        company=company_a,
+        plan=plan,
+        status=Program.Status.IN_PROGRESS,
+        start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+    )
+
+
+def test_quarters_due_are_counted_filed_on_time_late_missing_and_verified(running, officer_a):
+    report(running, (2025, 1, 1), "submitted", datetime.date(2025, 4, 10), officer_a)
+    report(running, (2025, 4, 1), "verified", datetime.date(2025, 8, 1), officer_a)
+    report(running, (2025, 7, 1), "draft")  # a draft files nothing
+    (row,) = compliance.by_company([running.company], today=TODAY)
+    assert (row.running, row.due, row.on_time, row.late, row.verified) == (1, 3, 1, 1, 1)
+    assert [(m.title, m.quarter.key) for m in row.missing] == [(running.title, "2025-Q3")]
+    assert row.rate == 67  # 2 of 3 filed; Q4 2025 is not due before 15 January
+
+
+def test_a_report_returned_and_sent_again_is_on_time_when_first_sent_on_time(running, officer_a):
+    filed = report(running, (2025, 1, 1), "submitted", datetime.date(2025, 4, 10), officer_a)
+    again = ReportTransition.objects.create(
+        report=filed, from_status="returned", to_status="submitted", by=officer_a
+    )
+    assert again.at.date() > datetime.date(2025, 4, 15)
+    (row,) = compliance.by_company([running.company], today=datetime.date(2025, 5, 1))
+    assert (row.due, row.on_time, row.late) == (1, 1, 0)
+
+
+def test_a_company_with_nothing_due_has_no_rate(company_a, plan):
+    ProgramFactory(company=company_a, plan=plan, status=Program.Status.APPROVED)
+    (row,) = compliance.by_company([company_a], today=TODAY)
+    assert row.due == 0 and row.rate is None and row.running == 1
+
+
+def test_planners_see_every_company_and_an_officer_only_their_own(
+    client_for, planner, officer_a, running, company_b
+):
+    planner_page = client_for(planner).get(reverse("delivery:compliance"))
+    officer_page = client_for(officer_a).get(reverse("delivery:compliance"))
+    assert {r.company for r in planner_page.context["rows"]} == {running.company, company_b}
+    assert [r.company for r in officer_page.context["rows"]] == [running.company]
+    assert "Ingatkan" not in officer_page.content.decode()
+
+
+def test_the_page_sorts_lowest_compliance_first_and_filters_those_with_missing_reports(
+    planner_client, running, company_b, plan, officer_a
+):
+    report(running, (2025, 1, 1), "submitted", datetime.date(2025, 4, 10), officer_a)
+    rows = planner_client.get(reverse("delivery:compliance")).context["rows"]
+    assert rows[0].company == running.company  # the only one with anything due
+    missing = planner_client.get(reverse("delivery:compliance"), {"missing": "true"})
+    assert [r.company for r in missing.context["rows"]] == [running.company]
+    by_name = planner_client.get(reverse("delivery:compliance"), {"order": "name"})
+    assert [r.company.name for r in by_name.context["rows"]] == sorted(
+        [running.company.name, company_b.name]
+    )
+
+
+def test_the_page_keeps_its_query_count_with_1_or_30_companies(planner_client, plan, running):
+    counts = []
+    for total in (1, 30):
+        while Program.objects.count() < total:
+            ProgramFactory(company=CompanyFactory(), plan=plan, status=Program.Status.IN_PROGRESS)
+        with CaptureQueriesContext(connection) as captured:
+            assert planner_client.get(reverse("delivery:compliance")).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
+
+
+def test_a_reminder_lists_the_missing_reports_and_is_sent_once_a_day(
+    planner_client, running, officer_a, django_capture_on_commit_callbacks
+):
+    url = reverse("delivery:compliance_remind")
+    with django_capture_on_commit_callbacks(execute=True):
+        planner_client.post(url, {"company": running.company.pk})
+        planner_client.post(url)  # every company with missing reports: already done today
+    assert [m.to for m in mail.outbox] == [[officer_a.email]]
+    assert running.title in mail.outbox[0].body and "Triwulan 1 2025" in mail.outbox[0].body
+    assert Reminder.objects.get().kind == Reminder.Kind.MISSING_REPORTS
+    rows = planner_client.get(reverse("delivery:compliance")).context["rows"]
+    assert rows[0].last_reminded is not None
+
+
+def test_the_compliance_list_downloads_as_csv(planner_client, running):
+    response = planner_client.get(reverse("delivery:compliance"), {"export": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert running.company.name in text and "Kepatuhan (%)" in text.splitlines()[0]
