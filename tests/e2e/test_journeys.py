@@ -372,3 +372,88 @@ def test_a_planner_goes_from_the_dashboard_to_the_largest_gap_and_the_public_see
     assert visitor.locator("svg a[data-code]").count() == 43
     assert elsewhere == []
     assert audited.violations() == [], audited.summary()
+
+
+def test_a_planner_opens_a_round_an_officer_submits_into_it_and_the_workbook_shows_it(
+    signed_in, tmp_path
+):
+    import io
+
+    import openpyxl
+
+    from csrportal.demo.seed import seed_regions
+    from programs.models import Program, Round
+    from regions.models import Region
+    from tests.factories import (
+        CompanyFactory,
+        MembershipFactory,
+        NeedFactory,
+        PlanFactory,
+        PlannerFactory,
+        PriorityFactory,
+    )
+
+    seed_regions()
+    plan = PlanFactory()
+    rutilahu = PriorityFactory(plan=plan, code="RUTILAHU", title="Rutilahu")
+    need = NeedFactory(
+        priority=rutilahu,
+        village=Region.objects.get(code="36.72.04.1002"),
+        title="Rutilahu Tegal Ratu",
+        quantity=40,
+    )
+    MembershipFactory(user__username="officer", company__name="PT Krakatau Posco")
+    CompanyFactory(name="PT Chandra Asri Pacific")
+    PlannerFactory(username="planner")
+
+    planner = signed_in("planner")
+    planner.get_by_role("link", name="Sinkronisasi").click()
+    planner.get_by_role("link", name="Buka putaran").click()
+    planner.get_by_label("Judul").fill("Sinkronisasi CSR 2027")
+    planner.get_by_label("Tahun program").select_option("2027")
+    planner.get_by_label("Tenggat pengajuan program").fill("2026-12-15")
+    planner.get_by_label("Tanggal rapat").fill("2026-12-23")
+    planner.get_by_role("button", name="Buka putaran dan undang").click()
+    planner.get_by_text("2 perusahaan baru diundang").wait_for()
+    row = planner.locator("tr", has_text="PT Krakatau Posco")
+    assert row.locator(".badge").inner_text() == "Belum ada"
+
+    officer = signed_in("officer")
+    invitation = officer.locator(".invitation", has_text="Sinkronisasi CSR 2027")
+    assert "15 Desember 2026" in invitation.inner_text()
+    invitation.get_by_role("link", name="Mulai program untuk putaran ini").click()
+    assert officer.get_by_label("Putaran").locator("option:checked").inner_text() == (
+        "Sinkronisasi CSR 2027"
+    )
+    officer.get_by_label("Judul").fill("Bedah rumah 2027")
+    officer.get_by_label("Ringkasan").fill("Bedah 10 rumah di Tegal Ratu")
+    officer.get_by_label("Keterangan").fill("Bersama kelurahan dan Disperkim.")
+    officer.get_by_label("Pilar").select_option("infrastructure")
+    officer.get_by_label("Tegal Ratu", exact=True).check()
+    officer.get_by_label("Tanggal mulai").fill("2027-02-01")
+    officer.get_by_label("Tanggal selesai").fill("2027-11-30")
+    officer.get_by_label("Total anggaran (Rp)").fill("250000000")
+    officer.get_by_label("Rencana penerima manfaat").fill("40")
+    officer.locator("select[name='pledges-0-need']").select_option(str(need.pk))
+    officer.locator("input[name='pledges-0-quantity']").fill("10")
+    officer.locator("input[name='pledges-0-amount']").fill("200000000")
+    officer.get_by_role("button", name="Simpan draf").click()
+    officer.get_by_role("button", name="Ajukan ke perencana").click()
+    officer.get_by_text("Program telah diajukan").wait_for()
+    round = Round.objects.get()
+    assert Program.objects.get().round == round
+
+    planner.reload()
+    row = planner.locator("tr", has_text="PT Krakatau Posco")
+    assert row.locator(".badge").inner_text() == "Diajukan, sedang ditinjau"
+    assert "Rp\xa0200.000.000" in row.inner_text()
+    with planner.expect_download() as download:
+        planner.get_by_role("link", name="Buku kerja sinkronisasi (Excel)").click()
+    path = tmp_path / "workbook.xlsx"
+    download.value.save_as(path)
+    workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
+    programs = list(workbook["Program dalam putaran"].iter_rows(values_only=True))
+    assert programs[1][:3] == ("PT Krakatau Posco", "Bedah rumah 2027", "Diajukan")
+    priorities = list(workbook["Prioritas"].iter_rows(values_only=True))
+    proposed = priorities[0].index("Diusulkan dalam putaran (unit)")
+    assert priorities[-1][proposed] == 10

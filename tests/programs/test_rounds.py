@@ -226,6 +226,8 @@ def test_an_invited_officer_sees_the_round_and_submits_a_program_into_it(
     )
     program = Program.objects.get(title="Bedah rumah 2027")
     assert response.url == program.get_absolute_url() and program.round == round
+    edit = officer_client.get(reverse("programs:update", args=[program.pk])).content.decode()
+    assert f'<option value="{round.pk}" selected>' in edit  # the page keeps it on the next save
     listed = planner_client.get(reverse("programs:list"), {"round": round.pk})
     assert listed.status_code == 200
     row = round.invitations.with_progress().get()
