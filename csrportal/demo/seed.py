@@ -26,12 +26,14 @@ from delivery.models import Evidence, OutputLine, Report, ReportLine, ReportTran
 from planning.models import DevelopmentPlan, Need, Priority, PriorityYearTarget
 from programs import ledger
 from programs.models import (
+    Invitation,
     OutputIndicator,
     Pledge,
     Program,
     ProgramOutput,
     ProgramPartner,
     ProgramTransition,
+    Round,
 )
 from regions.boundaries import import_boundaries, read_boundaries
 from regions.models import Boundary, Region
@@ -470,6 +472,39 @@ def seed_programs() -> int:
             )
             created += 1
     return created
+
+
+def seed_rounds() -> int:
+    """The 2026 round, held on 23 December 2025 and closed, and the open 2027 round: every
+    company invited, each demo program in its year's round (drafts of 2027 too)."""
+    plan = DevelopmentPlan.objects.current()
+    planner = User.objects.get(username="planner")
+    companies = list(Company.objects.values_list("pk", flat=True))
+    held = [
+        (2026, datetime.date(2025, 12, 12), datetime.date(2025, 12, 23), True),
+        (2027, datetime.date(2026, 12, 15), datetime.date(2026, 12, 22), False),
+    ]
+    for year, deadline, meeting, closed in held:
+        if year not in plan.years:
+            continue
+        round = Round.objects.create(
+            plan=plan,
+            year=year,
+            title=f"Sinkronisasi CSR {year}",
+            deadline=deadline,
+            meeting_date=meeting,
+            opened_by=planner,
+            status=Round.Status.CLOSED if closed else Round.Status.OPEN,
+            closed_at=timezone.make_aware(datetime.datetime.combine(meeting, datetime.time(16)))
+            if closed
+            else None,
+        )
+        Invitation.objects.bulk_create(Invitation(round=round, company_id=pk) for pk in companies)
+        in_year = Program.objects.filter(plan=plan, start_date__year=year)
+        if closed:
+            in_year = in_year.exclude(status=Program.Status.DRAFT)
+        in_year.update(round=round)
+    return Round.objects.count()
 
 
 def _photo(colour: str):

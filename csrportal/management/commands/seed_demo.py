@@ -28,10 +28,11 @@ class Command(BaseCommand):
             seed.seed_indicators()
             programs = seed.seed_programs()
             reports = seed.seed_delivery()
+            rounds = seed.seed_rounds()
         self.stdout.write(
             f"Regions: {regions.created} created, {boundaries} boundaries. Companies: {companies}. "
             f"Plan: {priorities} priorities, {needs} needs. Programs: {programs}, with "
-            f"{reports} realization reports."
+            f"{reports} realization reports. Synchronisation rounds: {rounds}."
         )
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {seed.DEMO_PASSWORD}):"))
         for username, role in users:
