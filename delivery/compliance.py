@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from companies.models import Company
@@ -61,17 +61,18 @@ class Compliance:
 
 
 def by_company(companies, today: datetime.date | None = None) -> list[Compliance]:
-    """The compliance of each of `companies` (a queryset), in the queryset's order."""
+    """The compliance of each of `companies` (a queryset or a list), in their order."""
     today = today or timezone.localdate()
     rows = {company.pk: Compliance(company) for company in companies}
-    programs = list(
-        Program.objects.filter(
-            company__in=list(rows), status__in=OWING, start_date__isnull=False
-        ).values_list("pk", "company_id", "title", "status", "start_date", "end_date")
-    )
+    owing = Program.objects.filter(status__in=OWING, start_date__isnull=False)
+    if isinstance(companies, QuerySet):  # a join, not thousands of ids in the query
+        owing = owing.filter(company__in=companies.order_by().values("pk"))
+    else:
+        owing = owing.filter(company__in=list(rows))
+    programs = owing.values_list("pk", "company_id", "title", "status", "start_date", "end_date")
     reports: dict[int, list[tuple]] = {}
     for report in (
-        Report.objects.filter(program__in=[p[0] for p in programs], status__in=FILED)
+        Report.objects.filter(program__in=owing.values("pk"), status__in=FILED)
         .annotate(
             first_sent=Min(
                 "transitions__at", filter=Q(transitions__to_status=Report.Status.SUBMITTED)
@@ -80,22 +81,23 @@ def by_company(companies, today: datetime.date | None = None) -> list[Compliance
         .values_list("program_id", "period_start", "period_end", "status", "first_sent")
     ):
         reports.setdefault(report[0], []).append(report)
+    bounds: dict[periods.Quarter, tuple] = {}  # a few dozen quarters, met thousands of times
     for pk, company_id, title, status, start, end in programs:
         row = rows[company_id]
         row.running += status in Report.REPORTING
-        last = min(end or today, today)
-        for quarter in periods.quarters(start, last):
-            if quarter.due >= today:
+        for quarter in periods.quarters(start, min(end or today, today)):
+            if quarter not in bounds:
+                bounds[quarter] = (quarter.start, quarter.end, quarter.due)
+            first_day, last_day, due = bounds[quarter]
+            if due >= today:
                 continue  # not due yet
             row.due += 1
-            covering = [
-                r for r in reports.get(pk, []) if r[1] <= quarter.end and r[2] >= quarter.start
-            ]
+            covering = [r for r in reports.get(pk, ()) if r[1] <= last_day and r[2] >= first_day]
             if not covering:
                 row.missing.append(Missing(pk, title, quarter))
                 continue
             sent = min((r[4] for r in covering if r[4]), default=None)
-            if sent is None or timezone.localdate(sent) <= quarter.due:
+            if sent is None or timezone.localdate(sent) <= due:
                 row.on_time += 1  # no transition recorded (imported data): counted on time
             else:
                 row.late += 1

@@ -131,13 +131,10 @@ class InvitationQuerySet(models.QuerySet):
     def with_progress(self):
         """Each invited company's programs in the round, counted by where they stand, their
         pledged Rupiah and the company's `stage`: one query, whatever the number of rows."""
-        in_round = Q(company__programs__round=models.F("round"))
         S = Program.Status
 
         def count(*statuses):
-            return models.Count(
-                "company__programs", filter=in_round & Q(company__programs__status__in=statuses)
-            )
+            return models.Count("in_round", filter=Q(in_round__status__in=statuses))
 
         pledged = (
             Pledge.objects.filter(
@@ -148,12 +145,16 @@ class InvitationQuerySet(models.QuerySet):
             .values("total")
         )
         Stage = Invitation.Stage
-        return self.annotate(
+        # Joined on the company *and* the round: the company's other programs are never read.
+        in_round = models.FilteredRelation(
+            "company__programs", condition=Q(company__programs__round=models.F("round"))
+        )
+        return self.annotate(in_round=in_round).annotate(
             drafts=count(S.DRAFT),
             in_review=count(S.SUBMITTED, S.REVISION),
             approved=count(*Program.COMMITTED),
             turned_down=count(S.REJECTED, S.CANCELLED),
-            first_submitted=models.Min("company__programs__submitted_at", filter=in_round),
+            first_submitted=models.Min("in_round__submitted_at"),
             pledged=models.Subquery(pledged, output_field=models.BigIntegerField()),
             stage=models.Case(
                 models.When(approved__gt=0, then=models.Value(Stage.APPROVED)),
@@ -367,6 +368,8 @@ class Program(models.Model):
             models.Index(fields=["updated_at"], name="program_updated"),
             # The inbox's status and pillar filters; matching's committed programs of a pillar.
             models.Index(fields=["status", "pillar", "company"], name="program_status_pillar"),
+            # A round's page: each invited company's programs in the round, and their pledges.
+            models.Index(fields=["round", "company"], name="program_round_company"),
         ]
 
     def __str__(self):

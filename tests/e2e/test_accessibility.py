@@ -93,6 +93,7 @@ FORM_ERRORS = [
     ("planner", "planning:need_create", [], "Simpan"),
     ("planner", "planning:import", [], "Periksa berkas"),
     ("officer_a", "companies:edit", ["company"], "Simpan"),
+    ("planner", "programs:round_create", [], "Buka putaran dan undang"),
 ]
 
 
