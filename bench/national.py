@@ -325,6 +325,17 @@ def seed():
               SELECT need_id, SUM(delivered_quantity) AS total FROM programs_pledge
               WHERE delivered_quantity > 0 GROUP BY need_id
             ) t WHERE n.id = t.need_id""")
+        log("every company invited to the open round, the programs of its year in it")
+        raw.execute("""
+            INSERT INTO programs_invitation (round_id, company_id, invited_at, reminders)
+            SELECT r.id, c.id, now(), 0 FROM companies_company c, programs_round r
+            WHERE r.status = 'open' AND NOT EXISTS (
+              SELECT 1 FROM programs_invitation i WHERE i.round_id = r.id AND i.company_id = c.id
+            )""")
+        raw.execute("""
+            UPDATE programs_program p SET round_id = r.id FROM programs_round r
+            WHERE r.status = 'open' AND r.plan_id = p.plan_id AND p.round_id IS NULL
+              AND EXTRACT(YEAR FROM p.start_date) = r.year""")
         for table in [
             "planning_need",
             "companies_company",
@@ -349,7 +360,7 @@ def pages():
     from companies.models import Company
     from delivery.models import Report
     from planning.models import Need
-    from programs.models import Program
+    from programs.models import Program, Round
 
     program = (
         Program.objects.filter(status="submitted", pk__gte=1_000_000)
@@ -371,6 +382,7 @@ def pages():
         .first()
     )
     company = Company.objects.filter(slug="pt-krakatau-posco").values_list("slug", flat=True).get()
+    round = Round.objects.filter(status="open").values_list("pk", flat=True).get()
     signed_in = [
         ("dashboard (planner's home)", "/"),
         ("inbox, unfiltered", "/programs/"),
@@ -385,6 +397,8 @@ def pages():
         ("reports awaiting verification", "/reports/?status=submitted"),
         ("report page", f"/reports/{report}/"),
         ("priorities (pledged and delivered)", "/plan/"),
+        ("synchronisation round (5,101 companies' stages)", f"/programs/rounds/{round}/"),
+        ("reporting compliance (5,101 companies)", "/reports/compliance/"),
     ]
     public = [
         ("public home (anonymous)", "/public/"),
