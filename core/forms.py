@@ -77,3 +77,12 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 params={"value": bad[0]},
             )
         return super()._check_values(value)
+
+
+def posted_id(value: str) -> int | None:
+    """A primary key posted as text (a button's hidden field), or None when it is no whole
+    number a key column can hold (superscripts and Arabic-Indic digits are digits to Python,
+    not keys)."""
+    if not (value.isascii() and value.isdecimal()) or int(value) >= 2**63:
+        return None
+    return int(value)

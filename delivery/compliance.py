@@ -24,6 +24,8 @@ from . import periods
 from .duties import FILED
 from .models import Reminder, Report
 
+# How far back the page looks for the last reminder (the table only grows).
+REMINDERS_SHOWN = datetime.timedelta(days=92)
 # Programs that owed reports: running ones, and those completed (their quarters were owed).
 OWING = [*Report.REPORTING, Program.Status.COMPLETED]
 
@@ -102,8 +104,9 @@ def by_company(companies, today: datetime.date | None = None) -> list[Compliance
             else:
                 row.late += 1
             row.verified += any(r[3] == Report.Status.VERIFIED for r in covering)
+    recent = timezone.now() - REMINDERS_SHOWN
     for key, sent_at in Reminder.objects.filter(
-        kind=Reminder.Kind.MISSING_REPORTS, key__regex=r"^\d+:"
+        kind=Reminder.Kind.MISSING_REPORTS, sent_at__gte=recent, key__regex=r"^\d+:"
     ).values_list("key", "sent_at"):
         row = rows.get(int(key.split(":")[0]))
         if row and (row.last_reminded is None or sent_at > row.last_reminded):
@@ -134,6 +137,8 @@ def remind_missing(*, compliance: Compliance, by, today: datetime.date | None = 
                 [user.email],
             )
             sent += 1
+    if not sent:
+        return 0
     audit.record(
         company,
         by=by,

@@ -13,6 +13,7 @@ from django_filters.views import FilterView
 
 from companies.models import Company
 from core.exports import ExportMixin
+from core.forms import posted_id
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
 from core.permissions import PlannerRequiredMixin
 from programs.views import get_program_for_user, serve_stored
@@ -282,23 +283,24 @@ class ComplianceRemindView(PlannerRequiredMixin, View):
         company = request.POST.get("company", "")
         companies = Company.objects.order_by("name")
         if company:
-            if not company.isdigit():
+            if (company_id := posted_id(company)) is None:
                 raise Http404
-            companies = companies.filter(pk=int(company))
+            companies = companies.filter(pk=company_id)
         missing = [row for row in compliance.by_company(companies) if row.missing]
-        officers = sum(
-            compliance.remind_missing(compliance=row, by=request.user) for row in missing
-        )
-        if missing:
+        sent = [compliance.remind_missing(compliance=row, by=request.user) for row in missing]
+        officers, reminded = sum(sent), sum(1 for count in sent if count)
+        if reminded:
             messages.success(
                 request,
                 ngettext(
                     "%(officers)s officer of %(companies)s company is reminded.",
                     "%(officers)s officers of %(companies)s companies are reminded.",
-                    len(missing),
+                    reminded,
                 )
-                % {"officers": officers, "companies": len(missing)},
+                % {"officers": officers, "companies": reminded},
             )
+        elif missing:
+            messages.info(request, _("Every officer concerned was already reminded today."))
         else:
             messages.info(request, _("No report is missing: nobody to remind."))
         return redirect("delivery:compliance")

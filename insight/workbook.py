@@ -1,7 +1,7 @@
 """The synchronisation round's workbook, for the meeting: the plan's figures for the round's
 year per priority, per company and per kelurahan, and the programs submitted into the round.
 
-Committed figures are the dashboard's for that year (`figures.priorities` and `figures._by`,
+Committed figures are the dashboard's for that year (`figures.priorities`, `figures.grouped`,
 the same queries), so each sheet's totals equal the dashboard's; what the round's programs
 propose and still await a decision is added beside them, never into them.
 """
@@ -38,18 +38,19 @@ def priority_sheet(round: Round) -> tuple[list[Column], list]:
     for row in rows:
         found = proposed.get(row.priority.pk, {})
         row.proposed, row.proposed_rupiah = found.get("quantity", 0), found.get("rupiah", 0)
+    # Units differ from one priority to the next (houses, classrooms): only Rupiah are summed.
     columns = [
         Column(_("Code"), lambda r: r.priority.code),
         Column(_("Priority"), lambda r: r.priority.title),
         Column(_("Unit"), lambda r: r.priority.get_unit_display()),
-        Column(_("Target %(year)s") % {"year": round.year}, lambda r: r.target, "number", True),
-        Column(_("Pledged (units)"), lambda r: r.pledged, "number", True),
-        Column(_("Delivered (units)"), lambda r: r.delivered, "number", True),
-        Column(_("Gap (units)"), lambda r: r.gap, "number", True),
+        Column(_("Target %(year)s") % {"year": round.year}, lambda r: r.target, "number"),
+        Column(_("Pledged (units)"), lambda r: r.pledged, "number"),
+        Column(_("Delivered (units)"), lambda r: r.delivered, "number"),
+        Column(_("Gap (units)"), lambda r: r.gap, "number"),
         Column(_("Pledged (Rp)"), lambda r: r.pledged_rupiah, "rupiah", True),
         Column(_("Spent (Rp)"), lambda r: r.spent_rupiah, "rupiah", True),
         Column(_("Unfunded needs (Rp)"), lambda r: r.unfunded_rupiah, "rupiah", True),
-        Column(_("Proposed in the round (units)"), lambda r: r.proposed, "number", True),
+        Column(_("Proposed in the round (units)"), lambda r: r.proposed, "number"),
         Column(_("Proposed in the round (Rp)"), lambda r: r.proposed_rupiah, "rupiah", True),
     ]
     return columns, rows
@@ -151,7 +152,8 @@ def village_sheet(round: Round) -> tuple[list[Column], list]:
 
 def program_sheet(round: Round) -> tuple[list[Column], object]:
     programs = (
-        round.programs.select_related("company")
+        round.programs.exclude(status=Program.Status.DRAFT)  # drafts stay with their company
+        .select_related("company")
         .annotate(pledged=Sum("pledges__amount"))
         .order_by("company__name", "title")
     )

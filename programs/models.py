@@ -140,9 +140,21 @@ class InvitationQuerySet(models.QuerySet):
             Pledge.objects.filter(
                 program__round=models.OuterRef("round"), program__company=models.OuterRef("company")
             )
+            .exclude(program__status=S.DRAFT)  # a draft's content stays with its company
             .values("program__company")
             .annotate(total=Sum("amount"))
             .values("total")
+        )
+        # The first sending, not `submitted_at` (a resubmission after a revision moves that).
+        first_sent = (
+            ProgramTransition.objects.filter(
+                program__round=models.OuterRef("round"),
+                program__company=models.OuterRef("company"),
+                to_status=S.SUBMITTED,
+            )
+            .values("program__company")
+            .annotate(first=models.Min("at"))
+            .values("first")
         )
         Stage = Invitation.Stage
         # Joined on the company *and* the round: the company's other programs are never read.
@@ -154,7 +166,7 @@ class InvitationQuerySet(models.QuerySet):
             in_review=count(S.SUBMITTED, S.REVISION),
             approved=count(*Program.COMMITTED),
             turned_down=count(S.REJECTED, S.CANCELLED),
-            first_submitted=models.Min("in_round__submitted_at"),
+            first_submitted=models.Subquery(first_sent, output_field=models.DateTimeField()),
             pledged=models.Subquery(pledged, output_field=models.BigIntegerField()),
             stage=models.Case(
                 models.When(approved__gt=0, then=models.Value(Stage.APPROVED)),

@@ -5,6 +5,7 @@ Sent after the transaction commits, one message per person (core.mail).
 
 from django.contrib.auth import get_user_model
 
+from companies.models import Membership
 from core.mail import send_on_commit
 
 
@@ -47,9 +48,20 @@ def round_invited(round, company_ids: list[int]) -> None:
     )
 
 
-def round_reminder(round, invitation) -> None:
+def officer_emails_of(company_ids: list[int]) -> dict[int, list[str]]:
+    """The active officers' addresses of each company, in one query."""
+    emails: dict[int, list[str]] = {}
+    memberships = (
+        Membership.objects.filter(company_id__in=company_ids, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("company_id", "user__email")
+    )
+    for company_id, email in memberships:
+        emails.setdefault(company_id, []).append(email)
+    return emails
+
+
+def round_reminder(round, invitation, emails: list[str]) -> None:
     send_on_commit(
-        "programs/email/round_reminder.txt",
-        {"round": round, "invitation": invitation},
-        officer_emails(invitation.company),
+        "programs/email/round_reminder.txt", {"round": round, "invitation": invitation}, emails
     )

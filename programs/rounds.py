@@ -6,8 +6,10 @@ Where each invited company stands is read from its programs in the round
 its company's line at once.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -21,6 +23,8 @@ from .models import Invitation, Round
 
 # Stages whose companies the reminders are for: nothing sent yet.
 MISSING = [Invitation.Stage.NOTHING, Invitation.Stage.DRAFT]
+# A company reminded less than this ago is not reminded again (two planners, a double click).
+REMIND_AGAIN_AFTER = datetime.timedelta(hours=20)
 
 
 def companies_invited_by(round: Round) -> QuerySet:
@@ -56,7 +60,11 @@ def round_save(*, form, by) -> tuple[Round, int, int]:
     round = form.save(commit=False)
     if round.pk is None:
         round.opened_by = by
-        round.save()
+        try:
+            with transaction.atomic():
+                round.save()
+        except IntegrityError:  # another planner opened the same year's round meanwhile
+            raise ValidationError(_("This plan already has a round for that year.")) from None
     else:
         _locked_open(round)
         round.save(update_fields=[*model_columns(Round, form.fields), "updated_at"])
@@ -69,12 +77,16 @@ def round_save(*, form, by) -> tuple[Round, int, int]:
     with_programs = set(round.programs.values_list("company_id", flat=True))
     dropped = list(
         round.invitations.filter(company_id__in=invited - named - with_programs).select_related(
-            "company"
+            "company", "round"
         )
     )
     Invitation.objects.filter(pk__in=[i.pk for i in dropped]).delete()
 
-    created = list(round.invitations.filter(company_id__in=[i.company_id for i in new]))
+    created = list(
+        round.invitations.filter(company_id__in=[i.company_id for i in new]).select_related(
+            "company", "round"
+        )
+    )
     audit.record_many(
         [(i, audit.Action.CREATE, {"company": (None, i.company_id)}) for i in created]
         + [(i, audit.Action.DELETE, {"company": (i.company_id, None)}) for i in dropped],
@@ -99,11 +111,16 @@ def round_remind(*, round: Round, by, company_ids: list[int] | None = None) -> i
     """Email the officers of invited companies that have submitted nothing yet (of those in
     `company_ids`, when given), and note when each was reminded. Returns how many companies."""
     locked = _locked_open(round)
-    missing = Invitation.objects.filter(round=locked).with_progress().filter(stage__in=MISSING)
+    now = timezone.now()
+    missing = (
+        Invitation.objects.filter(round=locked)
+        .exclude(reminded_at__gt=now - REMIND_AGAIN_AFTER)  # a double click mails nobody twice
+        .with_progress()
+        .filter(stage__in=MISSING)
+    )
     if company_ids is not None:
         missing = missing.filter(company_id__in=company_ids)
-    invitations = list(missing.select_related("company"))
-    now = timezone.now()
+    invitations = list(missing.select_related("company", "round"))
     Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
         reminded_at=now, reminders=F("reminders") + 1
     )
@@ -113,7 +130,7 @@ def round_remind(*, round: Round, by, company_ids: list[int] | None = None) -> i
                 i,
                 audit.Action.UPDATE,
                 {
-                    "reminded_at": (i.reminded_at, formats.date_format(now, "DATETIME_FORMAT")),
+                    "reminded_at": (_when(i.reminded_at), _when(now)),
                     "reminders": (i.reminders, i.reminders + 1),
                 },
             )
@@ -121,6 +138,11 @@ def round_remind(*, round: Round, by, company_ids: list[int] | None = None) -> i
         ],
         by=by,
     )
+    emails = notifications.officer_emails_of([i.company_id for i in invitations])
     for invitation in invitations:
-        notifications.round_reminder(locked, invitation)
+        notifications.round_reminder(locked, invitation, emails.get(invitation.company_id, []))
     return len(invitations)
+
+
+def _when(moment) -> str | None:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else None

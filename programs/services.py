@@ -9,7 +9,7 @@ from core.db import model_columns
 from core.money import rupiah
 from core.uploads import display_name
 
-from .models import Attachment, OutputIndicator, Program, ProgramOutput
+from .models import Attachment, OutputIndicator, Program, ProgramOutput, Round
 
 
 @transaction.atomic
@@ -22,6 +22,8 @@ def program_save_draft(*, form, formsets, company, by) -> Program:
     """
     program = form.save(commit=False)
     program.updated_by = by
+    if program.round_id and "round" in form.changed_data:
+        _check_round_open_to(program.round_id, company)
     if program.pk is None:
         program.company = company
         program.plan = form.plan
@@ -45,6 +47,17 @@ def program_save_draft(*, form, formsets, company, by) -> Program:
             _propose_indicators(formset, company)
         formset.save()
     return program
+
+
+def _check_round_open_to(round_id: int, company) -> None:
+    """The round must still be open and invite the company, read under the round's lock (the
+    lock `programs.rounds` takes to close a round or change whom it invites)."""
+    round = Round.objects.select_for_update().get(pk=round_id)
+    if not round.is_open or not round.invitations.filter(company=company).exists():
+        raise ValidationError(
+            _("%(round)s is closed to this company; the draft was not saved.")
+            % {"round": round.title}
+        )
 
 
 def _propose_indicators(formset, company) -> None:
@@ -122,6 +135,11 @@ def submission_problems(program: Program) -> list[str]:
         problems.append(_("Fill in %(fields)s.") % {"fields": ", ".join(missing)})
     if not program.villages.exists():
         problems.append(_("Choose at least one target kelurahan."))
+    if program.round_id and program.submitted_at is None and not program.round.is_open:
+        problems.append(
+            _("%(round)s is closed: choose no round (edit the program) to submit it.")
+            % {"round": program.round.title}
+        )
     pledged = program.pledges.aggregate(total=Sum("amount"))["total"]
     if pledged is None:
         problems.append(_("Add at least one pledge toward a priority of the plan."))

@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 
 from companies.models import Company
 from core.exports import ExportMixin
+from core.forms import posted_id
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
 from core.permissions import PlannerRequiredMixin
 from core.uploads import serve_private
@@ -189,7 +190,7 @@ class ProgramFormView(LoginRequiredMixin, View):
         )
         formsets = self.formsets(program, plan, self.company_id(request, program), request.POST)
         if form.is_valid() and all(f.is_valid() for f in formsets.values()):
-            company = program.company if program.pk else self.company(request)
+            company = program.company if program.pk else self.company(request, program)
             try:
                 program = services.program_save_draft(
                     form=form, formsets=list(formsets.values()), company=company, by=request.user
@@ -204,12 +205,16 @@ class ProgramFormView(LoginRequiredMixin, View):
             return redirect(program)
         return self.render(form, formsets, program)
 
-    def company(self, request):
-        # An officer acting for several companies creates programs for the first one.
-        return Company.objects.get(pk=request.user.company_ids[0])
+    def company(self, request, program):
+        return Company.objects.get(pk=self.company_id(request, program))
 
     def company_id(self, request, program) -> int:
-        return program.company_id if program.pk else request.user.company_ids[0]
+        """An officer acting for several companies creates a program for the one the link
+        names (?company=, e.g. from a round's invitation), else for the first."""
+        if program.pk:
+            return program.company_id
+        asked = posted_id(request.GET.get("company", ""))
+        return asked if asked in request.user.company_ids else request.user.company_ids[0]
 
     def render(self, form, formsets, program):
         return render(
@@ -465,10 +470,12 @@ class RoundRemindView(PlannerRequiredMixin, View):
     """Email the companies that have submitted nothing yet: all of them, or one (`company`)."""
 
     def post(self, request, pk):
-        company = request.POST.get("company")
-        company_ids = [int(company)] if company and company.isdigit() else None
-        if company and company_ids is None:
-            raise Http404
+        company = request.POST.get("company", "")
+        company_ids = None
+        if company:
+            if (company_id := posted_id(company)) is None:
+                raise Http404
+            company_ids = [company_id]
         try:
             count = rounds.round_remind(
                 round=get_round(pk), by=request.user, company_ids=company_ids

@@ -20,7 +20,7 @@ from core import audit
 from planning.models import Need
 
 from . import notifications
-from .models import Program, ProgramTransition
+from .models import Program, ProgramTransition, Round
 from .services import submission_problems
 
 S = Program.Status
@@ -106,6 +106,8 @@ def _locked_needs(
 def program_submit(*, program: Program, by) -> Program:
     """Send a draft or a revised program to the planners."""
     program = _move(program, S.SUBMITTED, by=by)
+    if program.round_id:  # not while the round is being closed
+        list(Round.objects.select_for_update().filter(pk=program.round_id).values("pk"))
     problems = submission_problems(program)
     if problems:
         raise ValidationError(problems)  # rolls the recorded move back

@@ -88,6 +88,7 @@ HOSTILE_TEXT = [
     "x" * 5000,
     "36.72.04.1002",
     "../../etc/passwd",
+    "²",
 ]
 VALUE = st.one_of(
     st.sampled_from(HOSTILE_TEXT),

@@ -6,12 +6,13 @@ import datetime
 import pytest
 from auditlog.models import LogEntry
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from companies.models import Sector
-from programs.models import Invitation, Program, Round
+from programs.models import Invitation, Program, ProgramTransition, Round
 from tests.factories import (
     CompanyFactory,
     CompanyVillageFactory,
@@ -19,6 +20,7 @@ from tests.factories import (
     PledgeFactory,
     ProgramFactory,
     RoundFactory,
+    UserFactory,
 )
 
 S = Program.Status
@@ -129,8 +131,12 @@ def test_each_company_stands_where_its_furthest_program_in_the_round_is(plan, co
     ProgramFactory(company=draft, plan=plan, round=round)
     ProgramFactory(company=submitted, plan=plan, round=round, status=S.SUBMITTED)
     late = ProgramFactory(company=approved, plan=plan, round=round, status=S.APPROVED)
-    Program.objects.filter(pk=late.pk).update(submitted_at="2026-12-20T10:00:00+07:00")
+    sent = ProgramTransition.objects.create(
+        program=late, from_status=S.DRAFT, to_status=S.SUBMITTED, by=UserFactory()
+    )
+    ProgramTransition.objects.filter(pk=sent.pk).update(at="2026-12-20T10:00:00+07:00")
     PledgeFactory(program=late, amount=250_000_000)
+    PledgeFactory(program=ProgramFactory(company=draft, plan=plan, round=round), amount=9)
     ProgramFactory(company=rejected, plan=plan, round=round, status=S.REJECTED)
     ProgramFactory(company=nothing, plan=plan)  # a program outside the round does not count
     rows = {i.company_id: i for i in round.invitations.with_progress()}
@@ -139,6 +145,7 @@ def test_each_company_stands_where_its_furthest_program_in_the_round_is(plan, co
     assert {c.pk: rows[c.pk].stage for c in expected} == {c.pk: s for c, s in expected.items()}
     assert rows[approved.pk].pledged == 250_000_000 and rows[approved.pk].is_late
     assert rows[nothing.pk].pledged is None and not rows[nothing.pk].is_late
+    assert rows[draft.pk].pledged is None  # a draft's pledges stay with its company
     filtered = round.invitations.with_progress().filter(stage__in=["nothing", "draft"])
     assert {i.company_id for i in filtered} == {nothing.pk, draft.pk}
 
@@ -257,3 +264,90 @@ def test_a_closed_round_or_one_the_company_is_not_invited_to_is_not_offered(
         },
     )
     assert Program.objects.get().round is None and response.status_code == 302
+
+
+def test_the_first_sending_counts_not_a_resubmission_after_the_deadline(
+    officer_client, planner_client, plan, company_a, program_a
+):
+    round = RoundFactory(
+        plan=plan, deadline=datetime.date(2026, 1, 15), meeting_date=datetime.date(2026, 1, 20)
+    )
+    InvitationFactory(round=round, company=company_a)
+    Program.objects.filter(pk=program_a.pk).update(round=round)
+    officer_client.post(reverse("programs:submit", args=[program_a.pk]))
+    ProgramTransition.objects.filter(program=program_a).update(at="2026-01-10T09:00:00+07:00")
+    planner_client.post(
+        reverse("programs:move", args=[program_a.pk, "revision"]), {"comment": "Rinci"}
+    )
+    officer_client.post(reverse("programs:submit", args=[program_a.pk]))  # today: after it
+    program_a.refresh_from_db()
+    assert program_a.status == S.SUBMITTED and program_a.submitted_at.date() > round.deadline
+    row = round.invitations.with_progress().get()
+    assert row.first_submitted.date() == datetime.date(2026, 1, 10) and not row.is_late
+
+
+def test_a_closed_round_takes_no_first_submission_but_a_revision_goes_back(
+    officer_client, planner_client, plan, company_a, program_a
+):
+    round = RoundFactory(plan=plan)
+    InvitationFactory(round=round, company=company_a)
+    Program.objects.filter(pk=program_a.pk).update(round=round)
+    rounds_close = reverse("programs:round_close", args=[round.pk])
+    planner_client.post(rounds_close)
+    page = officer_client.post(reverse("programs:submit", args=[program_a.pk]), follow=True)
+    assert "sudah ditutup" in page.content.decode()
+    program_a.refresh_from_db()
+    assert program_a.status == S.DRAFT
+
+    Round.objects.filter(pk=round.pk).update(status=Round.Status.OPEN)
+    officer_client.post(reverse("programs:submit", args=[program_a.pk]))
+    planner_client.post(rounds_close)
+    planner_client.post(
+        reverse("programs:move", args=[program_a.pk, "revision"]), {"comment": "Rinci"}
+    )
+    officer_client.post(reverse("programs:submit", args=[program_a.pk]))
+    program_a.refresh_from_db()
+    assert program_a.status == S.SUBMITTED  # it joined before the closing
+
+
+def test_a_draft_is_not_saved_into_a_round_closed_or_uninviting_meanwhile(
+    officer_a, plan, company_a, program_a
+):
+    from programs import services
+    from programs.forms import ProgramForm
+
+    round = RoundFactory(plan=plan)
+    InvitationFactory(round=round, company=company_a)
+    form = ProgramForm(
+        {"title": program_a.title, "round": round.pk},
+        instance=program_a,
+        plan=plan,
+        company_id=company_a.pk,
+    )
+    assert form.is_valid(), form.errors
+    Invitation.objects.filter(round=round).delete()  # the planner narrowed the round meanwhile
+    with pytest.raises(ValidationError, match="tertutup bagi perusahaan ini"):
+        services.program_save_draft(form=form, formsets=[], company=company_a, by=officer_a)
+    program_a.refresh_from_db()
+    assert program_a.round is None
+
+
+def test_a_second_click_on_remind_mails_nobody_twice(
+    planner_client, plan, officer_a, company_a, django_capture_on_commit_callbacks
+):
+    round = RoundFactory(plan=plan)
+    InvitationFactory(round=round, company=company_a)
+    url = reverse("programs:round_remind", args=[round.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        planner_client.post(url)
+        planner_client.post(url)
+    assert len(mail.outbox) == 1 and Invitation.objects.get().reminders == 1
+
+
+@pytest.mark.parametrize("company", ["²", "99999999999999999999", "-1", "1e3"])
+def test_a_company_that_is_no_key_is_not_found(planner_client, plan, company):
+    round = RoundFactory(plan=plan)
+    response = planner_client.post(
+        reverse("programs:round_remind", args=[round.pk]), {"company": company}
+    )
+    assert response.status_code == 404
