@@ -24,6 +24,7 @@ from tests.factories import (
 )
 
 S = Program.Status
+TOTALS = ("TOTAL_FORMS", "INITIAL_FORMS")
 
 
 def open_round(client, **fields):
@@ -351,3 +352,22 @@ def test_a_company_that_is_no_key_is_not_found(planner_client, plan, company):
         reverse("programs:round_remind", args=[round.pk]), {"company": company}
     )
     assert response.status_code == 404
+
+
+def test_a_round_the_company_is_not_invited_to_is_refused_when_others_are_offered(
+    officer_client, plan, company_a, company_b
+):
+    mine = RoundFactory(plan=plan, year=2027)
+    InvitationFactory(round=mine, company=company_a)
+    theirs = RoundFactory(plan=plan, year=2028)
+    InvitationFactory(round=theirs, company=company_b)
+    response = officer_client.post(
+        reverse("programs:create"),
+        {
+            "title": "Program",
+            "round": theirs.pk,
+            **{f"{p}-{n}": "0" for p in ("pledges", "outputs", "partners") for n in TOTALS},
+        },
+    )
+    assert response.status_code == 200 and "round" in response.context["form"].errors
+    assert not Program.objects.exists()
