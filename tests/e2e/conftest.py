@@ -160,3 +160,31 @@ def signed_in(audited, live_server):
 
     yield open_as
     assert audited.violations() == [], audited.summary()
+
+
+def tegal_ratu(*, planner: bool = True):
+    """The journeys' world: Cilegon's regions and plan, its Rutilahu priority with the 40
+    houses Tegal Ratu needs, PT Krakatau Posco with its officer ("officer") and, unless told
+    otherwise, a planner ("planner"). Returns the need and the company."""
+    from csrportal.demo.seed import seed_regions
+    from regions.models import Region
+    from tests.factories import (
+        MembershipFactory,
+        NeedFactory,
+        PlanFactory,
+        PlannerFactory,
+        PriorityFactory,
+    )
+
+    seed_regions()
+    rutilahu = PriorityFactory(plan=PlanFactory(), code="RUTILAHU", title="Rutilahu")
+    need = NeedFactory(
+        priority=rutilahu,
+        village=Region.objects.get(code="36.72.04.1002"),
+        title="Rutilahu Tegal Ratu",
+        quantity=40,
+    )
+    company = MembershipFactory(user__username="officer", company__name="PT Krakatau Posco").company
+    if planner:
+        PlannerFactory(username="planner")
+    return need, company

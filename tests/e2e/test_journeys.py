@@ -1,5 +1,6 @@
 import pytest
 
+from tests.e2e.conftest import tegal_ratu
 from tests.factories import PlannerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -36,21 +37,10 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 def test_an_officer_drafts_attaches_comes_back_and_submits_a_program(
     page, login, settings, tmp_path
 ):
-    from csrportal.demo.seed import seed_regions
     from programs.models import Program
-    from regions.models import Region
-    from tests.factories import MembershipFactory, NeedFactory, PlanFactory, PriorityFactory
 
     settings.MEDIA_ROOT = tmp_path
-    seed_regions()
-    rutilahu = PriorityFactory(plan=PlanFactory(), code="RUTILAHU", title="Rutilahu")
-    need = NeedFactory(
-        priority=rutilahu,
-        village=Region.objects.get(code="36.72.04.1002"),
-        title="Rutilahu Tegal Ratu",
-        quantity=40,
-    )
-    MembershipFactory(user__username="officer", company__name="PT Krakatau Posco")
+    need, _company = tegal_ratu(planner=False)
 
     login("officer")
     page.get_by_role("link", name="Program CSR").click()
@@ -99,33 +89,15 @@ def test_a_planner_asks_for_a_revision_then_approves_and_the_gap_shrinks(signed_
 
     from django.utils import timezone
 
-    from csrportal.demo.seed import seed_regions
     from planning.models import Need
     from programs.models import Program
-    from regions.models import Region
     from tests.factories import (
-        MembershipFactory,
-        NeedFactory,
-        PlanFactory,
-        PlannerFactory,
         PledgeFactory,
-        PriorityFactory,
         ProgramFactory,
     )
 
-    seed_regions()
-    plan = PlanFactory()
-    rutilahu = PriorityFactory(
-        plan=plan, code="RUTILAHU", title="Rutilahu", pillar="infrastructure"
-    )
-    need = NeedFactory(
-        priority=rutilahu,
-        village=Region.objects.get(code="36.72.04.1002"),
-        title="Rutilahu Tegal Ratu",
-        quantity=40,
-    )
-    company = MembershipFactory(user__username="officer", company__name="PT Krakatau Posco").company
-    PlannerFactory(username="planner")
+    need, company = tegal_ratu()
+    plan = need.priority.plan
     housing = ProgramFactory(
         company=company,
         plan=plan,
@@ -186,32 +158,16 @@ def test_a_report_is_filed_with_a_photo_returned_corrected_and_verified(signed_i
     from django.utils import timezone
     from PIL import Image
 
-    from csrportal.demo.seed import seed_regions
     from delivery.models import Report
     from planning.models import Need
     from programs.models import Program
-    from regions.models import Region
     from tests.factories import (
-        MembershipFactory,
-        NeedFactory,
-        PlanFactory,
-        PlannerFactory,
         PledgeFactory,
-        PriorityFactory,
         ProgramFactory,
     )
 
-    seed_regions()
-    plan = PlanFactory()
-    rutilahu = PriorityFactory(plan=plan, code="RUTILAHU", title="Rutilahu")
-    need = NeedFactory(
-        priority=rutilahu,
-        village=Region.objects.get(code="36.72.04.1002"),
-        title="Rutilahu Tegal Ratu",
-        quantity=40,
-    )
-    company = MembershipFactory(user__username="officer", company__name="PT Krakatau Posco").company
-    PlannerFactory(username="planner")
+    need, company = tegal_ratu()
+    plan = need.priority.plan
     program = ProgramFactory(
         company=company,
         plan=plan,
@@ -261,7 +217,7 @@ def test_a_report_is_filed_with_a_photo_returned_corrected_and_verified(signed_i
     planner.reload()
     planner.get_by_role("button", name="Verifikasi", exact=True).click()
     planner.get_by_text("Laporan terverifikasi").wait_for()
-    planner.goto(rutilahu.get_absolute_url())
+    planner.goto(need.priority.get_absolute_url())
     delivered = planner.locator(".card", has_text="Realisasi").locator(".stat")
     assert delivered.inner_text() == "4"
     assert Report.objects.get().status == Report.Status.VERIFIED
@@ -381,30 +337,13 @@ def test_a_planner_opens_a_round_an_officer_submits_into_it_and_the_workbook_sho
 
     import openpyxl
 
-    from csrportal.demo.seed import seed_regions
     from programs.models import Program, Round
-    from regions.models import Region
     from tests.factories import (
         CompanyFactory,
-        MembershipFactory,
-        NeedFactory,
-        PlanFactory,
-        PlannerFactory,
-        PriorityFactory,
     )
 
-    seed_regions()
-    plan = PlanFactory()
-    rutilahu = PriorityFactory(plan=plan, code="RUTILAHU", title="Rutilahu")
-    need = NeedFactory(
-        priority=rutilahu,
-        village=Region.objects.get(code="36.72.04.1002"),
-        title="Rutilahu Tegal Ratu",
-        quantity=40,
-    )
-    MembershipFactory(user__username="officer", company__name="PT Krakatau Posco")
+    need, _company = tegal_ratu()
     CompanyFactory(name="PT Chandra Asri Pacific")
-    PlannerFactory(username="planner")
 
     planner = signed_in("planner")
     planner.get_by_role("link", name="Sinkronisasi").click()
@@ -456,4 +395,6 @@ def test_a_planner_opens_a_round_an_officer_submits_into_it_and_the_workbook_sho
     assert programs[1][:3] == ("PT Krakatau Posco", "Bedah rumah 2027", "Diajukan")
     priorities = list(workbook["Prioritas"].iter_rows(values_only=True))
     proposed = priorities[0].index("Diusulkan dalam putaran (unit)")
-    assert priorities[-1][proposed] == 10
+    assert priorities[1][proposed] == 10
+    proposed_rupiah = priorities[0].index("Diusulkan dalam putaran (Rp)")
+    assert priorities[-1][proposed_rupiah] == 200_000_000  # the totals row
