@@ -11,6 +11,7 @@ Two queries for any number of companies; the quarters are counted in Python.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
@@ -24,6 +25,8 @@ from . import periods
 from .duties import FILED
 from .models import Reminder, Report
 
+# Seconds every company's counts are shared (per process, or in Redis with REDIS_URL).
+SUMMARY_CACHE_SECONDS = 60
 # How far back the page looks for the last reminder (the table only grows).
 REMINDERS_SHOWN = datetime.timedelta(days=92)
 # Programs that owed reports: running ones, and those completed (their quarters were owed).
@@ -45,7 +48,8 @@ class Compliance:
     on_time: int = 0
     late: int = 0
     verified: int = 0
-    missing: list[Missing] = field(default_factory=list)
+    missing_count: int = 0
+    missing: list[Missing] = field(default_factory=list)  # with details=True only
     last_reminded: datetime.datetime | None = None
 
     @property
@@ -57,13 +61,12 @@ class Compliance:
         """Percent of the reports due that were filed; None when none was due yet."""
         return round(100 * self.filed / self.due) if self.due else None
 
-    @property
-    def missing_count(self) -> int:
-        return len(self.missing)
 
-
-def by_company(companies, today: datetime.date | None = None) -> list[Compliance]:
-    """The compliance of each of `companies` (a queryset or a list), in their order."""
+def by_company(
+    companies, today: datetime.date | None = None, *, details: bool = True
+) -> list[Compliance]:
+    """The compliance of each of `companies` (a queryset or a list), in their order; with
+    `details`, each missing report is listed, else only counted (a smaller result to cache)."""
     today = today or timezone.localdate()
     rows = {company.pk: Compliance(company) for company in companies}
     owing = Program.objects.filter(status__in=OWING, start_date__isnull=False)
@@ -96,7 +99,9 @@ def by_company(companies, today: datetime.date | None = None) -> list[Compliance
             row.due += 1
             covering = [r for r in reports.get(pk, ()) if r[1] <= last_day and r[2] >= first_day]
             if not covering:
-                row.missing.append(Missing(pk, title, quarter))
+                row.missing_count += 1
+                if details:
+                    row.missing.append(Missing(pk, title, quarter))
                 continue
             sent = min((r[4] for r in covering if r[4]), default=None)
             if sent is None or timezone.localdate(sent) <= due:
@@ -112,6 +117,17 @@ def by_company(companies, today: datetime.date | None = None) -> list[Compliance
         if row and (row.last_reminded is None or sent_at > row.last_reminded):
             row.last_reminded = sent_at
     return list(rows.values())
+
+
+def summary(today: datetime.date | None = None) -> list[Compliance]:
+    """Every company's counts, without the missing reports' details, shared for a minute:
+    for a whole country's companies the count takes about a second."""
+    today = today or timezone.localdate()
+    return cache.get_or_set(
+        f"compliance:{today.isoformat()}",
+        lambda: by_company(Company.objects.order_by("name"), today, details=False),
+        SUMMARY_CACHE_SECONDS,
+    )
 
 
 @transaction.atomic

@@ -63,9 +63,9 @@ class ComplianceFilter(PortalFilterSet):
     def arrange(self, rows: list) -> list:
         cleaned = getattr(self.form, "cleaned_data", {})
         if cleaned.get("missing") is True:
-            rows = [row for row in rows if row.missing]
+            rows = [row for row in rows if row.missing_count]
         elif cleaned.get("missing") is False:
-            rows = [row for row in rows if not row.missing]
+            rows = [row for row in rows if not row.missing_count]
         order = cleaned.get("order") or "rate"
         if order == "missing":
             return sorted(rows, key=lambda r: (-r.missing_count, r.company.name))
