@@ -1,6 +1,7 @@
 """National-scale benchmark: seed PostgreSQL, serve with gunicorn, load with wrk, print a table.
 
     make bench        # BENCH_SECONDS=15 BENCH_DB=csrportal_bench by default
+    BENCH_PAGES=round,compliance make bench    # only the pages whose names contain these
 
 Seeds a throwaway database (dropped and created again) with every Indonesian region from
 ../shared/data, 5,000 companies, 200,000 programs and 600,000 pledges (COPY, so it takes about
@@ -546,7 +547,8 @@ def main():
     seed()
     log(f"seeded in {time.monotonic() - started:.0f} s")
 
-    paths = pages()
+    only = [part for part in os.environ.get("BENCH_PAGES", "").split(",") if part]
+    paths = [page for page in pages() if not only or any(part in page[0] for part in only)]
     cookie = planner_cookie()
     queries = queries_per_page(paths, cookie)
     with tempfile.TemporaryDirectory() as tmp:
