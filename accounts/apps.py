@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +18,23 @@ class AccountsConfig(AppConfig):
         # to a group itself, is in the trail.
         track(User, m2m=["groups", "user_permissions"], mask=["password"])
         track(Group, m2m=["permissions"])
+        m2m_changed.connect(
+            _groups_changed, sender=User.groups.through, dispatch_uid="forget_roles_groups"
+        )
+
+
+def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A user's groups changed (or a group's users, from the group's side): forget the roles
+    of whoever it concerns."""
+    from .models import User, forget_roles
+
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        forget_roles(instance.pk)
+    elif action == "post_clear" or pk_set is None:
+        for user_id in User.objects.values_list("pk", flat=True):
+            forget_roles(user_id)
+    else:
+        for user_id in pk_set:
+            forget_roles(user_id)

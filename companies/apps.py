@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +15,15 @@ class CompaniesConfig(AppConfig):
         track(Company)
         track(CompanyVillage)
         track(Membership)
+        # An officer's companies are kept between requests (accounts.models): forget them on
+        # every change of a membership, whatever the entry point.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _membership_changed, sender=Membership, dispatch_uid=f"forget_roles_{id(signal)}"
+            )
+
+
+def _membership_changed(sender, instance, **kwargs):
+    from accounts.models import forget_roles
+
+    forget_roles(instance.user_id)
