@@ -17,9 +17,9 @@ class CompaniesConfig(AppConfig):
         track(Membership)
         # An officer's companies are kept between requests (accounts.models): forget them on
         # every change of a membership, whatever the entry point.
-        for signal in (post_save, post_delete):
+        for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
             signal.connect(
-                _membership_changed, sender=Membership, dispatch_uid=f"forget_roles_{id(signal)}"
+                _membership_changed, sender=Membership, dispatch_uid=f"membership_{name}"
             )
 
 

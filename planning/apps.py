@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,13 @@ class PlanningConfig(AppConfig):
 
         for model in (DevelopmentPlan, Priority, PriorityYearTarget, Need, NeedImport):
             track(model)
+        # The current plan is kept between requests (planning.models): forget it on every
+        # change of a plan, whatever the entry point.
+        for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+            signal.connect(_plan_changed, sender=DevelopmentPlan, dispatch_uid=f"plan_{name}")
+
+
+def _plan_changed(sender, **kwargs):
+    from .models import forget_current_plan
+
+    forget_current_plan()

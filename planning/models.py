@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -36,9 +37,36 @@ class Unit(models.TextChoices):
     PACKAGE = "package", _("package")
 
 
+# Seconds the portal's current plan is kept between requests (every save or deletion of a plan
+# forgets it: `forget_current_plan`, connected in planning/apps.py).
+CURRENT_PLAN_CACHE_SECONDS = 300
+
+
+def _current_plan_key(year: int) -> str:
+    return f"plan:current:{settings.CITY_CODE}:{year}"
+
+
+def forget_current_plan() -> None:
+    cache.delete(_current_plan_key(datetime.date.today().year))
+
+
 class DevelopmentPlanQuerySet(models.QuerySet):
     def current(self, city: Region | None = None, year: int | None = None):
-        """The plan of `city` (default: settings.CITY_CODE) running in `year`, else the latest."""
+        """The plan of `city` (default: settings.CITY_CODE) running in `year`, else the latest.
+
+        The portal's own city's plan this year, asked of the whole table, is read once and
+        kept in the cache: nearly every page asks for it."""
+        if city is None and year is None and not self.query.where:
+            key = _current_plan_key(datetime.date.today().year)
+            plan = cache.get(key)
+            if plan is None:
+                plan = self._current(None, None)
+                if plan is not None:
+                    cache.set(key, plan, CURRENT_PLAN_CACHE_SECONDS)
+            return plan
+        return self._current(city, year)
+
+    def _current(self, city: Region | None, year: int | None):
         year = year or datetime.date.today().year
         plans = (
             self.filter(city__code=settings.CITY_CODE) if city is None else self.filter(city=city)

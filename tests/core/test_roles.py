@@ -114,3 +114,18 @@ def test_a_role_taken_away_in_another_process_is_forgotten_through_redis(
     assert cache.get(f"roles:{planner.pk}") is None
     assert client.get(url).status_code == 403
     cache.clear()
+
+
+def test_the_current_plan_is_read_once_and_a_changed_plan_is_seen_at_once(planner_client, plan):
+    from planning.models import DevelopmentPlan
+
+    url = reverse("planning:priority_list")
+    planner_client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        planner_client.get(url)
+    assert not any("planning_developmentplan" in q["sql"] for q in warm.captured_queries)
+    plan.title = "RPJMD Kota Cilegon 2025-2029 (perubahan)"
+    plan.save()
+    assert "(perubahan)" in planner_client.get(url).content.decode()
+    DevelopmentPlan.objects.filter(pk=plan.pk).delete()
+    assert planner_client.get(url).status_code == 404
