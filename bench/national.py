@@ -402,6 +402,7 @@ def pages():
         ("reporting compliance (5,101 companies)", "/reports/compliance/"),
     ]
     public = [
+        ("/healthz (the floor: one query, no template)", "/healthz"),
         ("public home (anonymous)", "/public/"),
         ("equity map (anonymous)", "/public/map/"),
         ("public kecamatan page (anonymous)", "/public/districts/36.72.04/"),
@@ -496,7 +497,29 @@ def server_cpu_seconds(server) -> float:
     return total / tick
 
 
-def drive(server, path: str, cookie: str, lua: str) -> tuple[float, float, float, float, int]:
+def database_cpu_seconds() -> dict[int, float]:
+    """User + system CPU time of each PostgreSQL backend serving the bench database (the
+    server runs on this machine), this process's own connection left out."""
+    from django.db import connection
+
+    tick = os.sysconf("SC_CLK_TCK")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [DB_NAME],
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile, or another machine's server
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return seconds
+
+
+def drive(server, path: str, cookie: str, lua: str) -> tuple[float, ...]:
     url = f"http://127.0.0.1:{PORT}{path}"
     header = ["-H", f"Cookie: {cookie}"] if cookie else []
     subprocess.run(
@@ -504,7 +527,7 @@ def drive(server, path: str, cookie: str, lua: str) -> tuple[float, float, float
         capture_output=True,
         check=True,
     )  # warm-up: connections, caches
-    cpu_before = server_cpu_seconds(server)
+    cpu_before, db_before = server_cpu_seconds(server), database_cpu_seconds()
     out = subprocess.run(
         ["wrk", "-t2", "-c8", f"-d{SECONDS}s", "-s", lua, *header, url],
         capture_output=True,
@@ -512,10 +535,12 @@ def drive(server, path: str, cookie: str, lua: str) -> tuple[float, float, float
         check=True,
     ).stdout
     cpu = server_cpu_seconds(server) - cpu_before
+    db = sum(seconds - db_before.get(pid, 0.0) for pid, seconds in database_cpu_seconds().items())
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     requests, duration_us, p50_us, p95_us, errors = map(int, line.split()[1:])
     cpu_ms = 1000 * cpu / requests if requests else 0.0
-    return p50_us / 1000, p95_us / 1000, requests / (duration_us / 1e6), cpu_ms, errors
+    db_ms = 1000 * db / requests if requests else 0.0
+    return p50_us / 1000, p95_us / 1000, requests / (duration_us / 1e6), cpu_ms, db_ms, errors
 
 
 def main():
@@ -571,12 +596,15 @@ def main():
         f"2 cores; signed in as planner, the public pages anonymous."
     )
     print()
-    print("| page | p50 ms | p95 ms | req/s | server CPU ms/req | SQL queries | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, path, p50, p95, rps, cpu_ms, errors in rows:
+    print(
+        "| page | p50 ms | p95 ms | req/s | app CPU ms/req | PostgreSQL CPU ms/req "
+        "| SQL queries | errors |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, path, p50, p95, rps, cpu_ms, db_ms, errors in rows:
         print(
-            f"| {name} | {p50:.1f} | {p95:.1f} | {rps:.0f} | {cpu_ms:.1f} | {queries[path]} "
-            f"| {errors} |"
+            f"| {name} | {p50:.1f} | {p95:.1f} | {rps:.0f} | {cpu_ms:.1f} | {db_ms:.1f} "
+            f"| {queries[path]} | {errors} |"
         )
 
 
