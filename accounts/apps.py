@@ -32,9 +32,6 @@ def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
         return
     if not reverse:
         forget_roles(instance.pk)
-    elif action == "post_clear" or pk_set is None:
-        for user_id in User.objects.values_list("pk", flat=True):
-            forget_roles(user_id)
-    else:
-        for user_id in pk_set:
-            forget_roles(user_id)
+    else:  # a group's users changed; after a clear, who they were is no longer known
+        everyone = action == "post_clear" or pk_set is None
+        forget_roles(*(User.objects.values_list("pk", flat=True) if everyone else pk_set))

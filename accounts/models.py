@@ -8,9 +8,9 @@ from django.core.cache import cache
 ROLES_CACHE_SECONDS = 300
 
 
-def forget_roles(user_id: int) -> None:
-    """Called whenever a user's groups or company memberships change."""
-    cache.delete(f"roles:{user_id}")
+def forget_roles(*user_ids: int) -> None:
+    """Called whenever users' groups or company memberships change."""
+    cache.delete_many([f"roles:{user_id}" for user_id in user_ids])
 
 
 class User(AbstractUser):

@@ -398,6 +398,7 @@ def pages():
         ("reports awaiting verification", "/reports/?status=submitted"),
         ("report page", f"/reports/{report}/"),
         ("priorities (pledged and delivered)", "/plan/"),
+        ("synchronisation rounds", "/programs/rounds/"),
         ("synchronisation round (5,101 companies' stages)", f"/programs/rounds/{round}/"),
         ("reporting compliance (5,101 companies)", "/reports/compliance/"),
     ]

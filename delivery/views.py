@@ -265,8 +265,8 @@ class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, Filt
     def rows(self, filterset) -> list:
         """Counts of the companies the filters select, sorted as asked: a planner's come from
         every company's counts, shared for a minute (delivery.compliance.summary)."""
-        if not self.request.user.sees_all_companies:
-            return filterset.arrange(compliance.by_company(filterset.qs, details=False))
+        if not self.request.user.sees_all_companies:  # a few companies: counted with details
+            return filterset.arrange(compliance.by_company(filterset.qs))
         selected = set(filterset.qs.values_list("pk", flat=True))
         return filterset.arrange([r for r in compliance.summary() if r.company.pk in selected])
 
@@ -276,7 +276,9 @@ class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, Filt
     def get_context_data(self, **kwargs):
         kwargs["object_list"] = self.rows(self.filterset)
         context = super().get_context_data(may_remind=self.request.user.is_planner, **kwargs)
-        # The page's own rows are read afresh, with each missing report listed.
+        if not self.request.user.sees_all_companies:
+            return context
+        # Rows from the shared counts: the page's own are read afresh, missing reports listed.
         page = [row.company for row in context["rows"]]
         fresh = {row.company.pk: row for row in compliance.by_company(page)}
         context["rows"] = [fresh[company.pk] for company in page]

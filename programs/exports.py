@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exports import CHUNK, Column
 
-from .models import Invitation, Pledge
+from .models import Pledge
 
 
 def program_columns(link) -> list[Column]:
@@ -69,7 +69,7 @@ def invitation_columns() -> list[Column]:
     return [
         Column(_("Company"), lambda i: i.company.name),
         Column(_("Sector"), lambda i: i.company.get_sector_display()),
-        Column(_("Stage"), lambda i: Invitation.Stage(i.stage).label),
+        Column(_("Stage"), lambda i: i.stage_label),
         Column(_("Drafts"), lambda i: i.drafts, "number"),
         Column(_("Under review"), lambda i: i.in_review, "number"),
         Column(_("Approved"), lambda i: i.approved, "number"),

@@ -134,7 +134,7 @@ class InvitationQuerySet(models.QuerySet):
         S = Program.Status
 
         def count(*statuses):
-            return models.Count("in_round", filter=Q(in_round__status__in=statuses))
+            return models.Count("round_programs", filter=Q(round_programs__status__in=statuses))
 
         pledged = (
             Pledge.objects.filter(
@@ -158,10 +158,10 @@ class InvitationQuerySet(models.QuerySet):
         )
         Stage = Invitation.Stage
         # Joined on the company *and* the round: the company's other programs are never read.
-        in_round = models.FilteredRelation(
+        round_programs = models.FilteredRelation(
             "company__programs", condition=Q(company__programs__round=models.F("round"))
         )
-        return self.annotate(in_round=in_round).annotate(
+        return self.annotate(round_programs=round_programs).annotate(
             drafts=count(S.DRAFT),
             in_review=count(S.SUBMITTED, S.REVISION),
             approved=count(*Program.COMMITTED),

@@ -17,8 +17,7 @@ def planner_emails() -> list[str]:
 
 
 def officer_emails(company) -> list[str]:
-    officers = company.memberships.filter(user__is_active=True).exclude(user__email="")
-    return list(officers.values_list("user__email", flat=True))
+    return officer_emails_of([company.pk]).get(company.pk, [])
 
 
 def program_submitted(program) -> None:
@@ -34,18 +33,10 @@ def program_decided(program, comment: str) -> None:
 
 
 def round_invited(round, company_ids: list[int]) -> None:
-    """One invitation per officer of each newly invited company."""
-    officers = (
-        get_user_model()
-        .objects.filter(company_memberships__company_id__in=company_ids, is_active=True)
-        .exclude(email="")
-        .distinct()
-    )
-    send_on_commit(
-        "programs/email/round_invited.txt",
-        {"round": round},
-        list(officers.values_list("email", flat=True)),
-    )
+    """One invitation per officer of the newly invited companies (once, however many of them
+    the officer acts for)."""
+    emails = {email for found in officer_emails_of(company_ids).values() for email in found}
+    send_on_commit("programs/email/round_invited.txt", {"round": round}, sorted(emails))
 
 
 def officer_emails_of(company_ids: list[int]) -> dict[int, list[str]]:

@@ -180,17 +180,16 @@ class ProgramFormView(LoginRequiredMixin, View):
         company_id = self.company_id(request, program)
         initial = {"round": request.GET.get("round")} if program.pk is None else {}
         form = ProgramForm(instance=program, plan=plan, company_id=company_id, initial=initial)
-        formsets = self.formsets(program, plan, self.company_id(request, program))
+        formsets = self.formsets(program, plan, company_id)
         return self.render(form, formsets, program)
 
     def post(self, request, pk=None):
         program, plan = self.setup_program(request, pk)
-        form = ProgramForm(
-            request.POST, instance=program, plan=plan, company_id=self.company_id(request, program)
-        )
-        formsets = self.formsets(program, plan, self.company_id(request, program), request.POST)
+        company_id = self.company_id(request, program)
+        form = ProgramForm(request.POST, instance=program, plan=plan, company_id=company_id)
+        formsets = self.formsets(program, plan, company_id, request.POST)
         if form.is_valid() and all(f.is_valid() for f in formsets.values()):
-            company = program.company if program.pk else self.company(request, program)
+            company = program.company if program.pk else Company.objects.get(pk=company_id)
             try:
                 program = services.program_save_draft(
                     form=form, formsets=list(formsets.values()), company=company, by=request.user
@@ -204,9 +203,6 @@ class ProgramFormView(LoginRequiredMixin, View):
                 messages.warning(request, warning)
             return redirect(program)
         return self.render(form, formsets, program)
-
-    def company(self, request, program):
-        return Company.objects.get(pk=self.company_id(request, program))
 
     def company_id(self, request, program) -> int:
         """An officer acting for several companies creates a program for the one the link
