@@ -373,3 +373,17 @@ def test_a_round_the_company_is_not_invited_to_is_refused_when_others_are_offere
     )
     assert response.status_code == 200 and "round" in response.context["form"].errors
     assert not Program.objects.exists()
+
+
+def test_the_rounds_list_keeps_its_query_count_with_1_or_8_rounds(planner_client, plan):
+    counts = []
+    for total, year in ((1, 2025), (8, 2026)):
+        while Round.objects.count() < total:
+            round = RoundFactory(plan=plan, year=year + Round.objects.count())
+            InvitationFactory(round=round)
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = planner_client.get(reverse("programs:round_list"))
+        counts.append(len(captured))
+        assert len(response.context["rounds"]) == total
+    assert counts[0] == counts[1], counts
