@@ -70,6 +70,15 @@ def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
             copy.write_row(row)
 
 
+def moments(rng, latest) -> tuple:
+    """A created_at up to two years before `latest` and an updated_at between the two: lists
+    sorted by either column see distinct values, as they would in a portal in use."""
+    from django.utils import timezone
+
+    created = latest - timezone.timedelta(seconds=rng.randint(0, 2 * 365 * 86_400))
+    return created, created + (latest - created) * rng.random()
+
+
 def seed():
     """Everything but the regions and the demo, with COPY and explicit ids."""
     from django.db import connection
@@ -112,8 +121,7 @@ def seed():
                     "open",
                     0,
                     0,
-                    now,
-                    now,
+                    *moments(rng, now),
                 )
             )
         copy_rows(
@@ -173,8 +181,7 @@ def seed():
                     "",
                     "",
                     "",
-                    now,
-                    now,
+                    *moments(rng, now),
                 )
                 for i in range(COMPANIES)
             ),
@@ -242,8 +249,7 @@ def seed():
                     rng.randint(10, 1000),
                     status,
                     submitted,
-                    now,
-                    now,
+                    *moments(rng, submitted or now),
                 )
             )
             village_rows.append((first_program + i, village))
@@ -296,7 +302,9 @@ def seed():
               final, submitted_at, created_at, updated_at)
             SELECT g.id, q.period_start, q.period_end, q.status,
               'Pembangunan berjalan sesuai rencana; warga terlibat dalam pelaksanaan.',
-              false, now(), now(), now()
+              false, q.period_end + interval '10 days' + g.id % 977 * interval '1 minute',
+              q.period_end + g.id % 983 * interval '1 minute',
+              q.period_end + interval '20 days' + g.id % 991 * interval '1 minute'
             FROM programs_program g CROSS JOIN (VALUES
               ('2026-01-01'::date, '2026-03-31'::date, 'verified'),
               ('2026-04-01'::date, '2026-06-30'::date, 'submitted')
@@ -412,13 +420,22 @@ def pages():
     return [(*page, True) for page in signed_in] + [(*page, False) for page in public]
 
 
-def planner_cookie() -> str:
+# The same list in Django admin's changelist (signed in as the superuser), driven in the same
+# run: what the portal's own pages cost beside the generic tool.
+ADMIN_CHANGELISTS = {
+    "inbox, unfiltered": "/admin/programs/program/",
+    "needs list": "/admin/planning/need/",
+    "reports, unfiltered": "/admin/delivery/report/",
+}
+
+
+def session_cookie(username: str) -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     from accounts.models import User
 
-    user = User.objects.get(username="planner")
+    user = User.objects.get(username=username)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -552,6 +569,13 @@ def main():
         print("[bench] skipped: wrk is not installed (apt-get install wrk)")
         return
     started = time.monotonic()
+    log("compiling the translations: the pages are measured in Indonesian, as served")
+    pybabel = str(Path(sys.executable).with_name("pybabel"))
+    subprocess.run(
+        [pybabel, "--quiet", "compile", "--domain=django", "--directory=locale"],
+        cwd=ROOT,
+        check=True,
+    )
     log(f"recreating database {DB_NAME}")
     try:
         recreate_database()
@@ -575,7 +599,7 @@ def main():
 
     only = [part for part in os.environ.get("BENCH_PAGES", "").split(",") if part]
     paths = [page for page in pages() if not only or any(part in page[0] for part in only)]
-    cookie = planner_cookie()
+    cookie, admin_cookie = session_cookie("planner"), session_cookie("admin")
     queries = queries_per_page(paths, cookie)
     with tempfile.TemporaryDirectory() as tmp:
         lua = Path(tmp, "p95.lua")
@@ -586,6 +610,11 @@ def main():
                 (name, path, *drive(server, path, cookie if signed_in else "", str(lua)))
                 for name, path, signed_in in paths
             ]
+            admin = {
+                name: drive(server, ADMIN_CHANGELISTS[name], admin_cookie, str(lua))
+                for name, _path, _signed_in in paths
+                if name in ADMIN_CHANGELISTS
+            }
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -599,13 +628,17 @@ def main():
     print()
     print(
         "| page | p50 ms | p95 ms | req/s | app CPU ms/req | PostgreSQL CPU ms/req "
-        "| SQL queries | errors |"
+        "| SQL queries | errors | Django admin's changelist: CPU ms/req (times ours) |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, path, p50, p95, rps, cpu_ms, db_ms, errors in rows:
+        versus = ""
+        if name in admin:
+            admin_cpu = admin[name][3] + admin[name][4]
+            versus = f"{admin_cpu:.1f} ({admin_cpu / (cpu_ms + db_ms):.1f}x)"
         print(
             f"| {name} | {p50:.1f} | {p95:.1f} | {rps:.0f} | {cpu_ms:.1f} | {db_ms:.1f} "
-            f"| {queries[path]} | {errors} |"
+            f"| {queries[path]} | {errors} | {versus} |"
         )
 
 
