@@ -1,15 +1,15 @@
-"""Mail that follows a decision: sent after the transaction commits, one message per person,
-in the portal's language. A mail server that is down is logged; it never undoes a decision."""
-
-import logging
+"""Mail that follows a decision: sent after the transaction commits (by the task queue's
+worker when there is one), one message per person, in the portal's language. A mail server
+that is down is tried again and logged; it never undoes a decision."""
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-logger = logging.getLogger(__name__)
+from core.tasks import run_later, send_messages
+
+# Recipients per queued task: a failure retried resends to at most this many people.
+BATCH = 100
 
 
 def send_on_commit(template: str, context: dict, recipients: list[str]) -> None:
@@ -20,11 +20,5 @@ def send_on_commit(template: str, context: dict, recipients: list[str]) -> None:
         text = render_to_string(template, {**context, "site_url": settings.SITE_URL})
     subject, body = text.split("\n", 1)
     messages = [(subject.strip(), body.strip() + "\n", None, [r]) for r in recipients]
-
-    def send():
-        try:
-            send_mass_mail(messages)
-        except Exception:  # the decision stands; the failure is logged
-            logger.exception("could not send %s to %d recipients", template, len(recipients))
-
-    transaction.on_commit(send)
+    for start in range(0, len(messages), BATCH):
+        run_later(send_messages, template, messages[start : start + BATCH])

@@ -132,6 +132,25 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Mail, reminders to many companies and the round workbook run in the background: queued on
+# CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/2) for `celery -A csrportal worker`. Without a
+# broker they run at once in the process that asks, so `make run` and the tests need neither a
+# broker nor a worker. Results are not kept; a task a worker dies in is delivered again.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Portals (cities) sharing one broker keep to their own queue.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="csrportal")
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down must not hold a request: two quick tries, then the work is done here.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A database that accepts connections and never answers must fail fast (and be a 503),
     # not hold every worker until gunicorn kills it.
@@ -256,6 +275,7 @@ EMAIL_BACKEND = env(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))  # the filebased backend's
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")

@@ -124,10 +124,19 @@ def summary(today: datetime.date | None = None) -> list[Compliance]:
     for a whole country's companies the count takes about a second."""
     today = today or timezone.localdate()
     return cache.get_or_set(
-        f"compliance:{today.isoformat()}",
+        _summary_key(today),
         lambda: by_company(Company.objects.order_by("name"), today, details=False),
         SUMMARY_CACHE_SECONDS,
     )
+
+
+def forget_summary() -> None:
+    """Count afresh at the next page (reminders were just sent)."""
+    cache.delete(_summary_key(timezone.localdate()))
+
+
+def _summary_key(today: datetime.date) -> str:
+    return f"compliance:{today.isoformat()}"
 
 
 @transaction.atomic
@@ -155,6 +164,7 @@ def remind_missing(*, compliance: Compliance, by, today: datetime.date | None = 
             sent += 1
     if not sent:
         return 0
+    transaction.on_commit(forget_summary)  # the list shows when it was reminded
     audit.record(
         company,
         by=by,

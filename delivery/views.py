@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -16,9 +17,10 @@ from core.exports import ExportMixin
 from core.forms import posted_id
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
 from core.permissions import PlannerRequiredMixin
+from core.tasks import run_later
 from programs.views import get_program_for_user, serve_stored
 
-from . import compliance, exports, services
+from . import compliance, exports, services, tasks
 from .filters import ComplianceFilter, ReportFilter
 from .forms import (
     DecisionForm,
@@ -291,26 +293,61 @@ class ComplianceRemindView(PlannerRequiredMixin, View):
 
     def post(self, request):
         company = request.POST.get("company", "")
-        companies = Company.objects.order_by("name")
         if company:
-            if (company_id := posted_id(company)) is None:
-                raise Http404
-            companies = companies.filter(pk=company_id)
-        missing = [row for row in compliance.by_company(companies) if row.missing]
-        sent = [compliance.remind_missing(compliance=row, by=request.user) for row in missing]
-        officers, reminded = sum(sent), sum(1 for count in sent if count)
-        if reminded:
+            self.remind_one(request, company)
+        else:
+            self.remind_all(request)
+        return redirect("delivery:compliance")
+
+    def remind_one(self, request, company: str) -> None:
+        if (company_id := posted_id(company)) is None:
+            raise Http404
+        missing = [
+            row
+            for row in compliance.by_company(Company.objects.filter(pk=company_id))
+            if row.missing
+        ]
+        officers = sum(
+            compliance.remind_missing(compliance=row, by=request.user) for row in missing
+        )
+        if officers:
             messages.success(
                 request,
                 ngettext(
-                    "%(officers)s officer of %(companies)s company is reminded.",
-                    "%(officers)s officers of %(companies)s companies are reminded.",
-                    reminded,
+                    "%(count)s officer of %(company)s is reminded.",
+                    "%(count)s officers of %(company)s are reminded.",
+                    officers,
                 )
-                % {"officers": officers, "companies": reminded},
+                % {"count": officers, "company": missing[0].company.name},
             )
         elif missing:
             messages.info(request, _("Every officer concerned was already reminded today."))
         else:
             messages.info(request, _("No report is missing: nobody to remind."))
-        return redirect("delivery:compliance")
+
+    def remind_all(self, request) -> None:
+        """Thousands of companies are reminded by the task queue's worker, not in the request."""
+        today = timezone.localdate()
+        missing = [row for row in compliance.summary(today) if row.missing_count]
+        pending = [
+            row
+            for row in missing
+            if not (row.last_reminded and timezone.localdate(row.last_reminded) == today)
+        ]
+        if pending:
+            run_later(tasks.remind_missing_reports, request.user.pk)
+            messages.success(
+                request,
+                ngettext(
+                    "The officers of %(companies)s company with missing reports are being "
+                    "reminded; the list shows when.",
+                    "The officers of %(companies)s companies with missing reports are being "
+                    "reminded; the list shows when.",
+                    len(pending),
+                )
+                % {"companies": len(pending)},
+            )
+        elif missing:
+            messages.info(request, _("Every officer concerned was already reminded today."))
+        else:
+            messages.info(request, _("No report is missing: nobody to remind."))

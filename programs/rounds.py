@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from companies.models import Company
 from core import audit
 from core.db import model_columns
+from core.tasks import run_later
 
-from . import notifications
+from . import notifications, tasks
 from .models import Invitation, Round
 
 # Stages whose companies the reminders are for: nothing sent yet.
@@ -138,9 +139,8 @@ def round_remind(*, round: Round, by, company_ids: list[int] | None = None) -> i
         ],
         by=by,
     )
-    emails = notifications.officer_emails_of([i.company_id for i in invitations])
-    for invitation in invitations:
-        notifications.round_reminder(locked, invitation, emails.get(invitation.company_id, []))
+    if invitations:  # written by the worker: one message per company, thousands at a time
+        run_later(tasks.send_round_reminders, [i.pk for i in invitations])
     return len(invitations)
 
 

@@ -128,3 +128,26 @@ def test_the_compliance_list_downloads_as_csv(planner_client, running):
     response = planner_client.get(reverse("delivery:compliance"), {"export": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert running.company.name in text and "Kepatuhan (%)" in text.splitlines()[0]
+
+
+def test_reminding_every_company_is_queued_and_reaches_each_with_missing_reports(
+    planner_client, running, officer_a, officer_b, company_b, plan, django_capture_on_commit_callbacks
+):
+    ProgramFactory(
+        company=company_b,
+        plan=plan,
+        status=Program.Status.IN_PROGRESS,
+        start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+    )
+    url = reverse("delivery:compliance_remind")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = planner_client.post(url, follow=True)
+    assert "Petugas dari 2 perusahaan" in response.content.decode()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([officer_a.email, officer_b.email])
+    rows = planner_client.get(reverse("delivery:compliance")).context["rows"]
+    assert all(row.last_reminded for row in rows)  # the list counted afresh
+    with django_capture_on_commit_callbacks(execute=True):
+        again = planner_client.post(url, follow=True)
+    assert len(mail.outbox) == 2
+    assert "sudah diingatkan hari ini" in again.content.decode()
