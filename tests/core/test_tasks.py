@@ -88,9 +88,9 @@ def test_a_worker_in_another_process_sends_what_this_one_queued(tmp_path):
     shell(QUEUE_SCRIPT.format(to="camat@example.org"), tmp_path, **env)
     assert sent_to(tmp_path) == []  # queued, not sent here
 
+    celery = [sys.executable, "-m", "celery", "-A", "csrportal"]
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "csrportal", "worker", "--pool=solo", "-Q", queue]
-        + ["--without-heartbeat", "--without-mingle", "--without-gossip", "--loglevel=warning"],
+        [*celery, "worker", "--pool=solo", "-Q", queue, "--without-mingle", "--loglevel=warning"],
         cwd=settings.BASE_DIR,
         env={
             **os.environ,

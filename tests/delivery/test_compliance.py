@@ -131,7 +131,13 @@ def test_the_compliance_list_downloads_as_csv(planner_client, running):
 
 
 def test_reminding_every_company_is_queued_and_reaches_each_with_missing_reports(
-    planner_client, running, officer_a, officer_b, company_b, plan, django_capture_on_commit_callbacks
+    planner_client,
+    running,
+    officer_a,
+    officer_b,
+    company_b,
+    plan,
+    django_capture_on_commit_callbacks,
 ):
     ProgramFactory(
         company=company_b,
