@@ -359,7 +359,7 @@ def seed():
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT MAX(id) FROM {table}))"
             )
-        raw.execute("ANALYZE")
+        raw.execute("VACUUM (ANALYZE)")  # as autovacuum would soon: visibility map, statistics
     log(f"{Program.objects.count():,} programs in all")
 
 
@@ -500,41 +500,43 @@ def serve(static_root: str):
     raise RuntimeError("gunicorn did not start")
 
 
-def server_cpu_seconds(server) -> float:
-    """User + system CPU time of gunicorn's master and workers, from /proc (Linux)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+def processes():
+    """(pid, fields of /proc/<pid>/stat after the command name) of every process (Linux)."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            yield int(stat.parent.name), stat.read_text().rsplit(")", 1)[1].split()
         except OSError:  # the process ended meanwhile
             continue
-        pid, ppid = int(stat.parent.name), int(fields[1])
-        if server.pid in (pid, ppid):
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
 
 
-def database_cpu_seconds() -> dict[int, float]:
-    """User + system CPU time of each PostgreSQL backend serving the bench database (the
-    server runs on this machine), this process's own connection left out."""
+def cpu_ticks(fields, children=False) -> int:
+    """utime + stime, or with `children` cutime + cstime (children that ended and were reaped)."""
+    return int(fields[13]) + int(fields[14]) if children else int(fields[11]) + int(fields[12])
+
+
+def server_cpu_seconds(server) -> float:
+    """User + system CPU time of gunicorn's master and workers."""
+    ticks = sum(cpu_ticks(f) for pid, f in processes() if server.pid in (pid, int(f[1])))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu_seconds() -> float:
+    """User + system CPU time of the PostgreSQL server (it runs on this machine): its processes
+    alive now plus those that ended (parallel query workers live for one query; their time is
+    added to the postmaster's children's total), this process's own connection left out. Run
+    the bench on an otherwise quiet server: every database's backends count."""
     from django.db import connection
 
-    tick = os.sysconf("SC_CLK_TCK")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            [DB_NAME],
-        )
-        pids = [row[0] for row in cursor.fetchall()]
-    seconds = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # ended meanwhile, or another machine's server
-            continue
-        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
-    return seconds
+        cursor.execute("SELECT pg_backend_pid()")
+        own = cursor.fetchone()[0]
+    postmaster = int(dict(processes())[own][1])
+    ticks = sum(
+        cpu_ticks(f, children=pid == postmaster)
+        for pid, f in processes()
+        if pid == postmaster or (int(f[1]) == postmaster and pid != own)
+    )
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def drive(server, path: str, cookie: str, lua: str) -> tuple[float, ...]:
@@ -553,7 +555,7 @@ def drive(server, path: str, cookie: str, lua: str) -> tuple[float, ...]:
         check=True,
     ).stdout
     cpu = server_cpu_seconds(server) - cpu_before
-    db = sum(seconds - db_before.get(pid, 0.0) for pid, seconds in database_cpu_seconds().items())
+    db = database_cpu_seconds() - db_before
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     requests, duration_us, p50_us, p95_us, errors = map(int, line.split()[1:])
     cpu_ms = 1000 * cpu / requests if requests else 0.0
