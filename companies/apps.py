@@ -21,9 +21,17 @@ class CompaniesConfig(AppConfig):
             signal.connect(
                 _membership_changed, sender=Membership, dispatch_uid=f"membership_{name}"
             )
+            # A company's rings rank the needs suggested to its programs (programs.matching).
+            signal.connect(_rings_changed, sender=CompanyVillage, dispatch_uid=f"ring_{name}")
 
 
 def _membership_changed(sender, instance, **kwargs):
     from accounts.models import forget_roles
 
     forget_roles(instance.user_id)
+
+
+def _rings_changed(sender, **kwargs):
+    from core import versions
+
+    versions.bump("matching")

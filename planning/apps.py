@@ -18,9 +18,20 @@ class PlanningConfig(AppConfig):
         # change of a plan, whatever the entry point.
         for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
             signal.connect(_plan_changed, sender=DevelopmentPlan, dispatch_uid=f"plan_{name}")
+            # The needs suggested for programs are kept too (programs.matching).
+            for model in (Need, Priority):
+                signal.connect(
+                    _needs_changed, sender=model, dispatch_uid=f"{model.__name__}_{name}"
+                )
 
 
 def _plan_changed(sender, **kwargs):
     from .models import forget_current_plan
 
     forget_current_plan()
+
+
+def _needs_changed(sender, **kwargs):
+    from core import versions
+
+    versions.bump("matching")

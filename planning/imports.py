@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import audit
+from core import audit, versions
 from core.audit import Action
 from core.limits import MAX_QUANTITY, MAX_UNIT_COST
 from regions.models import Region
@@ -506,6 +506,7 @@ def apply_needs(preview: Preview, *, by, data: dict | None = None) -> tuple[int,
             with transaction.atomic():
                 Need.objects.bulk_create(created, batch_size=1000)
                 Need.objects.bulk_update(updated, UPDATED_FIELDS, batch_size=1000)
+                versions.bump("matching")  # bulk writes send no signal
         except IntegrityError as e:  # a need saved meanwhile took a reference of the file
             raise ImportFileError(
                 _("Needs changed since the preview; preview the file again.")

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from core import audit
+from core import audit, versions
 from planning.models import Need
 
 from .models import Pledge, Program
@@ -95,6 +95,7 @@ def repair(drifts: list[Drift], *, by=None) -> list[Drift]:
             if not changes or max(new for _old, new in changes.values()) > need.quantity:
                 continue
             Need.objects.filter(pk=pk).update(**{f: new for f, (_old, new) in changes.items()})
+            versions.bump("matching")
             audit.record(need, by=by, changes=changes, data={"repair": "check_ledger"})
             repaired += [Drift(need, f, old, new) for f, (old, new) in changes.items()]
     return repaired

@@ -15,6 +15,7 @@ need under the program's pillar (5 or 4 points) therefore comes before or beside
 one (4), after a first-ring one (6).
 """
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -32,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 
 from companies.models import Company, CompanyVillage
+from core import versions
 from planning.models import UNFUNDED_RUPIAH, DevelopmentPlan, Need
 from regions.models import Region
 
@@ -117,6 +119,17 @@ RING_POINTS = Case(
     default=Value(0),
     output_field=IntegerField(),
 )
+
+
+SUGGESTIONS_CACHE_SECONDS = 600
+
+
+def suggested_needs(program: Program) -> list[Need]:
+    """`needs_for_program`, kept per program version (its `updated_at`: edits and moves) and
+    needs version (`core.versions` "matching": any need, priority, ring or pledged count that
+    changes takes a new one)."""
+    key = f"suggested:{program.pk}:{program.updated_at.timestamp()}:{versions.current('matching')}"
+    return cache.get_or_set(key, lambda: needs_for_program(program), SUGGESTIONS_CACHE_SECONDS)
 
 
 def needs_for_program(program: Program, limit: int = 12) -> list[Need]:

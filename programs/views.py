@@ -133,7 +133,7 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
                 ),
             }
         if user.is_planner or editable:
-            planner_view["suggested_needs"] = matching.needs_for_program(program)
+            planner_view["suggested_needs"] = matching.suggested_needs(program)
         return super().get_context_data(
             **planner_view,
             pledges=pledges,

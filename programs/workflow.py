@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, versions
 from planning.models import Need
 
 from . import notifications
@@ -160,6 +160,7 @@ def _release_pledges(program: Program) -> None:
 
 def _move_pledged(program: Program, needs: dict[int, Need], wanted: dict[int, int], sign: int):
     """Move the locked needs' counters with F() and trace each move to the program."""
+    versions.bump("matching")  # the gaps and the kelurahan reached change
     for pk, quantity in wanted.items():
         Need.objects.filter(pk=pk).update(pledged_quantity=F("pledged_quantity") + sign * quantity)
         before = needs[pk].pledged_quantity

@@ -89,8 +89,14 @@ def test_without_a_proxy_the_header_cannot_spread_attempts_over_addresses(client
     assert response.status_code == 429
 
 
-def test_the_documented_deployment_trusts_its_one_proxy():
+def test_the_documented_deployment_trusts_its_two_proxies_and_nothing_else():
+    """docker-compose.yml: the host's TLS proxy, then the load balancer (deploy/nginx.conf),
+    each appending the client's address; only the load balancer publishes a port."""
     from pathlib import Path
 
-    compose = (Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text()
-    assert 'PROXY_COUNT: "1"' in compose
+    root = Path(__file__).resolve().parents[2]
+    compose = (root / "docker-compose.yml").read_text()
+    assert 'PROXY_COUNT: "2"' in compose
+    assert compose.count("ports:") == 1 and '"127.0.0.1:8000:8080"' in compose
+    nginx = (root / "deploy" / "nginx.conf").read_text()
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for" in nginx

@@ -1,6 +1,8 @@
 """Leave no village behind: kelurahan with open needs and little or no CSR are put forward in
 the matching, on a company's page and in an officer's own drafts."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from companies.models import Ring
@@ -127,3 +129,40 @@ def test_the_company_page_keeps_its_query_count_with_more_left_behind_kelurahan(
         NeedFactory(priority=classrooms, village=village, quantity=3)
         CompanyVillageFactory(company=company_a, village=village, ring=Ring.RING_2)
     assert queries_for(planner_client, url) == few
+
+
+def suggested_titles(client, program) -> list[str]:
+    return [
+        need.title for need in client.get(program.get_absolute_url()).context["suggested_needs"]
+    ]
+
+
+def test_suggestions_are_kept_between_views_and_follow_every_change_of_the_needs(
+    planner_client, program_a, plan, rutilahu, company_b, planner
+):
+    """The ranking reads every open need: it is kept per program and needs version, and any
+    need saved, any pledge counted by a decision, any ring changed shows at the next view."""
+    from programs import workflow
+
+    masigit, ciwaduk, _half = three_kelurahan(plan, rutilahu, company_b)
+    Program.objects.filter(pk=program_a.pk).update(status=Program.Status.SUBMITTED)
+    url = program_a.get_absolute_url()
+    cold = queries_for(planner_client, url)
+    with CaptureQueriesContext(connection) as warm:
+        planner_client.get(url)
+    assert len(warm.captured_queries) <= cold - 5  # the ranking and its inputs are not read
+    assert "Masigit" in suggested_titles(planner_client, program_a)
+
+    masigit.title = "Masigit (dinilai ulang)"
+    masigit.save()  # a need saved (form, admin): a new version
+    assert "Masigit (dinilai ulang)" in suggested_titles(planner_client, program_a)
+
+    taker = ProgramFactory(company=company_b, plan=plan, status=Program.Status.SUBMITTED)
+    PledgeFactory(program=taker, priority=rutilahu, need=ciwaduk, quantity=ciwaduk.quantity)
+    assert "Ciwaduk" in suggested_titles(planner_client, program_a)
+    workflow.program_approve(program=taker, by=planner)  # counted with F(): no signal
+    assert "Ciwaduk" not in suggested_titles(planner_client, program_a)  # no gap left
+
+    CompanyVillageFactory(company=program_a.company, village=region(KUBANGSARI), ring=Ring.RING_1)
+    ranked = planner_client.get(url).context["suggested_needs"]
+    assert ranked[0].title == "Half" and ranked[0].ring == Ring.RING_1

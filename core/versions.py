@@ -1,0 +1,29 @@
+"""Version tokens for what is cached across requests but computed from many rows (the needs
+suggested for a program read every open need): a cache key carries the token, and whatever
+changes those rows takes a new one, so nothing cached under the old token is read again.
+
+A new token is taken at once (this process's next read sees the change, before commit too) and
+again on commit (a reader that cached the old rows meanwhile is left behind with its token).
+"""
+
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+def current(name: str) -> str:
+    key = f"version:{name}"
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, secrets.token_hex(6), None)
+        token = cache.get(key)
+    return token
+
+
+def bump(name: str) -> None:
+    def renew():
+        cache.set(f"version:{name}", secrets.token_hex(6), None)
+
+    renew()
+    transaction.on_commit(renew)
