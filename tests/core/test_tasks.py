@@ -42,17 +42,22 @@ def test_a_mail_server_that_is_down_is_logged_and_the_decision_stands(
     assert "could not send programs/email/submitted.txt" in caplog.text
 
 
+def mail_to_files(tmp_path) -> dict[str, str]:
+    """Another process's settings: mail written to files in tmp_path, and a database of its
+    own (sending reads no table; the test database is not the one DATABASE_URL names)."""
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "sent"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}",
+    }
+
+
 def shell(script: str, tmp_path, **env) -> subprocess.CompletedProcess:
     """`manage.py shell -c script` in another process, mail written to files in tmp_path."""
     return subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
         cwd=settings.BASE_DIR,
-        env={
-            **os.environ,
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": str(tmp_path / "sent"),
-            **env,
-        },
+        env={**os.environ, **mail_to_files(tmp_path), **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -92,12 +97,7 @@ def test_a_worker_in_another_process_sends_what_this_one_queued(tmp_path):
     worker = subprocess.Popen(
         [*celery, "worker", "--pool=solo", "-Q", queue, "--without-mingle", "--loglevel=warning"],
         cwd=settings.BASE_DIR,
-        env={
-            **os.environ,
-            **env,
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": str(tmp_path / "sent"),
-        },
+        env={**os.environ, **mail_to_files(tmp_path), **env},
     )
     try:
         deadline = time.monotonic() + 60
