@@ -8,6 +8,7 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Companies")
 
     def ready(self):
+        from core import versions
         from core.audit import track
 
         from .models import Company, CompanyVillage, Membership
@@ -22,16 +23,15 @@ class CompaniesConfig(AppConfig):
                 _membership_changed, sender=Membership, dispatch_uid=f"membership_{name}"
             )
             # A company's rings rank the needs suggested to its programs (programs.matching).
-            signal.connect(_rings_changed, sender=CompanyVillage, dispatch_uid=f"ring_{name}")
+            signal.connect(
+                versions.bumper("matching"),
+                sender=CompanyVillage,
+                weak=False,
+                dispatch_uid=f"ring_{name}",
+            )
 
 
 def _membership_changed(sender, instance, **kwargs):
     from accounts.models import forget_roles
 
     forget_roles(instance.user_id)
-
-
-def _rings_changed(sender, **kwargs):
-    from core import versions
-
-    versions.bump("matching")

@@ -27,3 +27,12 @@ def bump(name: str) -> None:
 
     renew()
     transaction.on_commit(renew)
+
+
+def bumper(name: str):
+    """A signal receiver that takes a new `name` token, whatever the sender."""
+
+    def receiver(sender, **kwargs):
+        bump(name)
+
+    return receiver

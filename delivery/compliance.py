@@ -130,6 +130,18 @@ def summary(today: datetime.date | None = None) -> list[Compliance]:
     )
 
 
+def reminders_due(today: datetime.date) -> tuple[int, int]:
+    """(companies with missing reports, those of them not yet reminded today), from the
+    shared summary: what "remind every company" would do."""
+    missing = [row for row in summary(today) if row.missing_count]
+    reminded = [
+        row
+        for row in missing
+        if row.last_reminded and timezone.localdate(row.last_reminded) == today
+    ]
+    return len(missing), len(missing) - len(reminded)
+
+
 def forget_summary() -> None:
     """Count afresh at the next page (reminders were just sent)."""
     cache.delete(_summary_key(timezone.localdate()))

@@ -310,44 +310,38 @@ class ComplianceRemindView(PlannerRequiredMixin, View):
         officers = sum(
             compliance.remind_missing(compliance=row, by=request.user) for row in missing
         )
-        if officers:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s officer of %(company)s is reminded.",
-                    "%(count)s officers of %(company)s are reminded.",
-                    officers,
-                )
-                % {"count": officers, "company": missing[0].company.name},
+        if not officers:
+            return self.nobody(request, missing=bool(missing))
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s officer of %(company)s is reminded.",
+                "%(count)s officers of %(company)s are reminded.",
+                officers,
             )
-        elif missing:
-            messages.info(request, _("Every officer concerned was already reminded today."))
-        else:
-            messages.info(request, _("No report is missing: nobody to remind."))
+            % {"count": officers, "company": missing[0].company.name},
+        )
 
     def remind_all(self, request) -> None:
         """Thousands of companies are reminded by the task queue's worker, not in the request."""
-        today = timezone.localdate()
-        missing = [row for row in compliance.summary(today) if row.missing_count]
-        pending = [
-            row
-            for row in missing
-            if not (row.last_reminded and timezone.localdate(row.last_reminded) == today)
-        ]
-        if pending:
-            run_later(tasks.remind_missing_reports, request.user.pk)
-            messages.success(
-                request,
-                ngettext(
-                    "The officers of %(companies)s company with missing reports are being "
-                    "reminded; the list shows when.",
-                    "The officers of %(companies)s companies with missing reports are being "
-                    "reminded; the list shows when.",
-                    len(pending),
-                )
-                % {"companies": len(pending)},
+        missing, pending = compliance.reminders_due(timezone.localdate())
+        if not pending:
+            return self.nobody(request, missing=bool(missing))
+        run_later(tasks.remind_missing_reports, request.user.pk)
+        messages.success(
+            request,
+            ngettext(
+                "The officers of %(companies)s company with missing reports are being "
+                "reminded; the list shows when.",
+                "The officers of %(companies)s companies with missing reports are being "
+                "reminded; the list shows when.",
+                pending,
             )
-        elif missing:
+            % {"companies": pending},
+        )
+
+    def nobody(self, request, *, missing: bool) -> None:
+        if missing:
             messages.info(request, _("Every officer concerned was already reminded today."))
         else:
             messages.info(request, _("No report is missing: nobody to remind."))

@@ -8,6 +8,7 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Development plan")
 
     def ready(self):
+        from core import versions
         from core.audit import track
 
         from .models import DevelopmentPlan, Need, NeedImport, Priority, PriorityYearTarget
@@ -21,7 +22,10 @@ class PlanningConfig(AppConfig):
             # The needs suggested for programs are kept too (programs.matching).
             for model in (Need, Priority):
                 signal.connect(
-                    _needs_changed, sender=model, dispatch_uid=f"{model.__name__}_{name}"
+                    versions.bumper("matching"),
+                    sender=model,
+                    weak=False,
+                    dispatch_uid=f"{model.__name__}_{name}",
                 )
 
 
@@ -29,9 +33,3 @@ def _plan_changed(sender, **kwargs):
     from .models import forget_current_plan
 
     forget_current_plan()
-
-
-def _needs_changed(sender, **kwargs):
-    from core import versions
-
-    versions.bump("matching")
