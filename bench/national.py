@@ -334,6 +334,12 @@ def seed():
               SELECT need_id, SUM(delivered_quantity) AS total FROM programs_pledge
               WHERE delivered_quantity > 0 GROUP BY need_id
             ) t WHERE n.id = t.need_id""")
+        # Each company's committed programs per pillar, as the workflow would have counted them.
+        raw.execute("DELETE FROM programs_commitment")
+        raw.execute("""
+            INSERT INTO programs_commitment (company_id, pillar, programs, budget)
+            SELECT company_id, pillar, COUNT(*), COALESCE(SUM(budget), 0) FROM programs_program
+            WHERE status IN ('approved', 'in_progress', 'completed') GROUP BY company_id, pillar""")
         log("every company invited to the open round, the programs of its year in it")
         raw.execute("""
             INSERT INTO programs_invitation (round_id, company_id, invited_at, reminders)

@@ -37,7 +37,7 @@ from core import versions
 from planning.models import UNFUNDED_RUPIAH, DevelopmentPlan, Need
 from regions.models import Region
 
-from .models import Pledge, Program
+from .models import Commitment, Pledge, Program
 
 CANDIDATE_COMPANIES = 60
 
@@ -202,39 +202,30 @@ def companies_for_need(need: Need, limit: int = 12):
     """Companies that could take this need, best first.
 
     Candidates are bounded before scoring (the companies ringing the need's kelurahan, closest
-    ring first, and those with the most committed programs under its pillar), so the cost does
-    not grow with the number of companies and programs in the country.
+    ring first, and those with the most committed programs under its pillar), and their
+    committed programs are read from `Commitment`, a few rows per company, so the cost does not
+    grow with the number of companies and programs in the country.
     """
-    committed = Program.objects.filter(status__in=Program.COMMITTED)
-    pillar_programs = committed.filter(pillar=need.priority.pillar)
+    pillar = need.priority.pillar
     rings = dict(
         CompanyVillage.objects.filter(village_id=need.village_id)
         .order_by("ring", "company")
         .values_list("company", "ring")[:CANDIDATE_COMPANIES]
     )
     top_in_pillar = list(
-        pillar_programs.values("company")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "company")
+        Commitment.objects.filter(pillar=pillar)
+        .order_by("-programs", "company")
         .values_list("company", flat=True)[:CANDIDATE_COMPANIES]
     )
-    count_in_pillar = (
-        pillar_programs.filter(company=OuterRef("pk"))
-        .values("company")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    committed_budget = (
-        committed.filter(company=OuterRef("pk"))
-        .values("company")
-        .annotate(total=Sum("budget"))
-        .values("total")
-    )
+    commitments = Commitment.objects.filter(company=OuterRef("pk"))
+    committed_budget = commitments.values("company").annotate(total=Sum("budget")).values("total")
     return (
         Company.objects.filter(pk__in=set(rings) | set(top_in_pillar))
         .annotate(
             ring=_ring(rings, "pk"),
-            pillar_programs=Coalesce(Subquery(count_in_pillar), 0),
+            pillar_programs=Coalesce(
+                Subquery(commitments.filter(pillar=pillar).values("programs")), 0
+            ),
             committed_budget=Coalesce(Subquery(committed_budget), 0),
         )
         .annotate(score=RING_POINTS + Least(F("pillar_programs"), Value(3)))

@@ -399,6 +399,35 @@ class Program(models.Model):
         return [Sdg(number).label for number in numbers if number in Sdg.values]
 
 
+class Commitment(models.Model):
+    """A company's approved, running and completed programs under one pillar: how many and
+    their budgets. Kept by `programs.commitments` whenever a program enters or leaves those
+    statuses or a committed program's pillar or budget is corrected, so that "the companies
+    with the most programs under this pillar" is read from a few thousand rows, not counted
+    over every program in the country."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="commitments"
+    )
+    pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices, blank=True)
+    programs = models.PositiveIntegerField(_("programs"))
+    budget = models.PositiveBigIntegerField(_("total budget (Rp)"))
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "pillar"], name="commitment_unique"),
+            models.CheckConstraint(condition=Q(programs__gt=0), name="commitment_programs"),
+        ]
+        indexes = [
+            models.Index("pillar", models.F("programs").desc(), "company", name="commitment_top"),
+        ]
+
+    def __str__(self):
+        return f"{self.company_id} {self.pillar}: {self.programs}"
+
+
 class Pledge(models.Model):
     """A line of a program: a quantity and an amount toward a priority, ideally one need."""
 

@@ -9,6 +9,7 @@ from core.db import model_columns
 from core.money import rupiah
 from core.uploads import display_name
 
+from . import commitments
 from .models import Attachment, OutputIndicator, Program, ProgramOutput, Round
 
 
@@ -84,9 +85,11 @@ def program_update(*, program: Program, fields: list[str], by) -> Program:
     company or plan (those move only through the workflow)."""
     if forbidden := set(fields) & {"status", "company", "plan", "submitted_at"}:
         raise ValueError(f"not changed here: {sorted(forbidden)}")
-    Program.objects.select_for_update().get(pk=program.pk)
+    locked = Program.objects.select_for_update().get(pk=program.pk)
     program.updated_by = by
     program.save(update_fields=[*fields, "updated_by", "updated_at"])
+    if locked.status in Program.COMMITTED and {"pillar", "budget"} & set(fields):
+        commitments.recount(program.company_id)
     return program
 
 

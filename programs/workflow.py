@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core import audit, versions
 from planning.models import Need
 
-from . import notifications
+from . import commitments, notifications
 from .models import Program, ProgramTransition, Round
 from .services import submission_problems
 
@@ -39,6 +39,10 @@ TRANSITIONS = {
     (S.IN_PROGRESS, S.CANCELLED): EITHER,
 }
 COMMENT_REQUIRED = {S.REVISION, S.REJECTED, S.CANCELLED}
+# Moves into or out of the committed statuses: the company's commitments are counted again.
+RECOUNTED = {
+    to for frm, to in TRANSITIONS if (frm in Program.COMMITTED) != (to in Program.COMMITTED)
+}
 
 
 class TransitionError(Exception):
@@ -124,6 +128,8 @@ def _decide(program: Program, to_status: str, *, by, comment: str, adjust=None) 
     if adjust:
         adjust(program)
     program.save(update_fields=["status", "updated_by", "updated_at"])
+    if to_status in RECOUNTED:
+        commitments.recount(program.company_id)
     notifications.program_decided(program, comment)
     return program
 

@@ -24,7 +24,7 @@ from delivery import ledger as delivery_ledger
 from delivery import periods
 from delivery.models import Evidence, OutputLine, Report, ReportLine, ReportTransition
 from planning.models import DevelopmentPlan, Need, Priority, PriorityYearTarget
-from programs import ledger
+from programs import commitments, ledger
 from programs.models import (
     Invitation,
     OutputIndicator,
@@ -589,6 +589,7 @@ def seed_delivery() -> int:
             reports += 1
     delivery_ledger.repair(delivery_ledger.check())
     ledger.repair(ledger.check())
+    commitments.repair(commitments.check())
     return reports
 
 

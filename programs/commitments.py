@@ -1,0 +1,71 @@
+"""Each company's committed programs per pillar (`Commitment`), counted again whenever they
+change: when a program is approved or cancelled, when an administrator corrects a committed
+program's pillar or budget, after seeding. A company's row set is replaced under the company's
+row lock (FOR NO KEY UPDATE: officers adding programs meanwhile are not blocked), so two
+approvals for one company at once count in turn and the second sees the first.
+
+`check` finds the companies whose rows drifted from their programs (a restore, a manual SQL
+fix, a bug) and `repair` counts them again; `manage.py check_ledger` runs both.
+"""
+
+from django.db import transaction
+from django.db.models import Count, Sum, Value
+from django.db.models.functions import Coalesce
+
+from companies.models import Company
+
+from .models import Commitment, Program
+
+
+def _counted(companies=None) -> dict[tuple[int, str], tuple[int, int]]:
+    """{(company id, pillar): (programs, budget)} from the programs themselves."""
+    programs = Program.objects.filter(status__in=Program.COMMITTED)
+    if companies is not None:
+        programs = programs.filter(company__in=companies)
+    rows = (
+        programs.values("company", "pillar")
+        .annotate(programs=Count("pk"), budget=Coalesce(Sum("budget"), Value(0)))
+        .order_by()
+    )
+    return {(r["company"], r["pillar"]): (r["programs"], r["budget"]) for r in rows}
+
+
+def _stored(companies=None) -> dict[tuple[int, str], tuple[int, int]]:
+    rows = Commitment.objects.all()
+    if companies is not None:
+        rows = rows.filter(company__in=companies)
+    return {
+        (company, pillar): (programs, budget)
+        for company, pillar, programs, budget in rows.values_list(
+            "company", "pillar", "programs", "budget"
+        )
+    }
+
+
+@transaction.atomic
+def recount(company_id: int) -> None:
+    """Count the company's committed programs again, under its row lock. Call after the
+    program's new status or figures are saved (in the same transaction)."""
+    list(Company.objects.select_for_update(no_key=True).filter(pk=company_id).values("pk"))
+    counted = _counted([company_id])
+    if counted == _stored([company_id]):
+        return
+    Commitment.objects.filter(company_id=company_id).delete()
+    Commitment.objects.bulk_create(
+        Commitment(company_id=company, pillar=pillar, programs=programs, budget=budget)
+        for (company, pillar), (programs, budget) in counted.items()
+    )
+
+
+def check() -> list[int]:
+    """The companies whose stored commitments differ from their programs, by id."""
+    counted, stored = _counted(), _stored()
+    keys = counted.keys() | stored.keys()
+    return sorted({key[0] for key in keys if counted.get(key) != stored.get(key)})
+
+
+def repair(companies: list[int]) -> int:
+    """Count each drifted company again; returns how many."""
+    for company_id in companies:
+        recount(company_id)
+    return len(companies)
