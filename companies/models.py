@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.db import ChoiceLabels
 from regions.models import Region
 
 
@@ -53,7 +54,7 @@ class CompanyQuerySet(models.QuerySet):
         )
 
 
-class Company(models.Model):
+class Company(ChoiceLabels, models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     legal_name = models.CharField(_("legal name"), max_length=255, blank=True)
@@ -116,7 +117,7 @@ class Company(models.Model):
         return user.sees_all_companies or self.pk in user.company_ids
 
 
-class CompanyVillage(models.Model):
+class CompanyVillage(ChoiceLabels, models.Model):
     """A village where a company operates, with how close it is to the operations."""
 
     company = models.ForeignKey(

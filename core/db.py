@@ -1,6 +1,7 @@
-"""Database helpers shared by the apps' migrations."""
+"""Database helpers shared by the apps' models and migrations."""
 
 from django.db import migrations
+from django.utils.encoding import force_str
 
 
 def postgresql_only(forward: list[str], backward: list[str]) -> migrations.RunPython:
@@ -28,3 +29,17 @@ def model_columns(model, names) -> list[str]:
 def stamp_columns(model) -> list[str]:
     """The columns every save stamps (auto_now), to add to `update_fields`."""
     return [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+
+
+class ChoiceLabels:
+    """A model mixin: `get_FOO_display()` from a label table built once per field. Django's
+    own rebuilds a hashable copy of the field's choices on every call, which was a quarter of
+    the rendering time of a page listing a hundred needs and programs (each showing a unit and
+    a status). Same result: the translated label, or the stored value when it is no choice."""
+
+    def _get_FIELD_display(self, field):
+        labels = field.__dict__.get("choice_labels")
+        if labels is None:
+            labels = field.choice_labels = dict(field.flatchoices)
+        value = getattr(self, field.attname)
+        return force_str(labels.get(value, value), strings_only=True)

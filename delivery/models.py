@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
 from core.uploads import random_upload_name
 from programs.models import Pledge, Program, ProgramOutput
@@ -39,7 +40,7 @@ class ReportQuerySet(models.QuerySet):
         return self.select_related("program__company").order_by("-period_end", "-pk")
 
 
-class Report(models.Model):
+class Report(ChoiceLabels, models.Model):
     """A realization report (laporan realisasi): what a program delivered in a period."""
 
     class Status(models.TextChoices):

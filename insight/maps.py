@@ -6,7 +6,8 @@ city's middle latitude (a city spans a few kilometres: the distortion is negligi
 """
 
 import math
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 
 from regions.models import Boundary, Region
 
@@ -48,6 +49,8 @@ class Map:
     legend: list[Legend]
     points: list[Point]
     none_colour: str = NONE_COLOUR
+    # Names this drawing: a page keeps its rendering under it ({% cache %}) while it is shown.
+    drawn: str = field(default_factory=lambda: secrets.token_hex(6))
 
     @property
     def view_box(self) -> str:

@@ -4,6 +4,8 @@ Public pages show only approved, running and completed programs, their companies
 and verified delivery: never a draft, an undecided program, a file or a person.
 """
 
+import secrets
+
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import versions
 from core.permissions import PlannerRequiredMixin
 from delivery.models import Report
 from planning.models import DevelopmentPlan, Need
@@ -139,6 +142,10 @@ class PublicMixin(PlanMixin):
 
     programs_per_page = 20
 
+    def get_context_data(self, **kwargs):
+        # How long the templates keep their drawn fragments ({% cache %}), as the figures.
+        return super().get_context_data(public_cache_seconds=PUBLIC_CACHE_SECONDS, **kwargs)
+
     @cached_property
     def committed(self):
         return Program.objects.filter(plan=self.plan, status__in=Program.COMMITTED)
@@ -172,6 +179,8 @@ class PublicMixin(PlanMixin):
                 "programs": figures.public_programs(rows),
                 "page_obj": page,
                 "paginator": paginator,
+                # Names the rendering of these very rows (a cached fragment of the template).
+                "drawn": f"{place}:{page.number}:{secrets.token_hex(6)}",
             }
 
         key = f"insight:programs:{self.plan.pk}:{place}:{number}:{get_language()}"
@@ -255,7 +264,8 @@ class VillageView(PublicMixin, TemplateView):
             Region.objects.villages().within(self.plan.city).select_related("parent"),
             code=self.kwargs["code"],
         )
-        needs = list(
+        # Read only when the needs' table is drawn again: it is kept while no need changes.
+        needs = (
             Need.objects.filter(priority__plan=self.plan, village=village)
             .select_related("priority")
             .order_by("priority__code", "pk")
@@ -265,6 +275,7 @@ class VillageView(PublicMixin, TemplateView):
             plan=self.plan,
             village=village,
             needs=needs,
+            needs_version=versions.current("matching"),
             **self.programs_page(programs, village.code),
             **kwargs,
         )

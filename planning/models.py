@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.db import ChoiceLabels
 from core.limits import MAX_QUANTITY, MAX_UNIT_COST
 from core.uploads import random_upload_name
 from regions.models import Region
@@ -130,7 +131,7 @@ class PriorityQuerySet(models.QuerySet):
         )
 
 
-class Priority(models.Model):
+class Priority(ChoiceLabels, models.Model):
     """A priority of the plan with its indicator, unit and target."""
 
     plan = models.ForeignKey(
@@ -225,7 +226,7 @@ class NeedQuerySet(models.QuerySet):
         )
 
 
-class Need(models.Model):
+class Need(ChoiceLabels, models.Model):
     """A located piece of a priority: "40 rutilahu in Kelurahan Tegal Ratu".
 
     `pledged_quantity` and `delivered_quantity` are maintained by the approval and

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Sector
+from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
 from core.uploads import random_upload_name
 from planning.models import DevelopmentPlan, Need, Pillar, Priority
@@ -45,7 +46,7 @@ class RoundQuerySet(models.QuerySet):
         return self.open().filter(invitations__company_id__in=company_ids).distinct()
 
 
-class Round(models.Model):
+class Round(ChoiceLabels, models.Model):
     """The yearly synchronisation round (sinkronisasi CSR): the planners invite companies to
     submit their programs for the coming year before a deadline, and meet them on a date."""
 
@@ -282,7 +283,7 @@ class ProgramQuerySet(models.QuerySet):
         )
 
 
-class Program(models.Model):
+class Program(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
