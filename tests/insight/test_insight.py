@@ -5,12 +5,16 @@ import json
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from delivery.models import OutputLine, Report
 from insight import maps
+from planning import services as planning_services
 from planning.models import Need
 from programs.models import Attachment, OutputIndicator
 from regions.models import Boundary, Region
@@ -314,3 +318,26 @@ def test_public_pages_page_through_many_programs(client, plan, company_a, villag
         assert [p.title for p in first["programs"]] == [f"P{n:02d}" for n in range(20)]
         assert [p.title for p in second["programs"]] == ["P20", "P21", "P22"]
         assert client.get(url + "?page=x").context["page_obj"].number == 1
+
+
+def test_the_kelurahan_page_draws_its_needs_again_once_one_changes(
+    client, plan, planner, tegal_ratu_need, village
+):
+    url = reverse("insight:village", args=[village.code])
+    assert "Rutilahu Tegal Ratu" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    assert len(warm) == 1  # the kelurahan: its needs and programs are drawn already
+    tegal_ratu_need.title = "Rutilahu Tegal Ratu (data 2027)"
+    planning_services.need_save(need=tegal_ratu_need, by=planner, fields=["title"])
+    assert "Rutilahu Tegal Ratu (data 2027)" in client.get(url).content.decode()
+
+
+def test_the_public_pages_keep_a_drawing_per_language(client, committed, village):
+    url = reverse("insight:village", args=[village.code])
+    indonesian = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    badge = '<span class="badge status-approved">{}</span>'
+    assert badge.format("Approved") in english and badge.format("Disetujui") not in english
+    assert badge.format("Disetujui") in indonesian and badge.format("Approved") not in indonesian
