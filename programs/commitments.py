@@ -13,6 +13,7 @@ from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 
 from companies.models import Company
+from core import versions
 
 from .models import Commitment, Program
 
@@ -50,6 +51,7 @@ def recount(company_id: int) -> None:
     counted = _counted([company_id])
     if counted == _stored([company_id]):
         return
+    versions.bump("matching")  # the companies suggested for a need rank by these
     Commitment.objects.filter(company_id=company_id).delete()
     Commitment.objects.bulk_create(
         Commitment(company_id=company, pillar=pillar, programs=programs, budget=budget)

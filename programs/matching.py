@@ -132,6 +132,13 @@ def suggested_needs(program: Program) -> list[Need]:
     return cache.get_or_set(key, lambda: needs_for_program(program), SUGGESTIONS_CACHE_SECONDS)
 
 
+def suggested_companies(need: Need) -> list[Company]:
+    """`companies_for_need`, kept per need version and matching version (rings, pledged
+    counts and each company's commitments take a new one)."""
+    key = f"companies:{need.pk}:{need.updated_at.timestamp()}:{versions.current('matching')}"
+    return cache.get_or_set(key, lambda: list(companies_for_need(need)), SUGGESTIONS_CACHE_SECONDS)
+
+
 def needs_for_program(program: Program, limit: int = 12) -> list[Need]:
     """Open needs with a gap that this program could pledge toward (and does not yet),
     best first.

@@ -19,7 +19,7 @@ def need_programs(context, need):
     return {
         "need": need,
         "pledges": list(pledges[:50]),
-        "companies": list(matching.companies_for_need(need)) if user.is_planner else None,
+        "companies": matching.suggested_companies(need) if user.is_planner else None,
     }
 
 

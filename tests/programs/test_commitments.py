@@ -7,12 +7,20 @@ import threading
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from companies.models import Ring
 from programs import commitments, matching, workflow
 from programs.models import Commitment, Program
-from tests.factories import NeedFactory, PlannerFactory, PledgeFactory, ProgramFactory
-from tests.utils import admin_form_data, postgres_only
+from tests.factories import (
+    CompanyVillageFactory,
+    NeedFactory,
+    PlannerFactory,
+    PledgeFactory,
+    ProgramFactory,
+)
+from tests.utils import admin_form_data, postgres_only, queries_for
 
 S = Program.Status
 
@@ -117,3 +125,27 @@ def test_two_approvals_for_one_company_at_once_are_both_counted(company_a, plan,
 
     assert failures == []
     assert stored(company_a) == {"infrastructure": (2, 2_000_000_000)}
+
+
+def test_the_need_page_keeps_its_companies_until_a_commitment_or_ring_changes(
+    planner_client, planner, tegal_ratu_need, company_b, plan
+):
+    url = reverse("planning:need_detail", args=[tegal_ratu_need.pk])
+
+    def suggested() -> dict[str, int]:
+        companies = planner_client.get(url).context["companies"]
+        return {c.name: c.pillar_programs for c in companies}
+
+    cold = queries_for(planner_client, url)
+    with CaptureQueriesContext(connection) as warm:
+        planner_client.get(url)
+    assert len(warm.captured_queries) <= cold - 3  # rings, commitments, ranking not read
+    assert company_b.name not in suggested()
+
+    program = submitted(company_b, plan, pillar=tegal_ratu_need.priority.pillar)
+    workflow.program_approve(program=program, by=planner)  # no pledge: only recounted
+    assert suggested()[company_b.name] == 1
+    workflow.program_cancel(program=program, by=planner, comment="Dana dialihkan")
+    assert company_b.name not in suggested()
+    CompanyVillageFactory(company=company_b, village=tegal_ratu_need.village, ring=Ring.RING_2)
+    assert company_b.name in suggested()
