@@ -387,3 +387,28 @@ def test_the_rounds_list_keeps_its_query_count_with_1_or_8_rounds(planner_client
         counts.append(len(captured))
         assert len(response.context["rounds"]) == total
     assert counts[0] == counts[1], counts
+
+
+def test_the_round_page_counts_its_rows_right_whatever_narrows_them(planner_client, plan):
+    """Without a company or sector filter the pages are counted from the stages; with one,
+    by a count of their own: both must agree with the rows."""
+    round = RoundFactory(plan=plan)
+    for n in range(55):
+        company = InvitationFactory(
+            round=round, company__sector="ports" if n < 5 else "logistics"
+        ).company
+        if n % 2:
+            ProgramFactory(company=company, plan=plan, round=round, status=S.SUBMITTED)
+    url = round.get_absolute_url()
+    for query, total in [
+        ("", 55),
+        ("?stage=submitted", 27),
+        ("?page=2", 55),
+        ("?stage=nothing", 28),
+        ("?sector=ports", 5),
+        ("?stage=nothing&sector=ports", 3),
+        ("?company=zzz-none", 0),
+    ]:
+        page = planner_client.get(url + query).context["page_obj"]
+        assert page.paginator.count == total, query
+        assert len(page.object_list) == min(50, total - (page.number - 1) * 50), query
