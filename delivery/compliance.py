@@ -10,13 +10,14 @@ Two queries for any number of companies; the quarters are counted in Python.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
-from companies.models import Company
+from companies.models import Company, Sector
 from core import audit
 from core.mail import send_on_commit
 from programs.models import Program
@@ -31,6 +32,9 @@ SUMMARY_CACHE_SECONDS = 60
 REMINDERS_SHOWN = datetime.timedelta(days=92)
 # Programs that owed reports: running ones, and those completed (their quarters were owed).
 OWING = [*Report.REPORTING, Program.Status.COMPLETED]
+# Missing reports a table row lists (a company can owe dozens: 50 rows of them made a page
+# of 230 kB that took 100 ms to draw).
+MISSING_LISTED = 10
 
 
 @dataclass
@@ -42,7 +46,7 @@ class Missing:
 
 @dataclass
 class Compliance:
-    company: Company
+    company: Company  # or, in the shared summary, its CompanyName
     running: int = 0
     due: int = 0
     on_time: int = 0
@@ -51,6 +55,15 @@ class Compliance:
     missing_count: int = 0
     missing: list[Missing] = field(default_factory=list)  # with details=True only
     last_reminded: datetime.datetime | None = None
+
+    @property
+    def missing_listed(self) -> list[Missing]:
+        """The first missing reports, for a table row; the reminder's email lists them all."""
+        return self.missing[:MISSING_LISTED]
+
+    @property
+    def missing_unlisted(self) -> int:
+        return max(0, len(self.missing) - MISSING_LISTED)
 
     @property
     def filed(self) -> int:
@@ -119,15 +132,38 @@ def by_company(
     return list(rows.values())
 
 
+class CompanyName(NamedTuple):
+    """What the shared counts keep of a company: enough to filter, sort and export them. A
+    whole model instance per company made reading 5,000 rows back from the cache cost 160 ms."""
+
+    pk: int
+    name: str
+    sector: str
+
+    def get_sector_display(self) -> str:
+        return str(Sector(self.sector).label) if self.sector in Sector.values else self.sector
+
+
 def summary(today: datetime.date | None = None) -> list[Compliance]:
     """Every company's counts, without the missing reports' details, shared for a minute:
     for a whole country's companies the count takes about a second."""
     today = today or timezone.localdate()
-    return cache.get_or_set(
-        _summary_key(today),
-        lambda: by_company(Company.objects.order_by("name"), today, details=False),
-        SUMMARY_CACHE_SECONDS,
-    )
+
+    def count():  # plain tuples: they come back from the cache several times faster
+        companies = Company.objects.order_by("name").only("pk", "name", "sector")
+        return [
+            (
+                *(r.company.pk, r.company.name, r.company.sector),
+                *(r.running, r.due, r.on_time, r.late, r.verified, r.missing_count),
+                r.last_reminded,
+            )
+            for r in by_company(companies, today, details=False)
+        ]
+
+    return [
+        Compliance(CompanyName(*row[:3]), *row[3:9], last_reminded=row[9])
+        for row in cache.get_or_set(_summary_key(today), count, SUMMARY_CACHE_SECONDS)
+    ]
 
 
 def reminders_due(today: datetime.date) -> tuple[int, int]:

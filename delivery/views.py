@@ -281,9 +281,10 @@ class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, Filt
         if not self.request.user.sees_all_companies:
             return context
         # Rows from the shared counts: the page's own are read afresh, missing reports listed.
-        page = [row.company for row in context["rows"]]
-        fresh = {row.company.pk: row for row in compliance.by_company(page)}
-        context["rows"] = [fresh[company.pk] for company in page]
+        ids = [row.company.pk for row in context["rows"]]
+        companies = Company.objects.in_bulk(ids)
+        fresh = {row.company.pk: row for row in compliance.by_company(companies.values())}
+        context["rows"] = [fresh[pk] for pk in ids if pk in fresh]
         return context
 
 

@@ -157,3 +157,20 @@ def test_reminding_every_company_is_queued_and_reaches_each_with_missing_reports
         again = planner_client.post(url, follow=True)
     assert len(mail.outbox) == 2
     assert "sudah diingatkan hari ini" in again.content.decode()
+
+
+def test_a_row_lists_ten_missing_reports_and_counts_the_rest(planner_client, company_a, plan):
+    """Three years of quarters owed, none reported: the row lists 10 and says "and 2 more";
+    the count and the reminder's email keep them all."""
+    ProgramFactory(
+        company=company_a,
+        plan=plan,
+        status=Program.Status.IN_PROGRESS,
+        start_date=datetime.date(2020, 1, 1),
+        end_date=datetime.date(2022, 12, 31),
+    )
+    (row,) = compliance.by_company([company_a])
+    assert row.missing_count == len(row.missing) == 12
+    assert (len(row.missing_listed), row.missing_unlisted) == (10, 2)
+    page = planner_client.get(reverse("delivery:compliance")).content.decode()
+    assert "dan 2 lainnya" in page and page.count("<li>Program CSR") == 10
