@@ -29,6 +29,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 FORMATS = ("csv", "xlsx")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000  # rows read from the database at a time
 
 
@@ -141,16 +142,22 @@ def _write_totals(sheet, columns, sums: list, row: int, bold) -> None:
             sheet.write_formula(row, col, formula, bold, sums[col])
 
 
+def write_workbook(file, fill: Callable) -> None:
+    """Into `file` (opened for binary writing), an Excel workbook that `fill(workbook)` writes,
+    in constant memory."""
+    workbook = xlsxwriter.Workbook(
+        file, {"constant_memory": True, "tmpdir": tempfile.gettempdir(), "in_memory": False}
+    )
+    fill(workbook)
+    workbook.close()
+
+
 def workbook_response(filename: str, fill: Callable) -> FileResponse:
     """An Excel workbook that `fill(workbook)` writes, in constant memory, then streamed from
     its temporary file."""
     file = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it once sent
     try:
-        workbook = xlsxwriter.Workbook(
-            file, {"constant_memory": True, "tmpdir": tempfile.gettempdir(), "in_memory": False}
-        )
-        fill(workbook)
-        workbook.close()
+        write_workbook(file, fill)
     except BaseException:
         file.close()
         raise
@@ -159,7 +166,7 @@ def workbook_response(filename: str, fill: Callable) -> FileResponse:
         file,
         as_attachment=True,
         filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
     )
 
 

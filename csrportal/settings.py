@@ -136,6 +136,8 @@ CACHES = {
 # CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/2) for `celery -A csrportal worker`. Without a
 # broker they run at once in the process that asks, so `make run` and the tests need neither a
 # broker nor a worker. Results are not kept; a task a worker dies in is delivered again.
+# What one process caches, the others see (the worker's renewals of the dashboard's sums).
+SHARED_CACHE = bool(env("REDIS_URL", default=""))
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # Portals (cities) sharing one broker keep to their own queue.

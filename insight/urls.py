@@ -7,9 +7,14 @@ app_name = "insight"
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path(
-        "dashboard/rounds/<int:pk>/workbook.xlsx",
+        "dashboard/rounds/<int:pk>/workbook/",
         views.RoundWorkbookView.as_view(),
         name="round_workbook",
+    ),
+    path(
+        "dashboard/rounds/<int:pk>/workbook/<int:file_pk>/",
+        views.RoundWorkbookFileView.as_view(),
+        name="round_workbook_file",
     ),
     path("public/", views.PublicHomeView.as_view(), name="public"),
     path("public/map/", views.MapView.as_view(), name="map"),

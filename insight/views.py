@@ -6,11 +6,12 @@ and verified delivery: never a draft, an undecided program, a file or a person.
 
 import secrets
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -18,14 +19,18 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from core import versions
+from core import prepared, versions
+from core.exports import XLSX_TYPE
+from core.models import PreparedFile
 from core.permissions import PlannerRequiredMixin
+from core.tasks import run_later
+from core.uploads import serve_private
 from delivery.models import Report
 from planning.models import DevelopmentPlan, Need
 from programs.models import Pledge, Program, Round
 from regions.models import Region
 
-from . import figures, maps, workbook
+from . import dashboard, figures, maps, tasks, workbook
 
 # Seconds the public figures and the map are kept (per process, or in Redis with REDIS_URL).
 PUBLIC_CACHE_SECONDS = 300
@@ -89,7 +94,6 @@ def metric_choice(request, plan):
     return metric, priority, label
 
 
-DASHBOARD_CACHE_SECONDS = 60
 PROGRAMS_LISTED = 1000  # a public kecamatan or kelurahan page pages through at most these
 
 
@@ -103,20 +107,7 @@ class DashboardView(PlannerRequiredMixin, PlanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         plan, year = self.plan, self.year()
 
-        def aggregates():
-            # Sums over every pledge of the plan: seconds at national scale (600,000 pledges),
-            # so shared for a minute; the lists below them are read live.
-            companies, company_count = figures.by_company(plan, year)
-            return {
-                "priorities": figures.priorities(plan, year),
-                "pillars": figures.by_pillar(plan, year),
-                "sectors": figures.by_sector(plan, year),
-                "companies": companies,
-                "company_count": company_count,
-            }
-
-        key = f"insight:dashboard:{plan.pk}:{year}:{get_language()}"
-        sums = cache.get_or_set(key, aggregates, DASHBOARD_CACHE_SECONDS)
+        sums = dashboard.sums(plan, year)
         rows = sums["priorities"]
         awaiting_count, awaiting = figures.awaiting_decision()
         return super().get_context_data(
@@ -282,8 +273,36 @@ class VillageView(PublicMixin, TemplateView):
 
 
 class RoundWorkbookView(PlannerRequiredMixin, View):
-    """The synchronisation round's workbook for the meeting (insight.workbook)."""
+    """Ask for the synchronisation round's workbook (insight.workbook): prepared by the worker
+    (seconds for thousands of companies), then offered on the round's page."""
 
-    def get(self, request, pk):
-        round = get_object_or_404(Round.objects.select_related("plan__city"), pk=pk)
-        return workbook.response(round)
+    def post(self, request, pk):
+        round = get_object_or_404(Round, pk=pk)
+        file, new = prepared.ask(
+            subject=round.workbook_subject, filename=workbook.filename(round), by=request.user
+        )
+        if new:
+            run_later(tasks.prepare_round_workbook, file.pk, round.pk)
+            messages.success(
+                request,
+                _("The workbook is being prepared: it will be offered here in a moment."),
+            )
+        else:
+            messages.info(request, _("The workbook is being prepared already."))
+        return redirect(f"{round.get_absolute_url()}#workbook")
+
+
+class RoundWorkbookFileView(PlannerRequiredMixin, View):
+    """A prepared workbook of the round, to the planners only."""
+
+    def get(self, request, pk, file_pk):
+        round = get_object_or_404(Round, pk=pk)
+        file = get_object_or_404(
+            PreparedFile,
+            pk=file_pk,
+            subject=round.workbook_subject,
+            status=PreparedFile.Status.READY,
+        )
+        return serve_private(
+            file.file, filename=file.filename, content_type=XLSX_TYPE, inline=False
+        )

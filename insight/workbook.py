@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies.models import Company
-from core.exports import CHUNK, Column, workbook_response, write_sheet
+from core.exports import CHUNK, Column, write_sheet, write_workbook
 from planning.models import UNFUNDED_RUPIAH, Need
 from programs.models import Invitation, Pledge, Program, Round
 from regions.models import Region
@@ -179,10 +179,16 @@ SHEETS = [
 ]
 
 
-def response(round: Round):
+def write(round: Round, file) -> None:
+    """The round's workbook into `file` (insight.tasks prepares it in the background)."""
+
     def fill(workbook):
         for title, sheet in SHEETS:
             columns, rows = sheet(round)
             write_sheet(workbook, str(title), columns, rows)
 
-    return workbook_response(f"sinkronisasi-{round.year}", fill)
+    write_workbook(file, fill)
+
+
+def filename(round: Round) -> str:
+    return f"sinkronisasi-{round.year}.xlsx"

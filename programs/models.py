@@ -121,6 +121,11 @@ class Round(ChoiceLabels, models.Model):
         return reverse("programs:round_detail", args=[self.pk])
 
     @property
+    def workbook_subject(self) -> str:
+        """Names its prepared workbooks (core.PreparedFile)."""
+        return f"round-workbook:{self.pk}"
+
+    @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 

@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from companies.models import Company
+from core import prepared
 from core.exports import ExportMixin
 from core.forms import posted_id
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
@@ -461,6 +462,7 @@ class RoundDetailView(PlannerRequiredMixin, ExportMixin, NeverPastTheEndMixin, F
         )
         return super().get_context_data(
             round=self.round,
+            workbook=prepared.latest(self.round.workbook_subject),
             stages=[(stage, stages.get(stage.value, 0)) for stage in Invitation.Stage],
             invited=sum(stages.values()),
             missing=sum(stages.get(stage, 0) for stage in rounds.MISSING),

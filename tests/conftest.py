@@ -188,6 +188,7 @@ def program_b(company_b, plan, tegal_ratu_need, village):
 def world(outsider, officer_a, officer_b, planner, staff, company_a, tegal_ratu_need, program_a):
     """Company A's draft (program_a, with a file), submitted and running programs, the running
     one's submitted and draft reports (each with a file), a need, an import."""
+    from core.models import PreparedFile
     from delivery.models import Evidence, Report, ReportLine
 
     submitted = ProgramFactory(company=company_a, plan=program_a.plan, status="submitted")
@@ -236,8 +237,17 @@ def world(outsider, officer_a, officer_b, planner, staff, company_a, tegal_ratu_
     )
     round = RoundFactory(plan=program_a.plan)
     InvitationFactory(round=round, company=company_a)
+    workbook = PreparedFile.objects.create(
+        subject=round.workbook_subject,
+        filename="sinkronisasi.xlsx",
+        language="id",
+        status=PreparedFile.Status.READY,
+        file=ContentFile(b"PK\x03\x04 workbook", name="prepared.xlsx"),
+        size=13,
+    )
     return {
         "round": round.pk,
+        "workbook": workbook.pk,
         "users": {
             "anonymous": None,
             "outsider": outsider,

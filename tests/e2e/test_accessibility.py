@@ -24,7 +24,7 @@ NOT_PAGES = {
     "delivery:evidence",
     "opendata:iati_xml",
     "opendata:iati_json",
-    "insight:round_workbook",
+    "insight:round_workbook_file",
 }
 WIDTHS = [1366, 390]
 PASSWORD = "correct-horse-battery"

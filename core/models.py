@@ -1,0 +1,45 @@
+"""Models of the bottom floor: files prepared in the background for a person to fetch."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .db import ChoiceLabels
+
+
+class PreparedFile(ChoiceLabels, models.Model):
+    """A download too large to make while a person waits (a round's workbook for 5,000
+    companies takes seconds): asked for on a page, written by the worker (core.prepared),
+    then fetched from that page. `subject` names what it is of ("round-workbook:12"); only
+    the newest few of a subject are kept."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    subject = models.CharField(_("subject"), max_length=100)
+    filename = models.CharField(_("file name"), max_length=200)
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    file = models.FileField(_("file"), upload_to="prepared/", blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("prepared file")
+        verbose_name_plural = _("prepared files")
+        indexes = [models.Index(fields=["subject", "-requested_at"], name="prepared_newest")]
+
+    def __str__(self):
+        return self.filename

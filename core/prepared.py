@@ -1,0 +1,86 @@
+"""Downloads prepared in the background (PreparedFile): a page asks, the worker writes the file
+into storage, the page then offers it. Without a broker the task runs in the request
+(core.tasks), so the file is ready when the page comes back.
+
+`ask` starts one unless the subject has one being prepared already (a second click, another
+planner); `write` runs in the task: the file is written to a temporary file, stored under a
+random name, and only then marked ready; a failure is logged and shown as failed, never a
+half-written file. Files older than the newest KEPT of a subject are deleted with their rows.
+"""
+
+import datetime
+import logging
+import tempfile
+import uuid
+from collections.abc import Callable
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone, translation
+
+from .models import PreparedFile
+
+logger = logging.getLogger(__name__)
+
+KEPT = 3
+# A file still "being prepared" after this is taken as lost (a worker that died): asked again.
+STALE = datetime.timedelta(minutes=15)
+
+
+def latest(subject: str) -> PreparedFile | None:
+    return PreparedFile.objects.filter(subject=subject).order_by("-requested_at", "-pk").first()
+
+
+def ask(*, subject: str, filename: str, by) -> tuple[PreparedFile, bool]:
+    """(the file, whether it is new): the one being prepared for `subject`, else a new one
+    in the asking person's language, for the caller to queue (core.tasks.run_later)."""
+    with transaction.atomic():
+        pending = (
+            PreparedFile.objects.select_for_update()
+            .filter(
+                subject=subject,
+                status=PreparedFile.Status.QUEUED,
+                requested_at__gte=timezone.now() - STALE,
+            )
+            .first()
+        )
+        if pending is not None:
+            return pending, False
+        prepared = PreparedFile.objects.create(
+            subject=subject,
+            filename=filename,
+            language=translation.get_language() or "id",
+            requested_by=by,
+        )
+        return prepared, True
+
+
+def write(prepared_id: int, fill: Callable) -> PreparedFile:
+    """Run `fill(file)` into a temporary file in the asker's language, store the result and
+    mark it ready (or failed), then delete the subject's older files."""
+    prepared = PreparedFile.objects.get(pk=prepared_id)
+    suffix = prepared.filename.rpartition(".")[2][:10]
+    try:
+        with tempfile.TemporaryFile() as temporary, translation.override(prepared.language):
+            fill(temporary)
+            temporary.seek(0)
+            prepared.file.save(f"{uuid.uuid4().hex}.{suffix}", File(temporary), save=False)
+    except Exception:
+        logger.exception("could not prepare %s (%s)", prepared.filename, prepared.subject)
+        prepared.status = PreparedFile.Status.FAILED
+    else:
+        prepared.status = PreparedFile.Status.READY
+        prepared.size = prepared.file.size
+    prepared.finished_at = timezone.now()
+    prepared.save(update_fields=["status", "file", "size", "finished_at"])
+    _forget_older(prepared.subject)
+    return prepared
+
+
+def _forget_older(subject: str) -> None:
+    kept = PreparedFile.objects.filter(subject=subject).order_by("-requested_at", "-pk")
+    for old in kept[KEPT:]:
+        if old.status == PreparedFile.Status.QUEUED and old.requested_at >= timezone.now() - STALE:
+            continue  # still being prepared by another worker
+        old.file.delete(save=False)
+        old.delete()

@@ -1,0 +1,87 @@
+"""The dashboard's sums are kept and renewed in the background once a minute old: a planner
+never waits for them, and never sees them older than the renewal."""
+
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from insight import dashboard
+from tests.factories import PledgeFactory, ProgramFactory
+
+
+@pytest.fixture
+def later():
+    """Moves the dashboard's clock on by `seconds`."""
+    clock = {"now": 1_800_000_000.0}
+    with mock.patch.object(dashboard.time, "time", lambda: clock["now"]):
+
+        def move(seconds):
+            clock["now"] += seconds
+
+        yield move
+
+
+def pledged(client) -> int:
+    return sum(
+        row.pledged_rupiah for row in client.get(reverse("insight:dashboard")).context["priorities"]
+    )
+
+
+def approve_one_more(plan, company, need, amount):
+    program = ProgramFactory(company=company, plan=plan, status="approved")
+    PledgeFactory(program=program, need=need, quantity=1, amount=amount)
+
+
+def test_fresh_sums_are_not_counted_again(planner_client, plan, company_a, tegal_ratu_need, later):
+    approve_one_more(plan, company_a, tegal_ratu_need, 100_000_000)
+    assert pledged(planner_client) == 100_000_000
+    approve_one_more(plan, company_a, tegal_ratu_need, 50_000_000)
+    later(dashboard.FRESH_SECONDS - 1)
+    assert pledged(planner_client) == 100_000_000  # less than a minute old: kept
+
+
+def test_without_a_shared_cache_stale_sums_are_counted_in_the_request(
+    planner_client, plan, company_a, tegal_ratu_need, later, settings
+):
+    settings.SHARED_CACHE = False
+    approve_one_more(plan, company_a, tegal_ratu_need, 100_000_000)
+    assert pledged(planner_client) == 100_000_000
+    approve_one_more(plan, company_a, tegal_ratu_need, 50_000_000)
+    later(dashboard.FRESH_SECONDS + 1)
+    assert pledged(planner_client) == 150_000_000
+
+
+def test_with_a_shared_cache_stale_sums_are_shown_while_one_renewal_is_queued(
+    planner_client,
+    plan,
+    company_a,
+    tegal_ratu_need,
+    later,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    settings.SHARED_CACHE = True
+    approve_one_more(plan, company_a, tegal_ratu_need, 100_000_000)
+    assert pledged(planner_client) == 100_000_000
+    approve_one_more(plan, company_a, tegal_ratu_need, 50_000_000)
+    later(dashboard.FRESH_SECONDS + 1)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert pledged(planner_client) == 100_000_000  # shown at once, as they were
+        assert pledged(planner_client) == 100_000_000  # one renewal is asked for, not two
+    assert len(queued) == 1
+    queued[0]()  # the worker renews them (here: the task, run eagerly)
+    assert pledged(planner_client) == 150_000_000
+
+
+def test_with_nothing_kept_the_sums_are_counted_in_the_request(
+    planner_client, plan, company_a, tegal_ratu_need, later, settings
+):
+    """The first view, or one after KEPT_SECONDS (the entry expired): no stale figure to show."""
+    settings.SHARED_CACHE = True
+    approve_one_more(plan, company_a, tegal_ratu_need, 100_000_000)
+    assert pledged(planner_client) == 100_000_000
+    approve_one_more(plan, company_a, tegal_ratu_need, 50_000_000)
+    cache.clear()
+    assert pledged(planner_client) == 150_000_000
