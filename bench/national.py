@@ -649,6 +649,36 @@ def main():
             f"| {queries[path]} | {errors} | {versus} |"
         )
 
+    if not only or any(part in "round workbook" for part in only):
+        round_workbook()
+
+
+def round_workbook():
+    """The open round's workbook as the worker prepares it (insight.tasks): seconds, then the
+    peak Python memory of a second run (tracemalloc slows Python several times)."""
+    import tracemalloc
+
+    from insight import workbook
+    from programs.models import Round
+
+    round = Round.objects.select_related("plan__city").get(status=Round.Status.OPEN)
+    with tempfile.TemporaryFile() as file:
+        started, cpu = time.monotonic(), time.process_time()
+        workbook.write(round, file)
+        seconds, cpu = time.monotonic() - started, time.process_time() - cpu
+        size = file.tell()
+    tracemalloc.start()
+    with tempfile.TemporaryFile() as file:
+        workbook.write(round, file)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    print()
+    print(
+        f"Round workbook ({round.invitations.count():,} companies invited, "
+        f"{round.programs.count():,} programs), prepared by the worker: {seconds:.1f} s "
+        f"({cpu:.1f} s CPU in Python), {size / 2**20:.1f} MiB, peak Python memory {peak:.0f} MiB."
+    )
+
 
 if __name__ == "__main__":
     main()
