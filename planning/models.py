@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.db import ChoiceLabels
 from core.limits import MAX_QUANTITY, MAX_UNIT_COST
+from core.links import object_url
 from core.uploads import random_upload_name
 from regions.models import Region
 
@@ -168,7 +169,7 @@ class Priority(ChoiceLabels, models.Model):
         return f"{self.code} · {self.title}"
 
     def get_absolute_url(self):
-        return reverse("planning:priority_detail", args=[self.pk])
+        return object_url("planning:priority_detail", self.pk)
 
 
 class PriorityYearTarget(models.Model):
@@ -346,7 +347,7 @@ class Need(ChoiceLabels, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("planning:need_detail", args=[self.pk])
+        return object_url("planning:need_detail", self.pk)
 
     @property
     def unit(self) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company, Sector
 from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
+from core.links import object_url
 from core.uploads import random_upload_name
 from planning.models import DevelopmentPlan, Need, Pillar, Priority
 from regions.models import Region
@@ -118,7 +119,7 @@ class Round(ChoiceLabels, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("programs:round_detail", args=[self.pk])
+        return object_url("programs:round_detail", self.pk)
 
     @property
     def workbook_subject(self) -> str:
@@ -394,7 +395,7 @@ class Program(ChoiceLabels, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("programs:detail", args=[self.pk])
+        return object_url("programs:detail", self.pk)
 
     @property
     def is_editable(self) -> bool:

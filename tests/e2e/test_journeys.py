@@ -386,8 +386,9 @@ def test_a_planner_opens_a_round_an_officer_submits_into_it_and_the_workbook_sho
     row = planner.locator("tr", has_text="PT Krakatau Posco")
     assert row.locator(".badge").inner_text() == "Diajukan, sedang ditinjau"
     assert "Rp\xa0200.000.000" in row.inner_text()
+    planner.get_by_role("button", name="Siapkan buku kerja sinkronisasi (Excel)").click()
     with planner.expect_download() as download:
-        planner.get_by_role("link", name="Buku kerja sinkronisasi (Excel)").click()
+        planner.get_by_role("link", name="Unduh buku kerja sinkronisasi").click()
     path = tmp_path / "workbook.xlsx"
     download.value.save_as(path)
     workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
