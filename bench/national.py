@@ -39,6 +39,23 @@ ENV = {
     "DEBUG": "0",
     "DJANGO_SETTINGS_MODULE": "csrportal.settings",
 }
+# The cache shared by the web processes, as deployed (docker-compose.yml); its own database,
+# emptied before each run. Without Redis here, each process keeps its own (REDIS_URL unset).
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")
+
+
+def shared_cache() -> bool:
+    """Use Redis at REDIS when it answers: empty its database and serve with it."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS, socket_connect_timeout=1).flushdb()
+    except redis.RedisError:
+        return False
+    ENV["REDIS_URL"] = REDIS
+    return True
+
+
 LUA = """
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration,
@@ -599,6 +616,7 @@ def main():
 
     # In-process requests serve no static files; whitenoise's warning about it is noise here.
     warnings.filterwarnings("ignore", "No directory at")
+    shared = shared_cache()
     os.environ.update(ENV)
     sys.path.insert(0, str(ROOT))
     django.setup()
@@ -631,7 +649,8 @@ def main():
     print(
         f"National scale: 91,599 regions, {COMPANIES:,} companies, {PROGRAMS:,} programs, "
         f"{PLEDGES:,} pledges; gunicorn 4 sync workers, wrk -t2 -c8 -d{SECONDS}s on the same "
-        f"2 cores; signed in as planner, the public pages anonymous."
+        f"2 cores; {'cache in Redis (REDIS_URL)' if shared else 'cache per process'}; "
+        f"signed in as planner, the public pages anonymous."
     )
     print()
     print(

@@ -387,8 +387,11 @@ class Program(ChoiceLabels, models.Model):
             models.Index(fields=["updated_at"], name="program_updated"),
             # The inbox's status and pillar filters; matching's committed programs of a pillar.
             models.Index(fields=["status", "pillar", "company"], name="program_status_pillar"),
-            # A round's page: each invited company's programs in the round, and their pledges.
-            models.Index(fields=["round", "company"], name="program_round_company"),
+            # A round's page: each invited company's programs in the round, and their pledges;
+            # with status and id (PostgreSQL), the counts per status read the index alone.
+            models.Index(
+                fields=["round", "company"], include=["status", "id"], name="program_round_company"
+            ),
         ]
 
     def __str__(self):
