@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
+from core import versions
 from core.tasks import run_later
 
 from . import figures
@@ -21,6 +22,7 @@ from . import figures
 FRESH_SECONDS = 60
 KEPT_SECONDS = 60 * 60
 RENEWAL_SECONDS = 5 * 60  # a renewal not done by then (a worker that died) is queued again
+LISTS_SECONDS = 10 * 60
 
 
 def _key(plan, year, language) -> str:
@@ -63,3 +65,16 @@ def sums(plan, year) -> dict:
 
         run_later(tasks.renew_dashboard, plan.pk, year, language)
     return found
+
+
+def needs_lists(plan) -> dict:
+    """The largest unfunded needs and the kelurahan CSR forgot, read from every open need:
+    kept while no need, pledge or committed program changes (core.versions "matching")."""
+    return cache.get_or_set(
+        f"insight:needs:{plan.pk}:{versions.current('matching')}",
+        lambda: {
+            "unfunded": figures.largest_unfunded_needs(plan),
+            "forgotten": figures.forgotten_villages(plan),
+        },
+        LISTS_SECONDS,
+    )

@@ -118,8 +118,7 @@ class DashboardView(PlannerRequiredMixin, PlanMixin, TemplateView):
                 for name in ("pledged_rupiah", "spent_rupiah", "unfunded_rupiah")
             },
             **sums,
-            unfunded=figures.largest_unfunded_needs(plan),
-            forgotten=figures.forgotten_villages(plan),
+            **dashboard.needs_lists(plan),
             awaiting_count=awaiting_count,
             awaiting=awaiting,
             to_verify=Report.objects.filter(status=Report.Status.SUBMITTED).count(),

@@ -387,6 +387,8 @@ class Program(ChoiceLabels, models.Model):
             models.Index(fields=["updated_at"], name="program_updated"),
             # The inbox's status and pillar filters; matching's committed programs of a pillar.
             models.Index(fields=["status", "pillar", "company"], name="program_status_pillar"),
+            # The dashboard's "awaiting a decision": the oldest submissions first.
+            models.Index(fields=["status", "submitted_at", "id"], name="program_status_submitted"),
             # A round's page: each invited company's programs in the round, and their pledges;
             # with status and id (PostgreSQL), the counts per status read the index alone.
             models.Index(

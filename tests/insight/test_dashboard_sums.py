@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from insight import dashboard
+from planning import services as planning_services
+from planning.models import Need
 from tests.factories import PledgeFactory, ProgramFactory
 
 
@@ -85,3 +87,19 @@ def test_with_nothing_kept_the_sums_are_counted_in_the_request(
     approve_one_more(plan, company_a, tegal_ratu_need, 50_000_000)
     cache.clear()
     assert pledged(planner_client) == 150_000_000
+
+
+def test_the_largest_unfunded_needs_are_kept_until_a_need_changes(
+    planner_client, planner, plan, tegal_ratu_need
+):
+    def largest():
+        return [
+            n.title for n in planner_client.get(reverse("insight:dashboard")).context["unfunded"]
+        ]
+
+    assert largest() == ["Rutilahu Tegal Ratu"]
+    Need.objects.filter(pk=tegal_ratu_need.pk).update(title="Diam-diam")  # no service: kept
+    assert largest() == ["Rutilahu Tegal Ratu"]
+    tegal_ratu_need.title = "Rutilahu Tegal Ratu (data 2027)"
+    planning_services.need_save(need=tegal_ratu_need, by=planner, fields=["title"])
+    assert largest() == ["Rutilahu Tegal Ratu (data 2027)"]
