@@ -8,6 +8,7 @@ city's middle latitude (a city spans a few kilometres: the distortion is negligi
 import math
 import secrets
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from regions.models import Boundary, Region
 
@@ -17,9 +18,18 @@ PALETTE = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 NONE_COLOUR = "#e5e7eb"
 
 
+class Place(NamedTuple):
+    """What a drawn map keeps of a kelurahan. Not the Region itself: a cached map is read back
+    on every view, and a Region brings its Boundary's coordinates and reference cycles along."""
+
+    code: str
+    name: str
+    district: str
+
+
 @dataclass
 class Shape:
-    region: Region
+    region: Place
     path: str
     value: int = 0
     colour: str = NONE_COLOUR
@@ -121,10 +131,11 @@ def draw(city: Region, values: dict[int, int], *, link, sites=()) -> Map | None:
     legend = classes(list(values.values()))
     shapes = []
     for boundary in sorted(villages, key=lambda b: b.region.code):
+        region = boundary.region
         value = values.get(boundary.region_id, 0)
         shapes.append(
             Shape(
-                region=boundary.region,
+                region=Place(region.code, region.name, region.parent.name),
                 path=project.path(boundary),
                 value=value,
                 colour=colour_of(value, legend),

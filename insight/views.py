@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -149,32 +149,36 @@ class PublicMixin(PlanMixin):
         )
 
     def programs_page(self, programs, place: str) -> dict:
-        """One page of `programs` (by status, then title), read with what the public pages
-        show of them; a city's busiest kecamatan can hold thousands. Cached five minutes per
-        place, page and language, like the city page."""
+        """One page of `programs` (by status, then title); a city's busiest kecamatan can hold
+        thousands. The page's ids are cached five minutes per place, page and language, like
+        the city page, and so is its drawing (`drawn` names it): the programs themselves are
+        read only when the page is drawn again. (Read and unpickled on every view, their
+        model instances' reference cycles cost a 50 ms garbage collection every 20 views.)"""
         raw = self.request.GET.get("page") or "1"
         number = int(raw) if raw.isdigit() and len(raw) < 6 else 1
 
         def read():
-            # Plain ids (the first PROGRAMS_LISTED), so that the page can be cached.
+            # Plain ids (the first PROGRAMS_LISTED) and text: a cached Paginator would bring
+            # its lazy error messages, each unpickled into a class of its own.
             ordered = programs.order_by("status", "title", "pk").values_list("pk", flat=True)
-            paginator = Paginator(list(ordered[:PROGRAMS_LISTED]), self.programs_per_page)
-            try:
-                page = paginator.page(number)
-            except InvalidPage:
-                page = paginator.page(1)
-            ids = list(page.object_list)
-            rows = Program.objects.filter(pk__in=ids).order_by("status", "title", "pk")
-            return {
-                "programs": figures.public_programs(rows),
-                "page_obj": page,
-                "paginator": paginator,
-                # Names the rendering of these very rows (a cached fragment of the template).
-                "drawn": f"{place}:{page.number}:{secrets.token_hex(6)}",
-            }
+            return {"ids": list(ordered[:PROGRAMS_LISTED]), "drawn": secrets.token_hex(6)}
 
         key = f"insight:programs:{self.plan.pk}:{place}:{number}:{get_language()}"
-        return cache.get_or_set(key, read, PUBLIC_CACHE_SECONDS)
+        found = cache.get_or_set(key, read, PUBLIC_CACHE_SECONDS)
+        paginator = Paginator(found["ids"], self.programs_per_page)
+        try:
+            page = paginator.page(number)
+        except InvalidPage:
+            page = paginator.page(1)
+        rows = self.committed.filter(pk__in=list(page.object_list))
+        rows = rows.order_by("status", "title", "pk")
+        return {
+            "page_obj": page,
+            "paginator": paginator,
+            # Names the drawing of this page (a cached fragment of the template).
+            "drawn": f"{place}:{page.number}:{found['drawn']}",
+            "programs": SimpleLazyObject(lambda: figures.public_programs(rows)),
+        }
 
 
 class PublicHomeView(PublicMixin, TemplateView):
