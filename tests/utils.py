@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -56,3 +58,26 @@ NO_OUTPUTS_NOR_PARTNERS = {
     "partners-TOTAL_FORMS": "0",
     "partners-INITIAL_FORMS": "0",
 }
+
+
+def at_once(*actions) -> list:
+    """Run each action on a thread (and database connection) of its own, released together,
+    as requests of several people arriving at the same moment: each one's result, or the
+    exception it raised, in order."""
+    barrier, outcomes = threading.Barrier(len(actions)), [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait()
+            outcomes[index] = action()
+        except Exception as e:  # the caller asserts on it
+            outcomes[index] = e
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes

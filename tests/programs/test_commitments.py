@@ -2,7 +2,8 @@
 changes them (approval, cancellation, the admin's corrections), checked and repaired by
 check_ledger, and never lost when two approvals for one company commit at once."""
 
-import threading
+import time
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,16 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from companies.models import Ring
-from programs import commitments, matching, workflow
+from programs import commitments, matching, services, workflow
 from programs.models import Commitment, Program
 from tests.factories import (
     CompanyVillageFactory,
-    NeedFactory,
-    PlannerFactory,
-    PledgeFactory,
     ProgramFactory,
 )
-from tests.utils import admin_form_data, postgres_only, queries_for
+from tests.utils import admin_form_data, at_once, postgres_only, queries_for
 
 S = Program.Status
 
@@ -94,37 +92,32 @@ def test_check_ledger_finds_and_repairs_drifted_commitments(company_a, company_b
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_two_approvals_for_one_company_at_once_are_both_counted(company_a, plan, rutilahu, village):
-    """Each approval counts the company again after saving its program; without the company's
-    row lock, each would count without the other's (uncommitted) approval and one be lost."""
-    planners = [PlannerFactory(username=f"planner{i}") for i in range(2)]
-    programs = []
-    for _ in range(2):
-        program = submitted(company_a, plan, pillar="infrastructure")
-        PledgeFactory(program=program, need=NeedFactory(priority=rutilahu, village=village))
-        programs.append(program)
-    barrier = threading.Barrier(2)
-    failures = []
-
-    def approve(program, planner):
-        try:
-            barrier.wait()
-            workflow.program_approve(program=program, by=planner)
-        except Exception as e:  # shown by the assertion below
-            failures.append(e)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=approve, args=pair) for pair in zip(programs, planners, strict=True)
+def test_two_corrections_for_one_company_at_once_are_both_counted(company_a, plan, staff):
+    """Two administrators move two committed programs of one company to another pillar at the
+    same moment. Each correction locks only its program, then counts the company again:
+    without the company's row lock in the count, each would count without the other's
+    (uncommitted) move and one be lost, or its insert refused. Counting is slowed down so that
+    both are counting at once. (Approvals hold the company's lock already: `_move` locks the
+    program with its company.)"""
+    programs = [
+        ProgramFactory(company=company_a, plan=plan, status=S.APPROVED, pillar="health")
+        for _ in range(2)
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    counted = commitments._counted
 
-    assert failures == []
-    assert stored(company_a) == {"infrastructure": (2, 2_000_000_000)}
+    def slowly(companies=None):
+        found = counted(companies)
+        time.sleep(0.3)
+        return found
+
+    def correct(program):
+        program.pillar = "education"
+        return services.program_update(program=program, fields=["pillar"], by=staff)
+
+    with mock.patch.object(commitments, "_counted", slowly):
+        outcomes = at_once(*(lambda program=program: correct(program) for program in programs))
+    assert [o for o in outcomes if isinstance(o, Exception)] == []
+    assert stored(company_a) == {"education": (2, 2_000_000_000)}
 
 
 def test_the_need_page_keeps_its_companies_until_a_commitment_or_ring_changes(

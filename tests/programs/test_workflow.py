@@ -1,9 +1,6 @@
-import threading
-
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.urls import reverse
 
 from planning.models import Need
@@ -17,7 +14,7 @@ from tests.factories import (
     PledgeFactory,
     ProgramFactory,
 )
-from tests.utils import postgres_only, queries_for
+from tests.utils import at_once, postgres_only, queries_for
 
 S = Program.Status
 ALL = list(S.values)
@@ -261,26 +258,15 @@ def test_two_planners_approving_competing_programs_at_once_never_overfund_a_need
         program = ProgramFactory(company=company, plan=plan, status=S.SUBMITTED)
         PledgeFactory(program=program, need=tegal_ratu_need, quantity=30)  # 30 + 30 > 40
         programs.append(program)
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def approve(program, planner):
-        try:
-            barrier.wait()
-            workflow.program_approve(program=program, by=planner)
-            outcomes.append("approved")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=approve, args=pair) for pair in zip(programs, planners, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = at_once(
+        *(
+            lambda program=program, planner=planner: workflow.program_approve(
+                program=program, by=planner
+            )
+            for program, planner in zip(programs, planners, strict=True)
+        )
+    )
+    outcomes = ["refused" if isinstance(o, ValidationError) else o.status for o in outcomes]
 
     assert sorted(outcomes) == ["approved", "refused"]
     assert Need.objects.get(pk=tegal_ratu_need.pk).pledged_quantity == 30
