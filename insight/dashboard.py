@@ -2,7 +2,7 @@
 cache and renewed in the background once a minute old, so that no planner waits for them.
 
 A page that finds them older than FRESH_SECONDS still shows them and queues one renewal
-(insight.tasks; one per plan, year and language at a time). The worker's renewal reaches the
+(`renew_dashboard`; one per plan, year and language at a time). The worker's renewal reaches the
 web processes only through a shared cache (REDIS_URL): with the per-process cache, stale sums
 are counted again in the request, as they were before. Sums are never older than
 KEPT_SECONDS: past that they are counted in the request.
@@ -10,12 +10,15 @@ KEPT_SECONDS: past that they are counted in the request.
 
 import time
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.translation import get_language
 
 from core import versions
 from core.tasks import run_later
+from planning.models import DevelopmentPlan
 
 from . import figures
 
@@ -61,10 +64,17 @@ def sums(plan, year) -> dict:
     if not settings.SHARED_CACHE:
         return renew(plan, year)
     if cache.add(f"{key}:renewing", True, RENEWAL_SECONDS):
-        from . import tasks  # which imports this module
-
-        run_later(tasks.renew_dashboard, plan.pk, year, language)
+        run_later(renew_dashboard, plan.pk, year, language)
     return found
+
+
+@shared_task
+def renew_dashboard(plan_id: int, year: int | None, language: str) -> None:
+    """Count the dashboard's sums for the plan and year (None: every year) again (the worker;
+    registered through insight.tasks)."""
+    plan = DevelopmentPlan.objects.select_related("city").get(pk=plan_id)
+    with translation.override(language):
+        renew(plan, year)
 
 
 def needs_lists(plan) -> dict:
