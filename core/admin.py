@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .db import model_columns, stamp_columns
-from .forms import SafeModelMultipleChoiceField, unstorable_keys
+from .forms import SafeModelMultipleChoiceField, posted_id, unstorable_keys
 
 
 class _SafeOptgroups:
@@ -71,7 +71,7 @@ class PortalAdminMixin(SafeAutocompleteMixin):
 
     def response_action(self, request, queryset):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        if any(not str(pk).isdigit() or int(pk) >= 2**63 for pk in selected):
+        if any(posted_id(str(pk)) is None for pk in selected):
             self.message_user(request, _("The selection is not valid."), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)

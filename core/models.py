@@ -40,6 +40,12 @@ class PreparedFile(ChoiceLabels, models.Model):
         verbose_name = _("prepared file")
         verbose_name_plural = _("prepared files")
         indexes = [models.Index(fields=["subject", "-requested_at"], name="prepared_newest")]
+        constraints = [
+            # One being prepared per subject: two clicks at once queue one build.
+            models.UniqueConstraint(
+                fields=["subject"], condition=models.Q(status="queued"), name="prepared_one_queued"
+            ),
+        ]
 
     def __str__(self):
         return self.filename

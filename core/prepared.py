@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from .models import PreparedFile
@@ -33,48 +33,60 @@ def latest(subject: str) -> PreparedFile | None:
 
 def ask(*, subject: str, filename: str, by) -> tuple[PreparedFile, bool]:
     """(the file, whether it is new): the one being prepared for `subject`, else a new one
-    in the asking person's language, for the caller to queue (core.tasks.run_later)."""
-    with transaction.atomic():
-        pending = (
-            PreparedFile.objects.select_for_update()
-            .filter(
-                subject=subject,
-                status=PreparedFile.Status.QUEUED,
-                requested_at__gte=timezone.now() - STALE,
-            )
-            .first()
-        )
-        if pending is not None:
-            return pending, False
-        prepared = PreparedFile.objects.create(
-            subject=subject,
-            filename=filename,
-            language=translation.get_language() or "id",
-            requested_by=by,
-        )
-        return prepared, True
+    in the asking person's language, for the caller to queue (core.tasks.run_later). Two
+    asks at once make one (a unique constraint on the subject while queued)."""
+    now = timezone.now()
+    # Still "being prepared" long after: its worker died. It is failed, so it can be asked again.
+    PreparedFile.objects.filter(
+        subject=subject, status=PreparedFile.Status.QUEUED, requested_at__lt=now - STALE
+    ).update(status=PreparedFile.Status.FAILED, finished_at=now)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                created = PreparedFile.objects.create(
+                    subject=subject,
+                    filename=filename,
+                    language=translation.get_language() or "id",
+                    requested_by=by,
+                )
+            return created, True
+        except IntegrityError:
+            pending = PreparedFile.objects.filter(
+                subject=subject, status=PreparedFile.Status.QUEUED
+            ).first()
+            if pending is not None:
+                return pending, False
+    raise RuntimeError(f"could not ask for {subject}")  # finished twice in between: not seen
 
 
-def write(prepared_id: int, fill: Callable) -> PreparedFile:
+def write(prepared_id: int, fill: Callable) -> PreparedFile | None:
     """Run `fill(file)` into a temporary file in the asker's language, store the result and
-    mark it ready (or failed), then delete the subject's older files."""
-    prepared = PreparedFile.objects.get(pk=prepared_id)
+    mark it ready (or failed), then delete the subject's older files. A file no longer being
+    prepared (a task delivered twice, a build given up as stale) is left as it is and what
+    this run stored is deleted again."""
+    prepared = PreparedFile.objects.filter(
+        pk=prepared_id, status=PreparedFile.Status.QUEUED
+    ).first()
+    if prepared is None:
+        return None
+    storage = prepared.file.storage
     suffix = prepared.filename.rpartition(".")[2][:10]
+    stored, size, status = "", 0, PreparedFile.Status.FAILED
     try:
         with tempfile.TemporaryFile() as temporary, translation.override(prepared.language):
             fill(temporary)
             temporary.seek(0)
-            prepared.file.save(f"{uuid.uuid4().hex}.{suffix}", File(temporary), save=False)
+            stored = storage.save(f"prepared/{uuid.uuid4().hex}.{suffix}", File(temporary))
+        size, status = storage.size(stored), PreparedFile.Status.READY
     except Exception:
         logger.exception("could not prepare %s (%s)", prepared.filename, prepared.subject)
-        prepared.status = PreparedFile.Status.FAILED
-    else:
-        prepared.status = PreparedFile.Status.READY
-        prepared.size = prepared.file.size
-    prepared.finished_at = timezone.now()
-    prepared.save(update_fields=["status", "file", "size", "finished_at"])
+    done = PreparedFile.objects.filter(pk=prepared.pk, status=PreparedFile.Status.QUEUED)
+    if not done.update(status=status, file=stored, size=size, finished_at=timezone.now()):
+        if stored:
+            storage.delete(stored)
+        return None
     _forget_older(prepared.subject)
-    return prepared
+    return PreparedFile.objects.get(pk=prepared.pk)
 
 
 def _forget_older(subject: str) -> None:

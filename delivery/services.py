@@ -17,7 +17,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, versions
 from core.uploads import display_name
 from planning.models import Need
 from programs import workflow
@@ -164,6 +164,8 @@ def report_verify(*, report: Report, by, comment: str = "") -> Report:
         )
         if pledge.need_id and line.quantity:
             by_need[pledge.need_id] += line.quantity
+    if by_need:
+        versions.bump("matching")  # the needs' figures drawn on the public pages change
     for pk, quantity in by_need.items():
         Need.objects.filter(pk=pk).update(delivered_quantity=F("delivered_quantity") + quantity)
         before = needs[pk].delivered_quantity

@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 
 from core import prepared, versions
 from core.exports import XLSX_TYPE
+from core.forms import posted_id
 from core.models import PreparedFile
 from core.permissions import PlannerRequiredMixin
 from core.tasks import run_later
@@ -47,7 +48,7 @@ class PlanMixin:
     def year(self) -> int | None:
         """The year asked for (?year=), when it lies within the plan; None means all years."""
         raw = self.request.GET.get("year", "")
-        if raw.isdigit() and int(raw) in self.plan.years:
+        if posted_id(raw) in self.plan.years:
             return int(raw)
         return None
 
@@ -78,7 +79,7 @@ def metric_choice(request, plan):
         metric = "gap"
     priority = None
     raw = request.GET.get("priority", "")
-    if metric == "gap" and raw.isdigit():
+    if metric == "gap" and posted_id(raw) is not None:
         priority = plan.priorities.filter(pk=int(raw)).first()
     if metric == "companies":
         label = _("Companies with an approved, running or completed program")
@@ -155,7 +156,8 @@ class PublicMixin(PlanMixin):
         read only when the page is drawn again. (Read and unpickled on every view, their
         model instances' reference cycles cost a 50 ms garbage collection every 20 views.)"""
         raw = self.request.GET.get("page") or "1"
-        number = int(raw) if raw.isdigit() and len(raw) < 6 else 1
+        number = posted_id(raw) or 1
+        number = number if number < 100_000 else 1
 
         def read():
             # Plain ids (the first PROGRAMS_LISTED) and text: a cached Paginator would bring

@@ -1,5 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed
 from django.utils.translation import gettext_lazy as _
+
+
+def villages_changed(sender, instance, action, **kwargs):
+    from core import versions
+
+    from .models import Program
+
+    committed = not isinstance(instance, Program) or instance.status in Program.COMMITTED
+    if action.startswith("post_") and committed:
+        versions.bump("matching")
 
 
 class ProgramsConfig(AppConfig):
@@ -20,6 +31,10 @@ class ProgramsConfig(AppConfig):
         )
 
         track(Program, m2m=["villages"])
+        # Where committed programs work decides which kelurahan CSR has reached (matching).
+        m2m_changed.connect(
+            villages_changed, sender=Program.villages.through, dispatch_uid="program_villages"
+        )
         track(Round, m2m=["villages"])
         for model in (Pledge, Attachment, OutputIndicator, ProgramOutput, ProgramPartner):
             track(model)

@@ -1,6 +1,7 @@
 """Downloads prepared in the background (core.prepared): asked once however often one clicks,
 stored only when complete, failures shown, old files deleted, written in the asker's language."""
 
+import datetime
 import io
 import logging
 
@@ -8,10 +9,12 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from core import prepared
 from core.models import PreparedFile
 from tests.factories import RoundFactory
+from tests.utils import at_once, postgres_only
 
 
 def ask(by, subject="report:1"):
@@ -91,3 +94,33 @@ def test_the_round_page_says_where_the_workbook_stands(planner_client, planner, 
     page = planner_client.get(round.get_absolute_url()).content.decode()
     expected = {"queued": "sedang disiapkan", "failed": "tidak dapat disiapkan"}[status]
     assert expected in page
+
+
+def test_a_task_delivered_twice_writes_once_and_leaves_no_stray_file(planner):
+    asked, _new = ask(planner)
+    first = prepared.write(asked.pk, lambda file: file.write(b"PK\x03\x04 first"))
+    storage = first.file.storage
+    before = set(storage.listdir("prepared")[1])
+    assert prepared.write(asked.pk, lambda file: file.write(b"PK\x03\x04 again")) is None
+    assert set(storage.listdir("prepared")[1]) == before
+    assert PreparedFile.objects.get(pk=asked.pk).file.read() == b"PK\x03\x04 first"
+
+
+def test_a_build_given_up_as_stale_is_asked_again_and_its_late_file_dropped(planner):
+    stale, _new = ask(planner)
+    PreparedFile.objects.filter(pk=stale.pk).update(
+        requested_at=timezone.now() - prepared.STALE - datetime.timedelta(seconds=1)
+    )
+    fresh, new = ask(planner)
+    assert new and fresh != stale
+    assert PreparedFile.objects.get(pk=stale.pk).status == PreparedFile.Status.FAILED
+    assert prepared.write(stale.pk, lambda file: file.write(b"late")) is None
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_the_same_moment_queue_one_build(planner):
+    outcomes = at_once(lambda: ask(planner), lambda: ask(planner))
+    assert sorted(new for _file, new in outcomes) == [False, True]
+    assert outcomes[0][0].pk == outcomes[1][0].pk
+    assert PreparedFile.objects.count() == 1

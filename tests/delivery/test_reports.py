@@ -328,3 +328,16 @@ def test_report_pages_keep_their_query_count(
     }
     # program: +2 for left-behind kelurahan; home: +1 for the round invitations
     assert counts == {"list": 6, "detail": 9, "program": 23, "home": 11}
+
+
+def test_a_verified_report_shows_on_the_kelurahan_page_at_once(
+    client, report_of, officer_a, planner, tegal_ratu_need, village
+):
+    """The public page keeps its drawn needs while no need changes: a verification does."""
+    url = reverse("insight:village", args=[village.code])
+    delivered = '<td class="num">{}</td><td class="num fw-semibold">'
+    assert delivered.format(0) in client.get(url).content.decode()
+    report = report_of(delivered=4)
+    services.report_submit(report=report, by=officer_a)
+    services.report_verify(report=report, by=planner)
+    assert delivered.format(4) in client.get(url).content.decode()

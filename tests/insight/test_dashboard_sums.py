@@ -103,3 +103,16 @@ def test_the_largest_unfunded_needs_are_kept_until_a_need_changes(
     tegal_ratu_need.title = "Rutilahu Tegal Ratu (data 2027)"
     planning_services.need_save(need=tegal_ratu_need, by=planner, fields=["title"])
     assert largest() == ["Rutilahu Tegal Ratu (data 2027)"]
+
+
+def test_the_forgotten_kelurahan_follow_where_committed_programs_work(
+    planner_client, plan, company_a, tegal_ratu_need, village
+):
+    def forgotten():
+        rows = planner_client.get(reverse("insight:dashboard")).context["forgotten"]
+        return [row["village__code"] for row in rows]
+
+    program = ProgramFactory(company=company_a, plan=plan, status="approved")
+    assert village.code in forgotten()
+    program.villages.add(village)  # e.g. the admin's correction: no service, a signal
+    assert village.code not in forgotten()
