@@ -341,3 +341,16 @@ def test_the_public_pages_keep_a_drawing_per_language(client, committed, village
     badge = '<span class="badge status-approved">{}</span>'
     assert badge.format("Approved") in english and badge.format("Disetujui") not in english
     assert badge.format("Disetujui") in indonesian and badge.format("Approved") not in indonesian
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "1e3", "-1", "99999999999999999999", ""])
+def test_numbers_in_the_address_that_are_no_whole_number_are_ignored(
+    client, planner_client, village, plan, raw
+):
+    """Superscript and Arabic-Indic digits are digits to Python, but no page or year."""
+    assert (
+        client.get(reverse("insight:village", args=[village.code]), {"page": raw}).status_code
+        == 200
+    )
+    assert planner_client.get(reverse("insight:dashboard"), {"year": raw}).status_code == 200
+    assert client.get(reverse("insight:map"), {"priority": raw}).status_code == 200
