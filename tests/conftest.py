@@ -1,7 +1,12 @@
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client
 
 from csrportal.demo.seed import seed_regions
@@ -26,8 +31,6 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _fast_and_plain(settings, tmp_path):
-    from django.core.cache import cache
-
     cache.clear()  # cached fragments (filter forms) must not leak from one test to the next
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No collectstatic in tests: look static files up instead of the hashed manifest.
@@ -271,3 +274,48 @@ def world(outsider, officer_a, officer_b, planner, staff, company_a, tegal_ratu_
         "draft_report": reports["draft"].pk,
         "draft_evidence": reports["draft"].evidence.get().pk,
     }
+
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The cache in Redis (REDIS_TEST_URL), as gunicorn workers and machines share it, for a
+    test whose rows another process must see (PostgreSQL, transaction=True); skips without
+    either. Yields the other process's runner: `in_another_process(python_code)`."""
+    import redis
+
+    if connection.vendor != "postgresql":
+        pytest.skip("another process sees the test's rows only in a PostgreSQL database")
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {REDIS_TEST_URL}")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+        }
+    }
+    cache.clear()
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "REDIS_URL": REDIS_TEST_URL,
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+        f"/{database['NAME']}",
+    }
+
+    def in_another_process(code: str) -> None:
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    yield in_another_process
+    cache.clear()

@@ -1,12 +1,7 @@
 """A user's roles and session are kept between requests in the shared cache; every change of a
 role takes effect at the next request, whatever the entry point."""
 
-import os
-import subprocess
-import sys
-
 import pytest
-import redis
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
@@ -66,54 +61,21 @@ def test_a_warm_page_reads_neither_session_nor_roles_and_an_emptied_cache_signs_
     assert planner_client.get(url).status_code == 200  # the session is also in the database
 
 
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_role_taken_away_in_another_process_is_forgotten_through_redis(
-    client_for, planner, plan, settings
+    client_for, planner, plan, shared_cache
 ):
     """Two processes sharing Redis (REDIS_URL), as two gunicorn workers or machines do: the
     other process takes the planner out of the group; this one's next page refuses."""
-    if connection.vendor != "postgresql":
-        pytest.skip("another process sees the test's rows only in a PostgreSQL database")
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        pytest.skip(f"no Redis at {REDIS_TEST_URL}")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_TEST_URL,
-        }
-    }
-    cache.clear()
     client, url = client_for(planner), reverse("planning:need_create")
     assert client.get(url).status_code == 200
     assert cache.get(f"roles:{planner.pk}") == {"planner": True, "companies": []}
-
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "REDIS_URL": REDIS_TEST_URL,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
-        f"/{database['NAME']}",
-    }
-    remove = (
+    shared_cache(
         "from django.contrib.auth.models import Group; "
         f"Group.objects.get(name='planner').user_set.remove({planner.pk})"
     )
-    subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", remove],
-        cwd=settings.BASE_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
     assert cache.get(f"roles:{planner.pk}") is None
     assert client.get(url).status_code == 403
-    cache.clear()
 
 
 def test_the_current_plan_is_read_once_and_a_changed_plan_is_seen_at_once(planner_client, plan):

@@ -354,3 +354,23 @@ def test_numbers_in_the_address_that_are_no_whole_number_are_ignored(
     )
     assert planner_client.get(reverse("insight:dashboard"), {"year": raw}).status_code == 200
     assert client.get(reverse("insight:map"), {"priority": raw}).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_drawn_fragment_is_drawn_again_when_another_process_changes_a_need(
+    client, plan, tegal_ratu_need, village, shared_cache
+):
+    """The kelurahan page's needs are kept drawn in Redis under the needs version; a need saved
+    in another process (another gunicorn worker, the admin on another machine) takes a new
+    version there, and this process's next view draws the table again."""
+    url = reverse("insight:village", args=[village.code])
+    assert "Rutilahu Tegal Ratu" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    assert len(warm) == 1  # the kelurahan only: the table comes from Redis
+    shared_cache(
+        "from planning.models import Need; "
+        f"need = Need.objects.get(pk={tegal_ratu_need.pk}); "
+        "need.title = 'Diubah di proses lain'; need.save()"
+    )
+    assert "Diubah di proses lain" in client.get(url).content.decode()
