@@ -47,10 +47,8 @@ class PlanMixin:
 
     def year(self) -> int | None:
         """The year asked for (?year=), when it lies within the plan; None means all years."""
-        raw = self.request.GET.get("year", "")
-        if posted_id(raw) in self.plan.years:
-            return int(raw)
-        return None
+        year = posted_id(self.request.GET.get("year", ""))
+        return year if year in self.plan.years else None
 
 
 def village_link(region: Region) -> str:
@@ -78,9 +76,9 @@ def metric_choice(request, plan):
     if metric not in figures.METRICS:
         metric = "gap"
     priority = None
-    raw = request.GET.get("priority", "")
-    if metric == "gap" and posted_id(raw) is not None:
-        priority = plan.priorities.filter(pk=int(raw)).first()
+    pk = posted_id(request.GET.get("priority", ""))
+    if metric == "gap" and pk is not None:
+        priority = plan.priorities.filter(pk=pk).first()
     if metric == "companies":
         label = _("Companies with an approved, running or completed program")
     elif metric == "csr":
@@ -155,9 +153,8 @@ class PublicMixin(PlanMixin):
         the city page, and so is its drawing (`drawn` names it): the programs themselves are
         read only when the page is drawn again. (Read and unpickled on every view, their
         model instances' reference cycles cost a 50 ms garbage collection every 20 views.)"""
-        raw = self.request.GET.get("page") or "1"
-        number = posted_id(raw) or 1
-        number = number if number < 100_000 else 1
+        number = posted_id(self.request.GET.get("page", ""))
+        number = number if number and number < 100_000 else 1
 
         def read():
             # Plain ids (the first PROGRAMS_LISTED) and text: a cached Paginator would bring
