@@ -44,7 +44,7 @@ test: $(STAMP) $(NODE_STAMP) locale/id/LC_MESSAGES/django.mo ## Run the whole te
 test-postgres: ## The whole test suite on the local PostgreSQL
 	$(MAKE) test DATABASE_URL=$(PG_URL)
 
-outage: $(STAMP) locale/id/LC_MESSAGES/django.mo ## Stop and start a PostgreSQL cluster of its own under load: 503s, recovery, no write lost
+outage: $(STAMP) locale/id/LC_MESSAGES/django.mo ## Stop, hang and start PostgreSQL and Redis of their own under load: 503s or nothing, recovery, no write lost
 	OUTAGE_CHECK=1 $(TEST_ENV) $(BIN)/pytest -p no:xdist -s tests/outage
 
 lint: $(STAMP) ## ruff, template indentation, migrations in step with models

@@ -5,11 +5,15 @@ at once, in the same process; with a broker that cannot be reached it runs here 
 Redis outage delays no decision and loses no mail."""
 
 import logging
+import time
 
-from celery import shared_task
+from celery import current_app, shared_task
+from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from kombu.exceptions import OperationalError
+
+from . import outages
 
 logger = logging.getLogger(__name__)
 
@@ -17,16 +21,46 @@ MAIL_RETRIES = 5
 
 
 def run_later(task, /, *args) -> None:
-    """Queue `task(*args)` (JSON-serialisable arguments) when the current transaction commits."""
+    """Queue `task(*args)` (JSON-serialisable arguments) when the current transaction commits.
+
+    A broker that failed a moment ago is not tried again for a few seconds (core.outages):
+    the task runs here at once; the outage is logged once, not once per task."""
 
     def queue():
-        try:
-            task.apply_async(args)
-        except OperationalError:
-            logger.exception("task queue unreachable: %s runs in this process", task.name)
-            task.apply(args)
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            queue_breaker = broker()
+            if not queue_breaker.should_skip():
+                started = time.monotonic()
+                try:
+                    task.apply_async(args)
+                except OperationalError as error:
+                    queue_breaker.failed(error, spent=time.monotonic() - started)
+                else:
+                    queue_breaker.answered()
+                    return
+        task.apply(args)
 
     transaction.on_commit(queue)
+
+
+def broker() -> outages.Breaker:
+    return outages.breaker(f"task queue {outages.safe_address(settings.CELERY_BROKER_URL)}")
+
+
+def broker_answers() -> bool:
+    """Whether the broker accepts a connection now (for /healthz)."""
+    queue_breaker = broker()
+    if queue_breaker.should_skip():
+        return False
+    started = time.monotonic()
+    try:
+        with current_app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=0, timeout=1)
+    except (OperationalError, OSError) as error:
+        queue_breaker.failed(error, spent=time.monotonic() - started)
+        return False
+    queue_breaker.answered()
+    return True
 
 
 @shared_task(bind=True, max_retries=MAIL_RETRIES)

@@ -124,10 +124,19 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # The public pages' figures and the map are cached for a few minutes: in each process by
-# default, shared by every worker with REDIS_URL (e.g. redis://127.0.0.1:6379/1).
+# default, shared by every worker with REDIS_URL (e.g. redis://127.0.0.1:6379/1). A Redis that
+# stops answering costs speed, never a page (core.cache): a refused connection is a miss at
+# once, a hung one costs at most these timeouts before Redis is left alone for a few seconds.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": env("REDIS_URL"),
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=1.0),
+            },
+        }
         if env("REDIS_URL", default="")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -151,7 +160,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down must not hold a request: two quick tries, then the work is done here.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A database that accepts connections and never answers must fail fast (and be a 503),

@@ -1,8 +1,10 @@
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views import defaults
@@ -10,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from companies.models import Company
+from core import tasks
 from delivery import duties
 from delivery.models import Report
 from insight.views import DashboardView
@@ -68,13 +71,35 @@ def server_error(request):
     return defaults.server_error(request)
 
 
+def _state(answers) -> str:
+    return "ok" if answers() else "unavailable"
+
+
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when the database answers, 503 when it does not (for load balancers)."""
+    """For load balancers and monitoring: 200 while the database answers (the portal serves
+    every page, perhaps more slowly), 503 when it does not. The body says each dependency's
+    state: "ok", "unavailable", or "not used" (no Redis: a cache per process; no broker:
+    background work done in the request). "status" is "degraded" while a helper is away."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
+        database = "ok"
     except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+        database = "unavailable"
+    shared = caches["default"]
+    checks = {
+        "database": database,
+        "cache": _state(shared.ping) if hasattr(shared, "ping") else "not used",
+        "task_queue": (
+            "not used" if settings.CELERY_TASK_ALWAYS_EAGER else _state(tasks.broker_answers)
+        ),
+    }
+    if database != "ok":
+        status = "unavailable"
+    elif "unavailable" in checks.values():
+        status = "degraded"
+    else:
+        status = "ok"
+    return JsonResponse({"status": status, **checks}, status=503 if database != "ok" else 200)

@@ -294,7 +294,7 @@ def shared_cache(settings):
         pytest.skip(f"no Redis at {REDIS_TEST_URL}")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_TEST_URL,
         }
     }

@@ -1,4 +1,10 @@
+import os
+import shutil
+import signal
+import socket
+import subprocess
 import threading
+import time
 
 import pytest
 from django.conf import settings
@@ -81,3 +87,74 @@ def at_once(*actions) -> list:
     for thread in threads:
         thread.join(timeout=30)
     return outcomes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    """A Redis server of the test's own (a free port), to stop, hang and start again: never
+    the machine's shared one. It keeps nothing on disk, or, given a folder, keeps its data
+    across a restart (append-only, as docker-compose.yml runs it)."""
+
+    def __init__(self, binary: str, folder=None):
+        self.binary, self.port, self.process = binary, free_port(), None
+        self.folder = folder
+
+    @classmethod
+    def or_skip(cls, folder=None) -> "PrivateRedis":
+        binary = shutil.which("redis-server")
+        if binary is None or shutil.which("redis-cli") is None:
+            if os.environ.get("CI"):
+                pytest.fail("redis-server is not installed")
+            pytest.skip("redis-server is not installed")
+        return cls(binary, folder)
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                *("--port", str(self.port), "--bind", "127.0.0.1", "--save", ""),
+                *("--daemonize", "no", "--loglevel", "warning"),
+                *(
+                    ("--appendonly", "yes", "--dir", str(self.folder))
+                    if self.folder
+                    else ("--appendonly", "no")
+                ),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(50):
+            probe = subprocess.run(
+                ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True
+            )
+            if probe.stdout.strip() == "PONG":
+                return
+            time.sleep(0.1)
+        raise AssertionError("redis-server did not start")
+
+    def stop(self):
+        if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)  # a hung server stops too
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def hang(self):
+        """The server accepts connections and answers nothing (a hung host)."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
+
+    def keys(self) -> int:
+        answer = subprocess.run(
+            ["redis-cli", "-p", str(self.port), "-n", "1", "dbsize"], capture_output=True, text=True
+        )
+        return int(answer.stdout.strip())
+
+    def url(self, db: int) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
