@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedFormMixin
 from core.forms import BoundedInlineFormSet, bounded_inline_formset
 from regions.models import Region
 
 from .models import Company, CompanyVillage
 
 
-class CompanyProfileForm(forms.ModelForm):
+class CompanyProfileForm(VersionedFormMixin, forms.ModelForm):
     """What a company's own officers maintain; name, sector and group stay with the admins."""
 
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")

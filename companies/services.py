@@ -11,10 +11,13 @@ from .models import Company
 def company_update_profile(*, form, formset) -> Company:
     """Save a company's details and its ring villages together, or nothing.
 
-    Two officers saving the ring villages at once (or a tampered form) can ask for a
-    kelurahan the company already has; the database refuses it, and so does this service,
-    with a message instead of an error page.
+    The company's row is locked, and a form loaded before another person's change is
+    refused (core.concurrency.Stale). A tampered form can still ask for a kelurahan the company
+    already has; the database refuses it, and so does this service, with a message instead of
+    an error page.
     """
+    Company.objects.select_for_update().only("pk").get(pk=form.instance.pk)
+    form.check_version()
     company = form.save(commit=False)
     columns = model_columns(Company, form.changed_data)
     if columns:  # what the officer changed, never a column an administrator set meanwhile

@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from core import concurrency
 from core.exports import ExportMixin
 from core.pagination import NeverPastTheEndMixin
 from regions.models import current_city
@@ -72,21 +73,24 @@ class CompanyProfileEditView(LoginRequiredMixin, View):
             raise PermissionDenied  # readable by everyone signed in, changeable by its officers
         return company
 
+    def forms(self, company, data=None):
+        form = CompanyProfileForm(data, instance=company)
+        formset = VillageRingFormSet(data, instance=company, city=current_city())
+        form.watch(formset)
+        return form, formset
+
     def get(self, request, slug):
         company = self.get_company(request, slug)
-        return self.render(
-            CompanyProfileForm(instance=company),
-            VillageRingFormSet(instance=company, city=current_city()),
-            company,
-        )
+        return self.render(*self.forms(company), company)
 
     def post(self, request, slug):
         company = self.get_company(request, slug)
-        form = CompanyProfileForm(request.POST, instance=company)
-        formset = VillageRingFormSet(request.POST, instance=company, city=current_city())
+        form, formset = self.forms(company, request.POST)
         if form.is_valid() and formset.is_valid():
             try:
                 services.company_update_profile(form=form, formset=formset)
+            except concurrency.Stale as stale:
+                form.refuse_stale(stale)
             except ValidationError as e:
                 formset._non_form_errors = formset.error_class(e.messages)
             else:

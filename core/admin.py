@@ -6,13 +6,14 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import audit, concurrency
 from .db import model_columns, stamp_columns
 from .forms import SafeModelMultipleChoiceField, posted_id, unstorable_keys
 
@@ -89,6 +90,34 @@ class PortalAdminMixin(SafeAutocompleteMixin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())
+
+    def _versioned(self, request, obj) -> bool:
+        """An existing object's change form (not an inline's, not a read-only view)."""
+        return (
+            obj is not None
+            and isinstance(self, admin.ModelAdmin)
+            and self.has_change_permission(request, obj)
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A change form carries the version of what it showed (core.concurrency): saved
+        from a page loaded before another person's change, it is refused."""
+        if self._versioned(request, obj):
+            inlines = [
+                formset
+                for formset, inline in self.get_formsets_with_inlines(request, obj)
+                if inline.has_change_permission(request, obj)
+                or inline.has_add_permission(request, obj)
+            ]
+            kwargs["form"] = concurrency.admin_form(kwargs.get("form", self.form), inlines)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._versioned(request, obj) or concurrency.FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], concurrency.FIELD]}), *rest]
 
 
 class SaveChangedFieldsMixin(PortalAdminMixin):

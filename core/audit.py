@@ -10,6 +10,7 @@ Entries are never edited or deleted through the portal or the admin.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from auditlog.context import auditlog_disabled, auditlog_value
 from auditlog.models import LogEntry
@@ -103,9 +104,15 @@ def record_many(
     return len(entries)
 
 
-def history(instance: Model, *, parts: Iterable[type | str] = (), limit: int = 200):
+def history(
+    instance: Model,
+    *,
+    parts: Iterable[type | str] = (),
+    since: datetime | None = None,
+    limit: int = 200,
+):
     """The entries of `instance` and of its parts (models, or "app_label.Model" for an app
-    above the caller's), newest first.
+    above the caller's), newest first; only those made from `since` on, if given.
 
     A part is a model whose entries name their owner in their data under the owner's model
     name (a pledge's entries carry {"program": id}), so a deleted pledge still shows in its
@@ -120,6 +127,8 @@ def history(instance: Model, *, parts: Iterable[type | str] = (), limit: int = 2
     if parts:
         key = f"additional_data__{instance._meta.model_name}"
         query |= Q(content_type__in=parts, **{key: instance.pk})
+    if since is not None:
+        query &= Q(timestamp__gte=since)
     return (
         LogEntry.objects.filter(query)
         .select_related("actor", "content_type")

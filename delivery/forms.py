@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedFormMixin
 from core.forms import BoundedInlineFormSet, bounded_inline_formset
 from core.images import reencode_photo
 from core.uploads import check_size, sniff
@@ -62,7 +63,7 @@ class ReportPeriodForm(forms.Form):
         return cleaned
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Report
         fields = ["narrative", "beneficiaries", "women", "men", "children", "final"]

@@ -51,8 +51,10 @@ def report_create(*, program: Program, period_start, period_end, by) -> Report:
 
 @transaction.atomic
 def report_save(*, report: Report, form, lines, outputs) -> Report:
-    """Save a draft's figures and narrative; only while the company may still edit it."""
+    """Save a draft's figures and narrative; only while the company may still edit it, and
+    from a form loaded after anyone else's last change (core.concurrency.Stale)."""
     _lock_editable(report)
+    form.check_version()
     form.save()
     lines.save()
     outputs.save()

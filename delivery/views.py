@@ -13,6 +13,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from companies.models import Company
+from core import concurrency
 from core.exports import ExportMixin
 from core.forms import posted_id
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
@@ -115,11 +116,13 @@ class ReportUpdateView(LoginRequiredMixin, View):
     template_name = "delivery/report_form.html"
 
     def forms(self, report, data=None):
-        return {
+        forms = {
             "form": ReportForm(data, instance=report),
             "lines": ReportLineFormSet(data, instance=report),
             "outputs": OutputLineFormSet(data, instance=report),
         }
+        forms["form"].watch(forms["lines"], forms["outputs"])
+        return forms
 
     def get(self, request, pk):
         report = get_editable_report(request, pk)
@@ -131,6 +134,9 @@ class ReportUpdateView(LoginRequiredMixin, View):
         if all(form.is_valid() for form in forms.values()):
             try:
                 services.report_save(report=report, **forms)
+            except concurrency.Stale as stale:
+                forms["form"].refuse_stale(stale)
+                return self.render(report, forms)
             except ValidationError as e:
                 for problem in e.messages:
                     messages.error(request, problem)

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedFormMixin
 from core.spreadsheets import XLSX_MAGIC
 from core.uploads import check_size
 from regions.models import Region
@@ -14,7 +15,7 @@ class VillageChoiceField(forms.ModelChoiceField):
         return f"{obj.name} (Kec. {obj.parent.name})"
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Need
         fields = [name for name in Need.EDITABLE_FIELDS if name != "status"]

@@ -8,12 +8,13 @@ from .models import Need
 
 
 @transaction.atomic
-def need_save(*, need: Need, by, fields: Iterable[str] | None = None) -> Need:
+def need_save(*, need: Need, by, fields: Iterable[str] | None = None, form=None) -> Need:
     """Create a need, or save the `fields` changed on it (default: every editable field).
 
     An update locks the need's row and takes its counters from it, so the checks see what
     an approval committed a moment ago, and writes only the changed fields: a save never
-    puts back a pledged quantity read at the start of the request.
+    puts back a pledged quantity read at the start of the request. An edit `form` loaded
+    before another person's change is refused (core.concurrency.Stale).
     """
     if need.pk is None:
         need.created_by = by
@@ -24,6 +25,8 @@ def need_save(*, need: Need, by, fields: Iterable[str] | None = None) -> Need:
     if unknown := set(fields) - set(Need.EDITABLE_FIELDS):
         raise ValueError(f"not editable: {sorted(unknown)}")
     lock_for_edit(need)
+    if form is not None:
+        form.check_version()
     need.full_clean()
     if fields:
         need.save(update_fields=[*fields, "updated_at"])

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django_filters.views import FilterView
 
+from core import concurrency
 from core.exports import ExportMixin
 from core.pagination import NeverPastTheEndMixin
 from core.permissions import PlannerRequiredMixin
@@ -157,8 +158,14 @@ class NeedFormMixin(PlannerRequiredMixin, CurrentPlanMixin):
     def form_valid(self, form):
         try:
             self.object = services.need_save(
-                need=form.save(commit=False), by=self.request.user, fields=form.changed_data
+                need=form.save(commit=False),
+                by=self.request.user,
+                fields=form.changed_data,
+                form=form,
             )
+        except concurrency.Stale as stale:
+            form.refuse_stale(stale)
+            return self.form_invalid(form)
         except ValidationError as e:
             form.add_error(None, e)
             return self.form_invalid(form)

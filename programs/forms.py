@@ -3,6 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, CompanyVillage, Sector
+from core.concurrency import VersionedFormMixin
 from core.forms import BoundedInlineFormSet, SafeModelMultipleChoiceField, bounded_inline_formset
 from core.images import reencode_photo
 from core.money import rupiah
@@ -29,7 +30,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(VersionedFormMixin, forms.ModelForm):
     sdgs = forms.TypedMultipleChoiceField(
         label=_("SDG goals"),
         choices=Sdg.choices,
@@ -376,7 +377,7 @@ class AttachmentForm(forms.ModelForm):
         return upload
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(VersionedFormMixin, forms.ModelForm):
     """Open a synchronisation round, or change an open one, and choose whom it invites."""
 
     year = forms.TypedChoiceField(label=_("Program year"), coerce=int)

@@ -68,6 +68,7 @@ def round_save(*, form, by) -> tuple[Round, int, int]:
             raise ValidationError(_("This plan already has a round for that year.")) from None
     else:
         _locked_open(round)
+        form.check_version()
         round.save(update_fields=[*model_columns(Round, form.fields), "updated_at"])
     form.save_m2m()
 

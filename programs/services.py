@@ -19,7 +19,8 @@ def program_save_draft(*, form, formsets, company, by) -> Program:
 
     An existing program is locked and must still be editable: a draft submitted from
     another tab meanwhile is not changed, and only the form's columns are written, never
-    a status read at the start of the request.
+    a status read at the start of the request. A form loaded before another person's
+    change is refused (core.concurrency.Stale).
     """
     program = form.save(commit=False)
     program.updated_by = by
@@ -37,6 +38,7 @@ def program_save_draft(*, form, formsets, company, by) -> Program:
                 _("This program is %(status)s now; it can no longer be changed.")
                 % {"status": locked.get_status_display().lower()}
             )
+        form.check_version()
         program.status = locked.status
         program.save(
             update_fields=[*model_columns(Program, form.fields), "updated_by", "updated_at"]

@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from companies.models import Company
-from core import prepared
+from core import concurrency, prepared
 from core.exports import ExportMixin
 from core.forms import posted_id
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
@@ -182,6 +182,7 @@ class ProgramFormView(LoginRequiredMixin, View):
         initial = {"round": request.GET.get("round")} if program.pk is None else {}
         form = ProgramForm(instance=program, plan=plan, company_id=company_id, initial=initial)
         formsets = self.formsets(program, plan, company_id)
+        form.watch(*formsets.values())
         return self.render(form, formsets, program)
 
     def post(self, request, pk=None):
@@ -189,12 +190,16 @@ class ProgramFormView(LoginRequiredMixin, View):
         company_id = self.company_id(request, program)
         form = ProgramForm(request.POST, instance=program, plan=plan, company_id=company_id)
         formsets = self.formsets(program, plan, company_id, request.POST)
+        form.watch(*formsets.values())
         if form.is_valid() and all(f.is_valid() for f in formsets.values()):
             company = program.company if program.pk else Company.objects.get(pk=company_id)
             try:
                 program = services.program_save_draft(
                     form=form, formsets=list(formsets.values()), company=company, by=request.user
                 )
+            except concurrency.Stale as stale:
+                form.refuse_stale(stale)
+                return self.render(form, formsets, program)
             except ValidationError as e:
                 for problem in e.messages:
                     messages.error(request, problem)
@@ -388,6 +393,9 @@ class RoundFormView(PlannerRequiredMixin, View):
         if form.is_valid():
             try:
                 round, invited, dropped = rounds.round_save(form=form, by=request.user)
+            except concurrency.Stale as stale:
+                form.refuse_stale(stale)
+                return self.render(form, round)
             except ValidationError as e:
                 for problem in e.messages:
                     messages.error(request, problem)

@@ -158,3 +158,12 @@ class PrivateRedis:
 
     def url(self, db: int) -> str:
         return f"redis://127.0.0.1:{self.port}/{db}"
+
+
+def loaded_version(client, url) -> dict[str, str]:
+    """The hidden version an edit page's form carries (core.concurrency), as its browser
+    posts it back."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    form = response.context["form"]
+    return {form["loaded_version"].html_name: form["loaded_version"].value()}

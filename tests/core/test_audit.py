@@ -10,7 +10,7 @@ from companies.models import Company
 from planning.models import Need
 from programs import workflow
 from programs.models import Pledge, Program
-from tests.utils import NO_OUTPUTS_NOR_PARTNERS, admin_form_data, queries_for
+from tests.utils import NO_OUTPUTS_NOR_PARTNERS, admin_form_data, loaded_version, queries_for
 
 PROXY = {"REMOTE_ADDR": "172.18.0.2", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.9"}
 
@@ -44,7 +44,8 @@ def test_a_need_edited_by_a_planner_is_recorded(planner_client, planner, tegal_r
         "estimated_unit_cost": 20_000_000,
         "source": "agency",
     }
-    planner_client.post(reverse("planning:need_update", args=[tegal_ratu_need.pk]), data)
+    url = reverse("planning:need_update", args=[tegal_ratu_need.pk])
+    planner_client.post(url, {**data, **loaded_version(planner_client, url)})
     entry = entries_for(tegal_ratu_need).last()
     assert (entry.actor, entry.changes_dict["quantity"]) == (planner, ["40", "45"])
     assert entry.remote_addr == "127.0.0.1"
@@ -77,6 +78,7 @@ def test_pledges_villages_and_files_of_a_program_are_recorded(
         "pledges-0-need": tegal_ratu_need.pk,
         "pledges-0-quantity": "7",
         "pledges-0-amount": "140000000",
+        **loaded_version(officer_client, url),
     }
     assert officer_client.post(url, data).status_code == 302
     entry = entries_for(pledge).last()

@@ -18,7 +18,7 @@ from programs import workflow
 from programs.models import Pledge, Program
 from tests.delivery.conftest import new_report
 from tests.factories import NeedFactory, PledgeFactory, ProgramFactory
-from tests.utils import at_once, postgres_only, queries_for
+from tests.utils import at_once, loaded_version, postgres_only, queries_for
 
 S = Report.Status
 
@@ -269,9 +269,9 @@ def test_an_officer_files_a_report_through_the_pages(
         "output_lines-TOTAL_FORMS": "0",
         "output_lines-INITIAL_FORMS": "0",
     }
-    assert (
-        officer_client.post(reverse("delivery:update", args=[report.pk]), data).status_code == 302
-    )
+    url = reverse("delivery:update", args=[report.pk])
+    data |= loaded_version(officer_client, url)
+    assert officer_client.post(url, data).status_code == 302
     officer_client.post(reverse("delivery:move", args=[report.pk, "submitted"]))
     report.refresh_from_db()
     assert (report.status, report.lines.get().quantity, report.beneficiaries) == (

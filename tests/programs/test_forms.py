@@ -5,7 +5,7 @@ from planning.models import Need
 from programs.models import Pledge, Program
 from regions.models import Region
 from tests.factories import NeedFactory, PledgeFactory
-from tests.utils import NO_OUTPUTS_NOR_PARTNERS, queries_for
+from tests.utils import NO_OUTPUTS_NOR_PARTNERS, loaded_version, queries_for
 
 
 def form_data(**overrides):
@@ -206,7 +206,8 @@ def test_editing_replaces_and_deletes_pledges_in_one_go(officer_client, program_
             "pledges-1-amount": "140000000",
         }
     )
-    response = officer_client.post(reverse("programs:update", args=[program_a.pk]), data)
+    url = reverse("programs:update", args=[program_a.pk])
+    response = officer_client.post(url, {**data, **loaded_version(officer_client, url)})
     assert response.status_code == 302
     assert list(program_a.pledges.values_list("quantity", flat=True)) == [7]
 
@@ -250,12 +251,13 @@ def test_the_company_profile_saves_details_and_ring_villages_together(officer_cl
         "operating_villages-1-village": village.pk,
         "operating_villages-1-ring": "2",
     }
-    response = officer_client.post(reverse("companies:edit", args=[company_a.slug]), data)
+    url = reverse("companies:edit", args=[company_a.slug])
+    response = officer_client.post(url, {**data, **loaded_version(officer_client, url)})
     assert response.status_code == 302
     company_a.refresh_from_db()
     assert company_a.website == "https://krakatau-posco.co.id"
     assert company_a.operating_villages.count() == 2
 
     data["operating_villages-1-village"] = existing.village_id  # the same kelurahan twice
-    again = officer_client.post(reverse("companies:edit", args=[company_a.slug]), data)
+    again = officer_client.post(url, {**data, **loaded_version(officer_client, url)})
     assert again.status_code == 200 and again.context["formset"].non_form_errors()

@@ -23,6 +23,7 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
+from tests.utils import loaded_version
 
 S = Program.Status
 TOTALS = ("TOTAL_FORMS", "INITIAL_FORMS")
@@ -120,7 +121,8 @@ def test_changing_whom_a_round_invites_keeps_companies_that_have_programs_in_it(
         "sectors": ["ports"],
         "ring": "3",
     }
-    planner_client.post(reverse("programs:round_update", args=[round.pk]), data)
+    url = reverse("programs:round_update", args=[round.pk])
+    planner_client.post(url, {**data, **loaded_version(planner_client, url)})
     # company_b has nothing in the round and no longer matches; company_a keeps its place.
     assert set(round.invitations.values_list("company", flat=True)) == {company_a.pk, other.pk}
 
