@@ -150,6 +150,10 @@ class CompanyVillage(ChoiceLabels, models.Model):
     def __str__(self):
         return f"{self.village} ({self.get_ring_display()})"
 
+    def get_additional_data(self) -> dict:
+        """Kept with each audit entry, so the company's history shows its ring villages."""
+        return {"company": self.company_id}
+
     def clean(self):
         if self.village_id and self.village.level != Region.Level.VILLAGE:
             raise ValidationError({"village": _("Choose a kelurahan or desa.")})

@@ -108,8 +108,8 @@ class VersionField(forms.CharField):
 
 
 def token(version: str) -> str:
-    """What the form carries: the version and the moment it was read."""
-    return f"{version}.{int(time.time())}"
+    """What the form carries: the version and the moment it was read (milliseconds)."""
+    return f"{version}.{int(time.time() * 1000)}"
 
 
 class Stale(ValidationError):
@@ -137,7 +137,9 @@ def check(shown: Shown, instance: Model, loaded: str) -> None:
     version, _dot, moment = (loaded or "").partition(".")
     if version == current:
         return
-    since = datetime.fromtimestamp(int(moment), tz=UTC) if moment.isdecimal() else None
+    since = None
+    if moment.isascii() and moment.isdecimal() and len(moment) < 16:
+        since = datetime.fromtimestamp(int(moment) / 1000, tz=UTC)
     raise Stale(changes=changes_since(instance, shown, since), current=token(current))
 
 

@@ -197,7 +197,8 @@ class ReportLine(models.Model):
         return f"{self.quantity} × {self.pledge}"
 
     def get_additional_data(self) -> dict:
-        return {"program": self.pledge.program_id}
+        """Kept with each audit entry, so the report's and the program's histories show it."""
+        return {"program": self.pledge.program_id, "report": self.report_id}
 
 
 class OutputLine(models.Model):
@@ -228,7 +229,7 @@ class OutputLine(models.Model):
         return f"{self.quantity} × {self.output.indicator}"
 
     def get_additional_data(self) -> dict:
-        return {"program": self.output.program_id}
+        return {"program": self.output.program_id, "report": self.report_id}
 
 
 def _evidence_path(instance, filename: str) -> str:

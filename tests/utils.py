@@ -43,18 +43,30 @@ def _bound_data(form, data: dict) -> None:
             data[field.html_name] = str(value)
 
 
-def admin_form_data(response, **changes) -> dict:
-    """What a browser would post back from an admin change page, with `changes` applied:
-    the main form and every inline formset with its management form."""
+def _forms_data(forms, changes: dict) -> dict:
     data: dict = {}
-    _bound_data(response.context["adminform"].form, data)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        _bound_data(formset.management_form, data)
-        for form in formset.forms:
+    for form in forms:
+        if hasattr(form, "management_form"):  # a formset and its lines
+            _bound_data(form.management_form, data)
+            for line in form.forms:
+                _bound_data(line, data)
+        else:
             _bound_data(form, data)
     data.update(changes)
     return data
+
+
+def admin_form_data(response, **changes) -> dict:
+    """What a browser would post back from an admin change page, with `changes` applied:
+    the main form and every inline formset with its management form."""
+    inlines = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    return _forms_data([response.context["adminform"].form, *inlines], changes)
+
+
+def page_form_data(response, *names, **changes) -> dict:
+    """What a browser would post back from a portal page's forms and formsets (the context
+    variables `names`, default "form"), with `changes` applied."""
+    return _forms_data([response.context[name] for name in names or ["form"]], changes)
 
 
 # The program form's other formsets, with no line: every browser posts their management forms.
