@@ -4,18 +4,18 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import SafeAutocompleteMixin, SaveChangedFieldsMixin
+from core.admin import SafeAutocompleteMixin, SaveChangedFieldsMixin, TabularInline
 
 from .models import Company, CompanyVillage, Membership
 
 
-class CompanyVillageInline(SafeAutocompleteMixin, admin.TabularInline):
+class CompanyVillageInline(SafeAutocompleteMixin, TabularInline):
     model = CompanyVillage
     autocomplete_fields = ["village"]
     extra = 0
 
 
-class MembershipInline(SafeAutocompleteMixin, admin.TabularInline):
+class MembershipInline(SafeAutocompleteMixin, TabularInline):
     model = Membership
     autocomplete_fields = ["user"]
     extra = 0

@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit, concurrency
 from .db import model_columns, stamp_columns
-from .forms import SafeModelMultipleChoiceField, posted_id, unstorable_keys
+from .forms import (
+    BoundedInlineFormSet,
+    SafeModelMultipleChoiceField,
+    posted_id,
+    unstorable_keys,
+)
 
 
 class _SafeOptgroups:
@@ -118,6 +123,21 @@ class PortalAdminMixin(SafeAutocompleteMixin):
             return fieldsets
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], concurrency.FIELD]}), *rest]
+
+
+class TabularInline(admin.TabularInline):
+    """Every inline of the portal's admin: rows capped and counted as core.forms'
+    BoundedInlineFormSet does (a posted TOTAL_FORMS of a thousand builds no line)."""
+
+    formset = BoundedInlineFormSet
+    max_rows = 100
+
+    def get_formset(self, request, obj=None, **kwargs):
+        limit = self.get_max_num(request, obj) or self.max_rows
+        kwargs.setdefault("max_num", limit)
+        kwargs.setdefault("absolute_max", limit)
+        kwargs.setdefault("validate_max", True)
+        return super().get_formset(request, obj, **kwargs)
 
 
 class SaveChangedFieldsMixin(PortalAdminMixin):

@@ -59,9 +59,11 @@ class Shown:
 
     @classmethod
     def of(cls, form, formsets=()) -> "Shown":
-        """What `form` and its inline `formsets` (instances or classes) edit."""
+        """What `form` and its inline `formsets` (instances or classes) edit; a formset that
+        edits no field (a read-only list in the admin) cannot be overwritten."""
         model = form._meta.model
-        return cls(model, _model_fields(model, form.fields), tuple(map(Rows.of, formsets)))
+        rows = tuple(rows for rows in map(Rows.of, formsets) if rows.fields)
+        return cls(model, _model_fields(model, form.fields), rows)
 
     def version(self, pk) -> str:
         """The fingerprint of the values as stored now (read them under the row's lock to

@@ -1,15 +1,32 @@
 from django import forms
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.utils.translation import gettext as _
 
 
 class BoundedInlineFormSet(forms.BaseInlineFormSet):
     """An inline formset that trusts nothing the browser says about it.
 
-    Make it with `bounded_inline_formset(...)`: the number of rows is capped (a posted
-    TOTAL_FORMS of two billion builds at most `absolute_max` forms and is a form error), and a
-    row whose hidden id no longer matches a saved row (deleted meanwhile, or tampered) is said
-    in words instead of re-rendering silently.
+    Make it with `bounded_inline_formset(...)`. The number of rows is capped: a posted
+    TOTAL_FORMS beyond `absolute_max` is a form error, and no line beyond the stored ones is
+    even built (a thousand lines of choices would cost seconds to draw again). The stored rows
+    are counted in the database, never taken from the posted INITIAL_FORMS (0 would turn them
+    into new rows); a posted count that differs, or a row whose hidden id no longer matches a
+    saved row (deleted meanwhile, or tampered), is said in words instead of saved.
     """
+
+    def initial_form_count(self):
+        if self.is_bound:
+            return len(self.get_queryset())
+        return super().initial_form_count()
+
+    def total_form_count(self):
+        if self.is_bound and self._posted(TOTAL_FORM_COUNT) > self.absolute_max:
+            return self.initial_form_count()
+        return super().total_form_count()
+
+    def _posted(self, name: str) -> int:
+        form = self.management_form
+        return form.cleaned_data.get(name, 0) if form.is_valid() else 0
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -25,7 +42,9 @@ class BoundedInlineFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        if any(form.errors.get("id") for form in self.forms):
+        if self._posted(INITIAL_FORM_COUNT) != self.initial_form_count() or any(
+            form.errors.get("id") for form in self.forms
+        ):
             raise forms.ValidationError(
                 _(
                     "A line of this list no longer exists: it was changed or removed elsewhere. "

@@ -4,7 +4,7 @@ change only through the planners' pages (delivery.services), never here."""
 from django.contrib import admin
 from django.contrib.admin import ShowFacets
 
-from core.admin import PortalAdminMixin
+from core.admin import PortalAdminMixin, TabularInline
 
 from .models import Evidence, OutputLine, Reminder, Report, ReportLine, ReportTransition
 
@@ -20,24 +20,24 @@ class ReadOnlyMixin:
         return False
 
 
-class LineInline(ReadOnlyMixin, admin.TabularInline):
+class LineInline(ReadOnlyMixin, TabularInline):
     model = ReportLine
     extra = 0
 
 
-class OutputLineInline(ReadOnlyMixin, admin.TabularInline):
+class OutputLineInline(ReadOnlyMixin, TabularInline):
     model = OutputLine
     extra = 0
 
 
-class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
+class EvidenceInline(ReadOnlyMixin, TabularInline):
     model = Evidence
     fields = ["original_name", "content_type", "size", "caption", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
     extra = 0
 
 
-class TransitionInline(ReadOnlyMixin, admin.TabularInline):
+class TransitionInline(ReadOnlyMixin, TabularInline):
     model = ReportTransition
     fields = ["at", "by", "from_status", "to_status", "comment"]
     readonly_fields = fields

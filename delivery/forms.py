@@ -19,8 +19,8 @@ EVIDENCE_TYPES = {"pdf", "jpg", "png", "webp"}
 
 
 class ReportPeriodForm(forms.Form):
-    """Which period a new report covers: a quarter of the program (the latest one not
-    reported is proposed), or other dates."""
+    """Which period a new report covers: a quarter of the program that no report covers yet
+    (the first of them is proposed), or other dates."""
 
     period = forms.ChoiceField(label=_("Period"))
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
@@ -32,17 +32,18 @@ class ReportPeriodForm(forms.Form):
         today = timezone.localdate()
         first = program.start_date or today
         last = min(program.end_date or today, today)
-        taken = set(program.reports.values_list("period_start", flat=True))
+        taken = list(program.reports.values_list("period_start", "period_end"))
         quarters = [
-            q for q in periods.quarters(first, last) if q.start not in taken and q.start <= today
+            q
+            for q in periods.quarters(first, last)
+            if q.start <= today
+            and not any(start <= q.end and q.start <= end for start, end in taken)
         ]
         self.fields["period"].choices = [
             *[(q.key, str(q)) for q in reversed(quarters)],
             (CUSTOM, _("Other dates")),
         ]
-        proposed = [q for q in quarters if q.end < today] or quarters
-        if proposed:
-            self.fields["period"].initial = proposed[-1].key
+        self.fields["period"].initial = quarters[0].key if quarters else CUSTOM
 
     def clean(self):
         cleaned = super().clean()
@@ -125,6 +126,7 @@ ReportLineFormSet = bounded_inline_formset(
     fields=["quantity", "amount"],
     extra=0,
     can_delete=False,
+    edit_only=True,
     max_rows=50,
 )
 OutputLineFormSet = bounded_inline_formset(
@@ -134,6 +136,7 @@ OutputLineFormSet = bounded_inline_formset(
     fields=["quantity"],
     extra=0,
     can_delete=False,
+    edit_only=True,
     max_rows=30,
 )
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.db import ChoiceLabels
@@ -148,11 +149,14 @@ class Report(ChoiceLabels, models.Model):
                 program
                 and program.start_date
                 and program.end_date
-                and (self.period_end < program.start_date or self.period_start > program.end_date)
+                and (self.period_start < program.start_date or self.period_end > program.end_date)
             ):
                 errors["period_start"] = _(
-                    "The period lies outside the program's (%(start)s to %(end)s)."
-                ) % {"start": program.start_date, "end": program.end_date}
+                    "The period must lie within the program's (%(start)s to %(end)s)."
+                ) % {
+                    "start": formats.date_format(program.start_date),
+                    "end": formats.date_format(program.end_date),
+                }
             elif program and self.overlapping().exists():
                 errors["period_start"] = _("Another report of this program covers these dates.")
         people = [self.women, self.men]

@@ -99,8 +99,8 @@ class ReportCreateView(LoginRequiredMixin, View):
                     period_end=form.cleaned_data["end"],
                     by=request.user,
                 )
-            except ValidationError as e:
-                form.add_error(None, e)
+            except ValidationError as e:  # the model's checks name its own fields
+                form.add_error(None, e.messages)
             else:
                 messages.success(request, _("The report is started; fill in what was delivered."))
                 return redirect("delivery:update", report.pk)

@@ -3,13 +3,13 @@ from django.contrib import admin
 from django.contrib.admin import ShowFacets
 from django.core.exceptions import ValidationError
 
-from core.admin import PortalAdminMixin, SaveChangedFieldsMixin
+from core.admin import PortalAdminMixin, SaveChangedFieldsMixin, TabularInline
 
 from . import services
 from .models import DevelopmentPlan, Need, NeedImport, Priority, PriorityYearTarget, SourceAlias
 
 
-class PriorityInline(admin.TabularInline):
+class PriorityInline(TabularInline):
     model = Priority
     fields = ["code", "title", "pillar", "unit", "target_quantity", "agency"]
     extra = 0
@@ -24,7 +24,7 @@ class DevelopmentPlanAdmin(SaveChangedFieldsMixin, admin.ModelAdmin):
     inlines = [PriorityInline]
 
 
-class PriorityYearTargetInline(admin.TabularInline):
+class PriorityYearTargetInline(TabularInline):
     model = PriorityYearTarget
     extra = 0
 

@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import PortalAdminMixin
+from core.admin import PortalAdminMixin, TabularInline
 from core.db import model_columns
 
 from . import services, workflow
@@ -29,7 +29,7 @@ from .models import (
 S = Program.Status
 
 
-class PledgeInline(admin.TabularInline):
+class PledgeInline(TabularInline):
     model = Pledge
     raw_id_fields = ["need"]
     extra = 0
@@ -47,19 +47,19 @@ class PledgeInline(admin.TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
-class OutputInline(PortalAdminMixin, admin.TabularInline):
+class OutputInline(PortalAdminMixin, TabularInline):
     model = ProgramOutput
     autocomplete_fields = ["village"]
     extra = 0
 
 
-class PartnerInline(PortalAdminMixin, admin.TabularInline):
+class PartnerInline(PortalAdminMixin, TabularInline):
     model = ProgramPartner
     autocomplete_fields = ["company"]
     extra = 0
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(TabularInline):
     """Files are added and removed on the program's page (services.attachment_*), which
     deletes the stored file too and only while the program is editable."""
 
@@ -73,7 +73,7 @@ class AttachmentInline(admin.TabularInline):
         return False
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(TabularInline):
     model = ProgramTransition
     fields = ["at", "by", "from_status", "to_status", "comment"]
     readonly_fields = fields

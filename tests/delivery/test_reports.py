@@ -18,7 +18,7 @@ from programs import workflow
 from programs.models import Pledge, Program
 from tests.delivery.conftest import new_report
 from tests.factories import NeedFactory, PledgeFactory, ProgramFactory
-from tests.utils import at_once, loaded_version, postgres_only, queries_for
+from tests.utils import at_once, loaded_version, page_form_data, postgres_only, queries_for
 
 S = Report.Status
 
@@ -41,8 +41,10 @@ def test_a_new_report_has_a_line_for_each_pledge_and_output(running, officer_a):
 @pytest.mark.parametrize(
     ("start", "end", "message"),
     [
-        ((2024, 10, 1), (2024, 12, 31), "di luar masa program"),
-        ((2099, 1, 1), (2099, 3, 31), "di luar masa program"),
+        ((2024, 10, 1), (2024, 12, 31), "dalam masa program"),
+        ((2099, 1, 1), (2099, 3, 31), "dalam masa program"),
+        ((2024, 12, 1), (2025, 3, 31), "dalam masa program"),  # begins before the program
+        ((1, 1, 1), (9999, 12, 31), "dalam masa program"),
         ((2025, 3, 1), (2025, 2, 1), "berakhir setelah"),
     ],
 )
@@ -341,3 +343,53 @@ def test_a_verified_report_shows_on_the_kelurahan_page_at_once(
     services.report_submit(report=report, by=officer_a)
     services.report_verify(report=report, by=planner)
     assert delivered.format(4) in client.get(url).content.decode()
+
+
+def test_the_period_offered_is_the_first_quarter_no_report_covers(
+    officer_client, running, report_of
+):
+    report_of(start=(2025, 1, 1), end=(2025, 3, 31))
+    report_of(start=(2025, 5, 15), end=(2025, 7, 10))  # other dates, across Q2 and Q3
+    page = officer_client.get(reverse("delivery:create", args=[running.pk]))
+    field = page.context["form"]["period"]
+    offered = [key for key, _label in field.field.choices]
+    assert "2025-Q1" not in offered and "2025-Q2" not in offered and "2025-Q3" not in offered
+    assert field.value() == "2025-Q4"
+    response = officer_client.post(
+        reverse("delivery:create", args=[running.pk]), {"period": field.value()}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"period": "2025-Q1"},  # a quarter a report covers already (an old page, a tamper)
+        {"period": "custom", "start": "2025-03-01", "end": "2025-04-30"},  # overlapping
+        {"period": "custom", "start": "0001-01-01", "end": "9999-12-31"},
+        {"period": "custom", "start": "9999-12-01", "end": "9999-12-31"},
+        {"period": "custom", "start": "2025-06-30", "end": "2025-04-01"},
+    ],
+)
+def test_a_period_the_model_refuses_is_said_on_the_form(officer_client, running, report_of, data):
+    report_of(start=(2025, 1, 1), end=(2025, 3, 31))
+    response = officer_client.post(reverse("delivery:create", args=[running.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert Report.objects.count() == 1
+
+
+@pytest.mark.parametrize("initial", ["0", "-1", "2"])
+def test_a_report_posted_with_tampered_line_counts_is_refused_with_a_message(
+    officer_client, running, report_of, initial
+):
+    report = report_of()
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.DRAFT)
+    url = reverse("delivery:update", args=[report.pk])
+    data = page_form_data(officer_client.get(url), "form", "lines", "outputs")
+    data["lines-INITIAL_FORMS"] = initial
+    lines_before = list(report.lines.values())
+    response = officer_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["lines"].non_form_errors()
+    assert list(report.lines.values()) == lines_before

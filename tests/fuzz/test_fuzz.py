@@ -531,3 +531,87 @@ def test_hostile_input_never_breaks_a_page_nor_half_writes(world, client_for, ta
 
     attempt()
     assert Priority.objects.exists() and Company.objects.exists()  # nothing was wiped
+
+
+# Every formset of the portal and of the admin, posted back whole from its page with its
+# management form's counts tampered with: (page, role, context names or "admin", prefixes).
+FORMSET_PAGES = [
+    (
+        lambda w: reverse("programs:update", args=[w["draft"]]),
+        "officer_a",
+        ("form", "formset", "outputs", "partners"),
+        ["pledges", "outputs", "partners"],
+    ),
+    (
+        lambda w: reverse("companies:edit", args=[w["company"]]),
+        "officer_a",
+        ("form", "formset"),
+        ["operating_villages"],
+    ),
+    (
+        lambda w: reverse("delivery:update", args=[w["draft_report"]]),
+        "officer_a",
+        ("form", "lines", "outputs"),
+        ["lines", "output_lines"],
+    ),
+    (
+        lambda w: reverse("admin:programs_program_change", args=[w["draft"]]),
+        "staff",
+        "admin",
+        ["pledges", "outputs", "partners"],
+    ),
+    (
+        lambda w: reverse(
+            "admin:companies_company_change", args=[Company.objects.get(slug=w["company"]).pk]
+        ),
+        "staff",
+        "admin",
+        ["operating_villages", "memberships"],
+    ),
+]
+
+
+def tampered_counts(stored: int) -> list[tuple[str, str]]:
+    """(INITIAL_FORMS, TOTAL_FORMS) pairs a browser never sends for `stored` rows."""
+    more = str(stored + 1)
+    return [
+        ("0", str(stored)),
+        ("-1", str(stored)),
+        (more, more),
+        ("abc", str(stored)),
+        ("0", "0"),
+        (str(stored), "-1"),
+        (str(stored), "1000"),
+        (str(stored), "2147483648"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "page", FORMSET_PAGES, ids=["program", "company", "report", "program admin", "company admin"]
+)
+def test_tampered_formset_counts_never_break_a_page_nor_half_write(world, client_for, page):
+    from tests.utils import admin_form_data, page_form_data
+
+    url_of, role, names, prefixes = page
+    client = client_for(world["users"][role])
+    client.raise_request_exception = False
+    url = url_of(world)
+    rows = [Pledge, ProgramOutput, ProgramPartner, CompanyVillage, ReportLine, Program, Report]
+    for prefix in prefixes:
+        response = client.get(url)
+        data = admin_form_data(response) if names == "admin" else page_form_data(response, *names)
+        stored = int(data[f"{prefix}-INITIAL_FORMS"])
+        for initial, total in tampered_counts(stored):
+            response = client.get(url)
+            data = (
+                admin_form_data(response) if names == "admin" else page_form_data(response, *names)
+            )
+            data[f"{prefix}-INITIAL_FORMS"], data[f"{prefix}-TOTAL_FORMS"] = initial, total
+            before = {model: list(model.objects.values()) for model in rows}
+            response = client.post(url, data)
+            assert response.status_code < 500, (prefix, initial, total, response.status_code)
+            if response.status_code != 302:
+                after = {model: list(model.objects.values()) for model in rows}
+                assert after == before, (prefix, initial, total)
+                assert len(response.content) < 400_000, "a page of a thousand lines was drawn"
+            assert ledger.check() == []

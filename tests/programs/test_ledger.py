@@ -290,8 +290,10 @@ def test_saving_a_draft_opened_before_its_submission_changes_nothing(
 ):
     stale = Program.objects.get(pk=program_a.pk)
     workflow.program_submit(program=program_a, by=officer_a)
-    data = {"title": "Judul dari tab lama", "pledges-TOTAL_FORMS": "0", **NO_OUTPUTS_NOR_PARTNERS}
-    data["pledges-INITIAL_FORMS"] = "0"
+    pledge = program_a.pledges.get()
+    data = {"title": "Judul dari tab lama", **NO_OUTPUTS_NOR_PARTNERS}
+    data |= {"pledges-TOTAL_FORMS": "1", "pledges-INITIAL_FORMS": "1", "pledges-0-id": pledge.pk}
+    data |= {"pledges-0-need": pledge.need_id, "pledges-0-quantity": "5", "pledges-0-amount": "1"}
     form = ProgramForm(data, instance=stale, plan=stale.plan)
     formset = PledgeFormSet(data, instance=stale, plan=stale.plan)
     assert form.is_valid() and formset.is_valid()
