@@ -42,6 +42,8 @@ class BoundedInlineFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        if not self.form.base_fields:
+            return  # a read-only list (the admin's timeline): rows added meanwhile change nothing
         if self._posted(INITIAL_FORM_COUNT) != self.initial_form_count() or any(
             form.errors.get("id") for form in self.forms
         ):

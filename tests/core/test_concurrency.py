@@ -146,7 +146,7 @@ def test_a_save_from_a_page_loaded_before_another_persons_save_is_refused(
     assert refused.status_code == 200
     assert read(fixtures) == after_a, "B's stale save was applied"
     errors = " ".join(refused.context["form"].non_field_errors())
-    assert "Someone else changed this since you opened the page" in errors
+    assert "Orang lain telah mengubah data ini sejak Anda membuka halaman" in errors
     content = refused.content.decode()
     for value in change_b.values():  # B's input is kept on the page
         assert value in content
@@ -208,7 +208,7 @@ def test_the_admins_change_forms_refuse_a_stale_save(
     assert client_a.post(url, admin_form_data(page_a, **change_a)).status_code == 302
     refused = client_b.post(url, admin_form_data(page_b, **change_b))
     assert refused.status_code == 200
-    assert "Someone else changed this" in refused.content.decode()
+    assert "Orang lain telah mengubah data ini" in refused.content.decode()
     obj.refresh_from_db()
     for name, value in change_b.items():
         assert str(getattr(obj, name)) != value

@@ -165,3 +165,43 @@ def test_a_photo_claiming_more_pixels_than_a_camera_makes_is_refused(officer_cli
     response = upload(officer_client, program_a, "foto.png", bomb, kind="photo")
     assert "piksel" in str(next(iter(response.context["messages"])))
     assert not Attachment.objects.exists()
+
+
+def png_header(width: int, height: int, depth: int = 8, colour: int = 2) -> bytes:
+    """A valid PNG whose header announces width x height pixels (nothing decodes them)."""
+    small = png_bytes((1, 1))
+    header = b"IHDR" + width.to_bytes(4, "big") + height.to_bytes(4, "big")
+    header += bytes([depth, colour, 0, 0, 0])
+    return small[:12] + header + zlib.crc32(header).to_bytes(4, "big") + small[33:]
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "depth", "colour", "said"),
+    [
+        (8000, 5200, 8, 2, "42 megapiksel"),  # past the limit: said in megapixels
+        (20000, 20000, 8, 6, "terlalu besar"),  # 400 MP: Pillow itself refuses to open it
+    ],
+)
+def test_a_photo_too_large_to_decode_is_refused_before_decoding(
+    officer_client, program_a, width, height, depth, colour, said
+):
+    content = png_header(width, height, depth, colour)
+    response = upload(officer_client, program_a, "foto.png", content, kind="photo")
+    message = str(next(iter(response.context["messages"])))
+    assert said in message and "40" in message
+    assert not Attachment.objects.exists()
+
+
+def test_a_photo_is_turned_as_its_camera_says_and_shrunk(officer_client, program_a):
+
+    image = Image.new("RGB", (3200, 1600), "white")
+    exif = image.getexif()
+    exif[0x0112] = 6  # the camera was held upright: turn 90 degrees
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    upload(officer_client, program_a, "foto.jpg", buffer.getvalue(), kind="photo")
+    photo = Attachment.objects.get()
+    shown = officer_client.get(photo.get_absolute_url())
+    displayed = Image.open(io.BytesIO(b"".join(shown.streaming_content)))
+    assert displayed.size == (800, 1600)
+    assert not displayed.getexif().get(0x0112)
