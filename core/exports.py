@@ -7,13 +7,18 @@ each row to a temporary file as it comes; the file is then streamed). Numbers st
 dates stay dates; Rupiah get a thousands format in Excel.
 
 No cell ever runs as a formula: in the workbook every text is written as a string (XlsxWriter's
-plain `write` would turn "=..." into a formula); in the CSV a text starting with = + - @ or a
-tab or carriage return is prefixed with an apostrophe (OWASP's advice for CSV injection), as a
-spreadsheet program would otherwise evaluate it on opening.
+plain `write` would turn "=..." into a formula). A CSV comes in two dialects: with commas
+(RFC 4180), and with semicolons and decimal commas, as Indonesian Excel saves and opens it. In
+both every text is quoted, and an apostrophe guards every = + - @ tab or carriage return that
+starts the text or follows a comma, semicolon, tab or line break (OWASP's advice for CSV
+injection): whichever separator a spreadsheet program splits on, and even if it ignores the
+quotes, no cell starts a formula. `unguarded` takes exactly those apostrophes away again, so
+that a list exported and imported back (planning's needs) is unchanged.
 """
 
 import csv
 import datetime
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -27,8 +32,13 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
 
-FORMATS = ("csv", "xlsx")
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# ?export= values: the comma CSV, the semicolon CSV for Indonesian Excel, the workbook.
+CSV_DIALECTS = {"csv": ",", "csv-semicolon": ";"}
+FORMATS = (*CSV_DIALECTS, "xlsx")
+# A formula's first character, at the start of a text or after a separator (and spaces);
+# the guard goes before it and before any apostrophes already there.
+_GUARD = re.compile(r"(^|[,;\t\r\n])( *)('*)(?=[=+\-@\t\r])")
+_GUARDED = re.compile(r"(^|[,;\t\r\n])( *)'('*)(?=[=+\-@\t\r])")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000  # rows read from the database at a time
 
@@ -48,8 +58,13 @@ class Column:
 
 
 def safe_text(value: str) -> str:
-    """A text that no spreadsheet reads as a formula."""
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    """A text no spreadsheet program reads as a formula, however it splits it into cells."""
+    return _GUARD.sub(r"\1\2'\3", value)
+
+
+def unguarded(value: str) -> str:
+    """The text `safe_text` guarded, as it was (for reading an exported CSV back)."""
+    return _GUARDED.sub(r"\1\2\3", value)
 
 
 class _Echo:
@@ -57,13 +72,15 @@ class _Echo:
         return value
 
 
-def _csv_cell(value):
+def _csv_cell(value, delimiter: str):
     if value is None:
         return ""
     if isinstance(value, bool):
         return int(value)
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, int):
         return value
+    if isinstance(value, float | Decimal):  # a decimal comma beside semicolons
+        return value if delimiter == "," else str(value).replace(".", ",")
     if isinstance(value, datetime.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):
@@ -71,22 +88,25 @@ def _csv_cell(value):
     return safe_text(force_str(value))
 
 
-def _csv_lines(columns, rows):
-    writer = csv.writer(_Echo())
+def _csv_lines(columns, rows, delimiter: str):
+    writer = csv.writer(_Echo(), delimiter=delimiter, quoting=csv.QUOTE_NONNUMERIC)
     yield "\ufeff" + writer.writerow([force_str(c.header) for c in columns])
     for row in rows:
-        yield writer.writerow([_csv_cell(c.read(row)) for c in columns])
+        yield writer.writerow([_csv_cell(c.read(row), delimiter) for c in columns])
 
 
 def _disposition(filename: str) -> str:
     return f'attachment; filename="{filename}"'
 
 
-def csv_response(filename: str, columns: list[Column], rows: Iterable) -> StreamingHttpResponse:
+def csv_response(
+    filename: str, columns: list[Column], rows: Iterable, *, delimiter: str = ","
+) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        _csv_lines(columns, rows), content_type="text/csv; charset=utf-8"
+        _csv_lines(columns, rows, delimiter), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = _disposition(f"{filename}.csv")
+    suffix = "" if delimiter == "," else "-excel"
+    response["Content-Disposition"] = _disposition(f"{filename}{suffix}.csv")
     return response
 
 
@@ -172,8 +192,8 @@ def workbook_response(filename: str, fill: Callable) -> FileResponse:
 
 def export_response(fmt: str, filename: str, title: str, columns: list[Column], rows: Iterable):
     """The rows as a CSV or Excel download (`fmt` one of FORMATS)."""
-    if fmt == "csv":
-        return csv_response(filename, columns, rows)
+    if fmt in CSV_DIALECTS:
+        return csv_response(filename, columns, rows, delimiter=CSV_DIALECTS[fmt])
     return workbook_response(filename, lambda wb: write_sheet(wb, title, columns, rows))
 
 

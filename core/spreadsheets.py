@@ -25,6 +25,8 @@ from decimal import Decimal
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .exports import unguarded
+
 XLSX_MAGIC = b"PK\x03\x04"
 # An honest workbook of 20,000 rows unpacks to a few megabytes; 40 MB leaves room for styles.
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024
@@ -209,7 +211,7 @@ def _read_csv(data: bytes, max_rows: int) -> list[list]:
     try:
         # newline="": the csv module then ends lines at \r\n, \n and old Macs' \r alike.
         for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.add(cells)
+            rows.add([unguarded(cell) for cell in cells])  # the apostrophes an export adds
     except csv.Error as e:
         raise SpreadsheetError(
             _("Row %(row)s cannot be read: a cell is too long, or a quotation mark is not closed.")

@@ -4,6 +4,7 @@ Indonesian headers, numbers as numbers, dates as dates, and no cell that runs as
 import csv
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -11,8 +12,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
-from core.exports import safe_text
+from core.exports import safe_text, unguarded
+from core.spreadsheets import read_table
 from delivery.models import Report, ReportLine
 from planning.imports import preview_needs
 from programs.models import Program
@@ -58,9 +62,54 @@ def programs(plan, company_a, village, rutilahu):
 
 
 def test_safe_text_defuses_every_formula_start():
-    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
+    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\r1"):
         assert safe_text(text) == "'" + text
-    assert safe_text("Bedah rumah") == "Bedah rumah"
+    assert safe_text("aman;=cmd|' /C calc'!A0") == "aman;'=cmd|' /C calc'!A0"
+    assert safe_text("a, -b") == "a, '-b"
+    assert safe_text("Bedah rumah, Rp 1,5 M") == "Bedah rumah, Rp 1,5 M"
+
+
+SEPARATORS = ",;\t\r\n"
+TRIGGERS = "=+-@\t\r"
+
+
+@given(st.text(alphabet=st.sampled_from([*SEPARATORS, *TRIGGERS, " ", "'", "a", "1"])))
+def test_no_cell_of_a_guarded_text_starts_a_formula_and_the_guard_comes_off(text):
+    guarded = safe_text(text)
+    assert unguarded(guarded) == text
+    for piece in re.split(r"[,;\n]", guarded):  # however a spreadsheet splits it
+        assert not piece.lstrip(" ").startswith(tuple("=+-@")), (text, guarded)
+        assert not piece.startswith(("\t", "\r"))
+
+
+@pytest.mark.parametrize("dialect", ["csv", "csv-semicolon"])
+def test_a_csv_opened_with_either_separator_starts_no_formula(planner_client, programs, dialect):
+    Program.objects.filter(pk=programs[1].pk).update(title="aman;=cmd|' /C calc'!A0, +1")
+    response = planner_client.get(reverse("programs:list") + f"?export={dialect}")
+    text = content(response).decode("utf-8")[1:]
+    for delimiter in ",;":
+        quoted = [
+            cell for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row
+        ]
+        naive = [cell for line in text.splitlines() for cell in line.split(delimiter)]
+        for cell in quoted + naive:
+            assert not cell.strip(' "').startswith(tuple("=+-@")), (delimiter, cell)
+    own = list(csv.reader(io.StringIO(text), delimiter=(dialect == "csv" and ",") or ";"))
+    assert any("aman;'=cmd|' /C calc'!A0, '+1" in row for row in own)  # quoted: one cell
+
+
+@pytest.mark.parametrize("dialect", ["csv", "csv-semicolon"])
+def test_exported_needs_csv_imports_back_with_no_change(
+    planner_client, plan, rutilahu, village, dialect
+):
+    NeedFactory(priority=rutilahu, village=village, title="=2 rumah; -lansia", external_ref="R-1")
+    NeedFactory(priority=rutilahu, village=village, title="+62 254 Tegal Ratu", external_ref="R-2")
+    NeedFactory(priority=rutilahu, village=village, title="'@ apostrof", external_ref="R-3")
+    response = planner_client.get(reverse("planning:need_list") + f"?export={dialect}")
+    table = read_table(content(response), "kebutuhan.csv", max_rows=100)
+    preview = preview_needs(plan, table)
+    assert [row.errors for row in preview.rows] == [[], [], []]
+    assert preview.unchanged_count == 3 and preview.update_count == 0
 
 
 def test_programs_as_csv_follow_the_filters_not_the_page(planner_client, programs):
