@@ -1,13 +1,85 @@
+"""Users and groups in the admin, in the portal's language: permissions named by what they allow
+on which kind of record ("Dapat mengubah program CSR"), the planners' group by its role."""
+
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import SaveChangedFieldsMixin
 
 from .models import User
 
+# Django names its permissions in English when it creates them ("Can add user").
+DEFAULT_PERMISSIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+# The groups the portal's code knows, by the role they give.
+GROUP_LABELS = {User.PLANNER_GROUP: _("Planners (Bappeda): see and decide on every program")}
+
+
+def permission_label(permission: Permission) -> str:
+    model = permission.content_type.model_class()
+    if model is None:  # a model no longer in the code
+        return permission.name
+    action = permission.codename.partition("_")[0]
+    if (
+        permission.codename == f"{action}_{model._meta.model_name}"
+        and action in DEFAULT_PERMISSIONS
+    ):
+        text = DEFAULT_PERMISSIONS[action] % {"model": model._meta.verbose_name}
+    else:
+        text = gettext(permission.name)
+    return f"{model._meta.app_config.verbose_name} | {text}"
+
+
+def group_label(group: Group) -> str:
+    label = GROUP_LABELS.get(group.name)
+    return f"{group.name}: {label}" if label else group.name
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+class GroupsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return group_label(obj)
+
+
+class TranslatedChoicesMixin:
+    """The permission and group pickers labelled in the portal's language."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["form_class"] = PermissionsField
+            kwargs["queryset"] = Permission.objects.select_related("content_type")
+        elif db_field.name == "groups":
+            kwargs["form_class"] = GroupsField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 @admin.register(User)
-class UserAdmin(SaveChangedFieldsMixin, BaseUserAdmin):
+class UserAdmin(TranslatedChoicesMixin, SaveChangedFieldsMixin, BaseUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     readonly_fields = ["last_login", "date_joined"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(TranslatedChoicesMixin, SaveChangedFieldsMixin, BaseGroupAdmin):
+    list_display = ["name", "role"]
+
+    @admin.display(description=_("role"))
+    def role(self, group):
+        return GROUP_LABELS.get(group.name, "–")

@@ -24,7 +24,7 @@ class User(AbstractUser):
 
     PLANNER_GROUP = "planner"
 
-    class Meta:
+    class Meta(AbstractUser.Meta):
         db_table = "accounts_user"
 
     @cached_property

@@ -21,6 +21,7 @@ from .forms import (
     posted_id,
     unstorable_keys,
 )
+from .money import rupiah
 
 
 class _SafeOptgroups:
@@ -153,6 +154,17 @@ class SaveChangedFieldsMixin(PortalAdminMixin):
         return None
 
 
+def rupiah_column(name: str, label):
+    """A list column showing the money field `name` as "Rp 1.500.000.000", sortable by it."""
+
+    @admin.display(description=label, ordering=name)
+    def column(obj):
+        return rupiah(getattr(obj, name))
+
+    column.__name__ = f"{name}_rupiah"
+    return column
+
+
 class ActionFilter(admin.SimpleListFilter):
     title = _("action")
     parameter_name = "action"
@@ -205,6 +217,8 @@ class AuditEntryAdmin(PortalAdminMixin, admin.ModelAdmin):
     def lookup_allowed(self, lookup, value, request=None):
         # Only the list filters' own fields: anything else (?remote_addr__exact=x, an inet
         # column on PostgreSQL) is refused with a 400 instead of reaching the database.
+        if lookup == ActionFilter.parameter_name:
+            return True  # ActionFilter reads it as one of its own choices
         if lookup.split("__")[0] not in {"actor", "content_type", "timestamp"}:
             return False
         return super().lookup_allowed(lookup, value, request)

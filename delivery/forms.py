@@ -111,12 +111,20 @@ class BaseOutputLineFormSet(_LabelledLines):
     row_heading = _("Output")
 
     def get_queryset(self):
-        return super().get_queryset().select_related("output__indicator")
+        return super().get_queryset().select_related("output__indicator", "output__village")
 
     @staticmethod
     def row_label(line) -> str:
+        """The indicator, and where: two outputs of one indicator (solar lights in two parks)
+        are told apart by their site or kelurahan."""
         output = line.output
-        return f"{output.indicator.name} ({output.target_quantity} {output.indicator.unit})"
+        where = output.site or (output.village.name if output.village else "")
+        target = f"{output.target_quantity} {output.indicator.unit}"
+        return (
+            f"{output.indicator.name}, {where} ({target})"
+            if where
+            else f"{output.indicator.name} ({target})"
+        )
 
 
 ReportLineFormSet = bounded_inline_formset(

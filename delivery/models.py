@@ -301,7 +301,9 @@ class ReportTransition(models.Model):
         verbose_name_plural = _("report status changes")
 
     def __str__(self):
-        return f"{self.report_id}: {self.from_status} → {self.to_status}"
+        return (
+            f"{self.report_id}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+        )
 
 
 class Reminder(models.Model):

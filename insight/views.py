@@ -285,10 +285,14 @@ class RoundWorkbookView(PlannerRequiredMixin, View):
         )
         if new:
             run_later(tasks.prepare_round_workbook, file.pk, round.pk)
-            messages.success(
-                request,
-                _("The workbook is being prepared: it will be offered here in a moment."),
-            )
+            file.refresh_from_db(fields=["status"])  # without a worker it was made just now
+            if file.status == file.Status.READY:
+                messages.success(request, _("The workbook is ready: download it below."))
+            else:
+                messages.success(
+                    request,
+                    _("The workbook is being prepared: it will be offered here in a moment."),
+                )
         else:
             messages.info(request, _("The workbook is being prepared already."))
         return redirect(f"{round.get_absolute_url()}#workbook")

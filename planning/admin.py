@@ -2,8 +2,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import ShowFacets
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from core.admin import PortalAdminMixin, SaveChangedFieldsMixin, TabularInline
+from core.admin import PortalAdminMixin, SaveChangedFieldsMixin, TabularInline, rupiah_column
 
 from . import services
 from .models import DevelopmentPlan, Need, NeedImport, Priority, PriorityYearTarget, SourceAlias
@@ -60,7 +61,7 @@ class NeedAdmin(PortalAdminMixin, admin.ModelAdmin):
         "village",
         "quantity",
         "pledged_quantity",
-        "estimated_unit_cost",
+        rupiah_column("estimated_unit_cost", _("estimated unit cost (Rp)")),
         "source",
         "status",
     ]

@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import PortalAdminMixin, TabularInline
+from core.admin import PortalAdminMixin, TabularInline, rupiah_column
 from core.db import model_columns
 
 from . import services, workflow
@@ -155,7 +155,15 @@ class ProgramAdminForm(forms.ModelForm):
 @admin.register(Program)
 class ProgramAdmin(PortalAdminMixin, admin.ModelAdmin):
     form = ProgramAdminForm
-    list_display = ["title", "company", "status", "pillar", "budget", "start_date", "submitted_at"]
+    list_display = [
+        "title",
+        "company",
+        "status",
+        "pillar",
+        rupiah_column("budget", gettext_lazy("budget")),
+        "start_date",
+        "submitted_at",
+    ]
     list_filter = ["status", "pillar", "plan"]
     search_fields = ["title", "company__name"]
     list_select_related = ["company"]

@@ -769,4 +769,6 @@ class ProgramTransition(models.Model):
         verbose_name_plural = _("status changes")
 
     def __str__(self):
-        return f"{self.program_id}: {self.from_status} → {self.to_status}"
+        return (
+            f"{self.program_id}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+        )
