@@ -138,7 +138,21 @@ class TabularInline(admin.TabularInline):
         kwargs.setdefault("max_num", limit)
         kwargs.setdefault("absolute_max", limit)
         kwargs.setdefault("validate_max", True)
-        return super().get_formset(request, obj, **kwargs)
+        return type("Labelled", (_LabelledLines, super().get_formset(request, obj, **kwargs)), {})
+
+
+class _LabelledLines:
+    """A tabular inline names each field by its column and line ("Jumlah, baris 2"): Django
+    shows the names only as column headers, which a screen reader does not read per field."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        line = _("line %(number)s") % {"number": index + 1} if index is not None else _("new line")
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
+            if not widget.is_hidden:
+                label = field.label or (_("Delete") if name == "DELETE" else name)
+                widget.attrs.setdefault("aria-label", f"{label}, {line}")
 
 
 class SaveChangedFieldsMixin(PortalAdminMixin):

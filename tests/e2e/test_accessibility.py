@@ -116,3 +116,37 @@ def test_a_form_with_errors_meets_wcag_21_aa(role, name, args, button, world, au
                 break
             page.wait_for_timeout(100)
     assert audited.violations() == [], audited.summary()
+
+
+def admin_forms(world) -> list[str]:
+    """The add form of every model the operator may add, and the change form of one object of
+    every model that has one in the world (its list's first row)."""
+    from django.contrib import admin
+
+    urls = []
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        if model_admin.has_add_permission(_Request(world["users"]["staff"])):
+            urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk]))
+    return urls
+
+
+class _Request:
+    def __init__(self, user):
+        self.user = user
+
+
+def test_the_admins_forms_meet_wcag_21_aa_at_both_widths(world, audited):
+    """The operator's add and change forms, Django's admin as the portal configures it."""
+    staff = world["users"]["staff"]
+    staff.set_password(PASSWORD)
+    staff.save()
+    for width in WIDTHS:
+        page = audited.page(width=width)
+        sign_in(page, staff.username, PASSWORD)
+        for url in admin_forms(world):
+            visit(page, audited, url)
+    assert audited.violations() == [], audited.summary()
