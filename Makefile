@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in the mail the portal sends point here: `make run PORT=8001` serves and links there.
+SITE_URL ?= http://$(HOST):$(PORT)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/csrportal
 # Tests run with DEBUG off, like production; this key is only for the test run.
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=0
@@ -33,10 +35,10 @@ install: $(STAMP) $(NODE_STAMP) ## Create .venv and node_modules and install the
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
 	$(BIN)/pybabel compile --domain django --directory locale --statistics
 
-run: $(STAMP) locale/id/LC_MESSAGES/django.mo ## Migrate, load Cilegon's demo data and serve at http://127.0.0.1:8000 (SQLite)
+run: $(STAMP) locale/id/LC_MESSAGES/django.mo ## Migrate, load Cilegon's demo data and serve at http://127.0.0.1:8000 (SQLite; PORT=8001 for another port)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) $(NODE_STAMP) locale/id/LC_MESSAGES/django.mo ## Run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)

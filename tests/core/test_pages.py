@@ -119,3 +119,21 @@ def test_demo_dates_tell_a_believable_story(db):
     assert all(t.at > t.program.submitted_at for t in decisions)
     sisterhood = Program.objects.get(title="KP Sisterhood Program 2026")
     assert (sisterhood.start_date.year, sisterhood.end_date.year) == (2026, 2026)
+
+
+def test_make_run_on_another_port_links_its_mail_there():
+    import shutil
+    import subprocess
+
+    from django.conf import settings
+
+    assert shutil.which("make"), "the README's commands need make"
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PORT=8001"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    serve = next(line for line in dry_run.splitlines() if "runserver" in line)
+    assert "SITE_URL=http://127.0.0.1:8001" in serve and "127.0.0.1:8001" in serve.split()[-1]
