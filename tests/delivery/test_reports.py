@@ -337,7 +337,7 @@ def test_a_verified_report_shows_on_the_kelurahan_page_at_once(
 ):
     """The public page keeps its drawn needs while no need changes: a verification does."""
     url = reverse("insight:village", args=[village.code])
-    delivered = '<td class="num">{}</td><td class="num fw-semibold">'
+    delivered = '<td class="num d-none d-sm-table-cell">{}</td><td class="num fw-semibold">'
     assert delivered.format(0) in client.get(url).content.decode()
     report = report_of(delivered=4)
     services.report_submit(report=report, by=officer_a)
@@ -393,3 +393,19 @@ def test_a_report_posted_with_tampered_line_counts_is_refused_with_a_message(
     assert response.status_code == 200
     assert response.context["lines"].non_form_errors()
     assert list(report.lines.values()) == lines_before
+
+
+def test_two_outputs_of_one_indicator_are_told_apart_by_their_site(officer_client, running):
+    from programs.models import OutputIndicator, ProgramOutput
+
+    solar = OutputIndicator.objects.create(name="Lampu tenaga surya", unit="unit", approved=True)
+    ProgramOutput.objects.create(
+        program=running, indicator=solar, target_quantity=6, site="Taman Geger"
+    )
+    ProgramOutput.objects.create(
+        program=running, indicator=solar, target_quantity=5, site="Taman Layak Anak"
+    )
+    report = new_report(running, running.company.memberships.first().user)
+    page = officer_client.get(reverse("delivery:update", args=[report.pk])).content.decode()
+    assert "Lampu tenaga surya, Taman Geger (6 unit)" in page
+    assert "Lampu tenaga surya, Taman Layak Anak (5 unit)" in page

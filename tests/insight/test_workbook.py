@@ -5,6 +5,7 @@ import datetime
 import io
 
 import openpyxl
+import pytest
 from django.urls import reverse
 
 from core.models import PreparedFile
@@ -123,3 +124,13 @@ def test_the_workbook_totals_equal_the_dashboards_figures_for_the_rounds_year(
     header, lines, totals = sheet_rows(workbook, "Program dalam putaran")
     assert sorted(r[column(header, "Status")] for r in lines) == ["Diajukan", "Disetujui"]
     assert not any("Draf rahasia" in str(r) for r in lines)  # a draft stays with its company
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_workbook_made_at_once_is_said_to_be_ready(planner_client, plan):
+    """Without a worker the workbook is made when the request commits (at once, outside a
+    transaction, as a request is): the page says it is ready, not that it is being made."""
+    round = RoundFactory(plan=plan)
+    asked = planner_client.post(reverse("insight:round_workbook", args=[round.pk]))
+    page = planner_client.get(asked["Location"]).content.decode()
+    assert "Buku kerja sudah siap" in page and "sedang disiapkan" not in page
