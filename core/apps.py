@@ -1,3 +1,5 @@
+from auditlog.apps import AuditlogConfig
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,3 +15,15 @@ class CoreConfig(AppConfig):
         from .audit import connect_sign_in_records
 
         connect_sign_in_records()
+
+
+class AuditTrailConfig(AuditlogConfig):
+    """django-auditlog, named in the portal's language in the admin."""
+
+    verbose_name = _("Audit trail")
+
+
+class SignInProtectionConfig(AxesConfig):
+    """django-axes, named in the portal's language in the admin."""
+
+    verbose_name = _("Sign-in protection")

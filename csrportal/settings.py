@@ -55,8 +55,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "csp",
-    "axes",
-    "auditlog",
+    "core.apps.SignInProtectionConfig",  # django-axes
+    "core.apps.AuditTrailConfig",  # django-auditlog
     "core",
     "accounts",
     "regions",

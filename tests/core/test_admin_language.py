@@ -29,3 +29,9 @@ def test_the_admin_speaks_indonesian_to_its_operator(staff_client, program_a, of
         reverse("admin:programs_program_change", args=[program_a.pk])
     ).content.decode()
     assert "Draf → Diajukan" in program_page and "draft → submitted" not in program_page
+
+
+def test_the_admins_index_names_every_app_in_indonesian(staff_client):
+    index = staff_client.get(reverse("admin:index")).content.decode()
+    assert "Jejak audit" in index and "Perlindungan masuk" in index
+    assert "Audit log" not in index and ">Axes<" not in index
