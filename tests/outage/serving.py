@@ -192,6 +192,12 @@ class Planner(Browser):
             time.sleep(0.2)
         return None
 
+    def assert_every_write_stored(self) -> None:
+        """Every acknowledged need is in the database, each with its audit entry."""
+        stored, audited = self.stored_needs()
+        assert set(self.acknowledged) <= stored, "an acknowledged write was lost"
+        assert stored == audited, "a need without its audit entry: a write was half-done"
+
     def stored_needs(self) -> tuple[set[str], set[str]]:
         """The test needs stored in the portal's database, and those with their audit entry."""
         script = (
