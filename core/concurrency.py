@@ -47,11 +47,22 @@ class Rows:
             formset.model, fk, _model_fields(formset.model, formset.form.base_fields, skip=fk)
         )
 
+    def state(self, objects) -> list:
+        meta = self.model._meta
+        return [
+            [obj.pk, *(meta.get_field(name).value_from_object(obj) for name in self.fields)]
+            for obj in sorted(objects, key=lambda obj: obj.pk)
+        ]
+
+    def stored(self, pk) -> list:
+        return self.state(self.model._default_manager.filter(**{self.fk: pk}))
+
 
 @dataclass(frozen=True)
 class Shown:
     """What an edit form shows of an object: its `fields` (columns and many-to-many) and the
-    `rows` of its formsets."""
+    `rows` of its formsets. Its version is a fingerprint of those values: as the form showed
+    them (`shown_version`), or as they are stored now (`stored_version`)."""
 
     model: type[Model]
     fields: tuple[str, ...]
@@ -59,27 +70,49 @@ class Shown:
 
     @classmethod
     def of(cls, form, formsets=()) -> "Shown":
-        """What `form` and its inline `formsets` (instances or classes) edit; a formset that
-        edits no field (a read-only list in the admin) cannot be overwritten."""
-        model = form._meta.model
+        """What `form` and its inline `formsets` (instances or classes) edit: the form's declared
+        fields (not those it happens to show: a round offered or not), and the formsets that
+        edit a field (a read-only list in the admin cannot be overwritten)."""
+        meta = form._meta
+        declared = [name for name in meta.fields or form.fields if name not in (meta.exclude or ())]
         rows = tuple(rows for rows in map(Rows.of, formsets) if rows.fields)
-        return cls(model, _model_fields(model, form.fields), rows)
+        return cls(meta.model, _model_fields(meta.model, declared), rows)
 
-    def version(self, pk) -> str:
-        """The fingerprint of the values as stored now (read them under the row's lock to
-        compare them with a form's)."""
-        manager = self.model._default_manager
-        columns = [n for n in self.fields if not self.model._meta.get_field(n).many_to_many]
-        state: list = [list(manager.filter(pk=pk).values_list(*columns))]
-        for name in self.fields:
-            if self.model._meta.get_field(name).many_to_many:
-                related = manager.filter(pk=pk, **{f"{name}__isnull": False})
-                state.append(sorted(related.values_list(name, flat=True)))
-        for rows in self.rows:
-            found = rows.model._default_manager.filter(**{rows.fk: pk}).order_by("pk")
-            state.append(list(found.values_list("pk", *rows.fields)))
-        encoded = json.dumps(state, default=str, sort_keys=True).encode()
-        return hashlib.sha256(encoded).hexdigest()[:24]
+    def _own(self, instance, many: dict) -> list:
+        meta = self.model._meta
+        return [
+            sorted(_pk(value) for value in many[name])
+            if meta.get_field(name).many_to_many
+            else meta.get_field(name).value_from_object(instance)
+            for name in self.fields
+        ]
+
+    def shown_version(self, form, row_sets) -> str:
+        """The version of the values `form` was built with (its instance as loaded, its
+        many-to-many initial values) and of `row_sets`, the rows its formsets show."""
+        many = {name: form.initial.get(name) or [] for name in self.fields}
+        rows = [found.state(objects) for found, objects in zip(self.rows, row_sets, strict=True)]
+        return _digest([self._own(form.instance, many), *rows])
+
+    def stored_version(self, pk) -> str:
+        """The version of the values stored now (read under the row's lock to compare)."""
+        instance = self.model._default_manager.get(pk=pk)
+        meta = self.model._meta
+        many = {
+            name: meta.get_field(name).value_from_object(instance)
+            for name in self.fields
+            if meta.get_field(name).many_to_many
+        }
+        return _digest([self._own(instance, many), *(rows.stored(pk) for rows in self.rows)])
+
+
+def _pk(value):
+    return value.pk if isinstance(value, Model) else value
+
+
+def _digest(state: list) -> str:
+    encoded = json.dumps(state, default=str, sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()[:24]
 
 
 def _model_fields(model, names, *, skip: str = "") -> tuple[str, ...]:
@@ -135,14 +168,21 @@ class Stale(ValidationError):
 def check(shown: Shown, instance: Model, loaded: str) -> None:
     """Refuse (Stale) an edit whose form showed another version of `instance` than the one
     stored now. Call it inside the saving transaction, with the row locked."""
-    current = shown.version(instance.pk)
+    current = shown.stored_version(instance.pk)
     version, _dot, moment = (loaded or "").partition(".")
     if version == current:
         return
-    since = None
-    if moment.isascii() and moment.isdecimal() and len(moment) < 16:
-        since = datetime.fromtimestamp(int(moment) / 1000, tz=UTC)
-    raise Stale(changes=changes_since(instance, shown, since), current=token(current))
+    raise Stale(changes=changes_since(instance, shown, _moment(moment)), current=token(current))
+
+
+def _moment(text: str) -> datetime | None:
+    """When the form was loaded (milliseconds since 1970), if the text is one."""
+    if not (text.isascii() and text.isdecimal() and len(text) <= 13):
+        return None
+    try:
+        return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def changes_since(instance: Model, shown: Shown, since: datetime | None) -> list[str]:
@@ -183,7 +223,8 @@ class VersionedFormMixin:
         super().__init__(*args, **kwargs)
         self.formsets = ()
         self.fields[FIELD] = VersionField()
-        # Read when the page is drawn, after watch() has named the formsets.
+        # Taken when the page is drawn, after watch() has named the formsets, from the values
+        # the form and its formsets show (never read again: what is drawn is what is versioned).
         self.fields[FIELD].initial = self._version_token
 
     def watch(self, *formsets) -> None:
@@ -193,10 +234,14 @@ class VersionedFormMixin:
     def shown(self) -> Shown:
         return Shown.of(self, self.formsets)
 
+    def _row_sets(self) -> list:
+        """The rows each watched formset shows (the ones that edit a field, as in `shown`)."""
+        return [formset.get_queryset() for formset in self.formsets if Rows.of(formset).fields]
+
     def _version_token(self) -> str:
         if self.instance.pk is None:
             return ""
-        return token(self.shown.version(self.instance.pk))
+        return token(self.shown.shown_version(self, self._row_sets()))
 
     def check_version(self) -> None:
         """Stale when the object changed since the form was loaded (a new object never is)."""
@@ -220,6 +265,16 @@ class AdminVersionedFormMixin(VersionedFormMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.watch(*self.watched_formsets)
+        if self.instance.pk is not None and not self.is_bound:
+            # The inlines are read after this form: their rows as stored now (a row changed
+            # in between makes the save refused, never lost).
+            self.fields[FIELD].initial = self._version_token()
+
+    def _row_sets(self) -> list:
+        return [
+            rows.model._default_manager.filter(**{rows.fk: self.instance.pk})
+            for rows in self.shown.rows
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -235,3 +235,44 @@ def test_two_saves_from_one_version_at_the_same_moment_keep_one(client_for, tega
     )
     assert sorted(outcomes) == [200, 302]
     assert Need.objects.get(pk=tegal_ratu_need.pk).quantity == (41 if outcomes[0] == 302 else 42)
+
+
+def test_the_version_is_of_the_values_the_page_shows_not_of_those_stored_when_drawn(company_a):
+    """A save landing between reading the company and drawing its form must not lend the form
+    the newer version (its page shows the older values)."""
+    from companies.forms import CompanyProfileForm, VillageRingFormSet
+    from core import concurrency
+    from regions.models import current_city
+
+    form = CompanyProfileForm(instance=company_a)
+    formset = VillageRingFormSet(instance=company_a, city=current_city())
+    form.watch(formset)
+    Company.objects.filter(pk=company_a.pk).update(phone="0254-999")  # someone else, meanwhile
+    drawn = form["loaded_version"].value()
+    with pytest.raises(concurrency.Stale):
+        concurrency.check(form.shown, company_a, drawn)
+
+
+def test_a_round_opened_meanwhile_does_not_make_a_drafts_form_stale(
+    officer_client, program_a, plan, company_a
+):
+    from tests.factories import InvitationFactory
+
+    url = reverse("programs:update", args=[program_a.pk])
+    names = ("form", "formset", "outputs", "partners")
+    page = officer_client.get(url)
+    assert "round" not in page.context["form"].fields  # no round invites the company yet
+    InvitationFactory(round=RoundFactory(plan=plan), company=company_a)
+    saved = officer_client.post(url, page_form_data(page, *names, title="Judul baru"))
+    assert saved.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "version", ["deadbeef.999999999999999", "x.-1", "", ".", "a" * 200, "abc.１２３"]
+)
+def test_a_tampered_version_is_a_refusal_not_an_error(planner_client, tegal_ratu_need, version):
+    url = reverse("planning:need_update", args=[tegal_ratu_need.pk])
+    data = page_form_data(planner_client.get(url), quantity="44", loaded_version=version)
+    response = planner_client.post(url, data)
+    assert response.status_code == 200
+    assert Need.objects.get(pk=tegal_ratu_need.pk).quantity == 40

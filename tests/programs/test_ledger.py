@@ -17,7 +17,7 @@ from programs import services, workflow
 from programs.forms import PledgeFormSet, ProgramForm
 from programs.models import Pledge, Program, ProgramTransition
 from tests.factories import NeedFactory, PledgeFactory, ProgramFactory
-from tests.utils import NO_OUTPUTS_NOR_PARTNERS, admin_form_data, postgres_only
+from tests.utils import NO_OUTPUTS_NOR_PARTNERS, admin_form_data, loaded_version, postgres_only
 
 S = Program.Status
 
@@ -192,6 +192,7 @@ def test_an_approval_committing_while_a_planner_saves_a_need_is_not_undone(
         "source": "agency",
     }
     url = reverse("planning:need_update", args=[tegal_ratu_need.pk])
+    data |= loaded_version(planner_client, url)
     with racing(Need, lambda: workflow.program_approve(program=program_a, by=planner)) as failed:
         assert planner_client.post(url, data).status_code == 302
     need = Need.objects.get(pk=tegal_ratu_need.pk)
@@ -233,6 +234,7 @@ def test_a_submission_committing_while_the_draft_is_saved_is_not_undone(
         "pledges-0-amount": "100000000",
     }
     url = reverse("programs:update", args=[program_a.pk])
+    data |= loaded_version(officer_client, url)
     submit = lambda: workflow.program_submit(program=program_a, by=officer_a)  # noqa: E731
     with racing(Program, submit) as failed:
         officer_client.post(url, data)
