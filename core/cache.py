@@ -3,22 +3,30 @@
 While Redis does not answer, every read is a miss (the value is computed, as on a cold cache)
 and every write is skipped: sessions are read from the database (`cached_db`), figures are
 counted in the request. A stopped Redis refuses at once; one that hangs costs a request at
-most the socket timeouts (settings), then is left alone for `outages.RETRY_SECONDS`.
+most the socket timeouts (settings), then is left alone for a while (core.outages).
 
-What this process failed to write during an outage (a deletion that forgets a signed-out
-session, a new version token) may leave an older value in a Redis that kept its data: when it
-answers again, the process that missed a write empties the cache first, so that nothing stale is
-read back from it. (Another process may read such a value for at most RETRY_SECONDS, until the
-first one retries.)
+A write skipped or failed during an outage (a deletion that signs a session out, a new version
+token) may leave an older value in a Redis that kept its data. The process that missed it notes
+so in the database (core.models.SharedCacheState) as well as in memory; every process reads
+that note when it starts and when it sees Redis again after an outage, before it reads from
+Redis, and the first to find it empties the cache. So nothing stale is read back, whichever
+process missed the write and even if it has died since. The cache's Redis database must hold
+nothing else (REDIS_URL names one of its own).
 """
 
+import contextlib
 import functools
+import logging
 import time
 
 from django.core.cache.backends.redis import RedisCache
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 from redis.exceptions import RedisError
 
 from . import outages
+
+logger = logging.getLogger("csrportal.outages")
 
 # What a call answers while Redis is away: what a cold, empty cache would answer.
 _MISSED = {
@@ -41,16 +49,14 @@ def _guarded(name: str):
 
     @functools.wraps(method)
     def call(self, *args, **kwargs):
-        breaker = outages.breaker(f"cache {self._server_names}")
+        breaker = self._breaker
         if breaker.should_skip() or not self._caught_up(breaker):
             return self._missed(name, args, kwargs)
         started = time.monotonic()
         try:
             result = method(self, *args, **kwargs)
         except (RedisError, OSError) as error:
-            breaker.failed(error, spent=time.monotonic() - started)
-            if name in _WRITES:
-                self._stale.add(self._server_names)
+            self._failed(breaker, error, time.monotonic() - started)
             return self._missed(name, args, kwargs)
         breaker.answered()
         return result
@@ -61,31 +67,27 @@ def _guarded(name: str):
 class ResilientRedisCache(RedisCache):
     """RedisCache whose calls answer as an empty cache while Redis is unreachable."""
 
-    # Processes (and every cache handler of their threads) share what they failed to write.
-    _stale: set[str] = set()
+    # Per process (threads share them), by cache: writes missed since it was last emptied, and
+    # whether the database's note was read since the process started or last saw an outage.
+    _missed_writes: set[str] = set()
+    _checked: set[str] = set()
 
     @functools.cached_property
-    def _server_names(self) -> str:
-        """The servers without their passwords (the name is logged)."""
+    def _location(self) -> str:
+        """The servers without their passwords (the name is logged and kept)."""
         return ",".join(outages.safe_address(server) for server in self._servers)
 
-    def _caught_up(self, breaker) -> bool:
-        """After an outage in which this process failed to write, empty Redis before the first
-        read (see the module's docstring); False if Redis fails again meanwhile."""
-        if self._server_names not in self._stale:
-            return True
-        started = time.monotonic()
-        try:
-            self._cache.clear()
-        except (RedisError, OSError) as error:
-            breaker.failed(error, spent=time.monotonic() - started)
-            return False
-        self._stale.discard(self._server_names)
-        breaker.answered()
-        return True
+    @property
+    def _breaker(self) -> outages.Breaker:
+        return outages.breaker(f"cache {self._location}")
 
-    @staticmethod
-    def _missed(name: str, args: tuple, kwargs: dict):
+    def _failed(self, breaker, error, spent: float) -> None:
+        breaker.failed(error, spent=spent)
+        self._checked.discard(self._location)  # read the note again before reading Redis
+
+    def _missed(self, name: str, args: tuple, kwargs: dict):
+        if name in _WRITES:
+            self._note_missed_write()
         if name == "get":
             return args[1] if len(args) > 1 else kwargs.get("default")
         if name == "incr":
@@ -93,6 +95,52 @@ class ResilientRedisCache(RedisCache):
         if name == "set_many":
             return list(args[0] if args else kwargs.get("data", {}))
         return _MISSED[name]
+
+    def _note_missed_write(self) -> None:
+        """Once per outage: this process, and the database, remember that Redis may now hold
+        a value it should not."""
+        if self._location in self._missed_writes:
+            return
+        self._missed_writes.add(self._location)
+        from .models import SharedCacheState
+
+        try:
+            with transaction.atomic():  # a failure leaves the caller's transaction usable
+                SharedCacheState.objects.update_or_create(
+                    location=self._location, defaults={"stale_since": timezone.now()}
+                )
+        except DatabaseError:
+            logger.warning("could not note a missed cache write in the database")
+
+    def _caught_up(self, breaker) -> bool:
+        """Before the first read from Redis after this process starts or sees an outage: if
+        any process missed a write meanwhile, empty Redis first (see the module's docstring).
+        False if Redis fails again meanwhile."""
+        location = self._location
+        if location in self._checked and location not in self._missed_writes:
+            return True
+        from .models import SharedCacheState
+
+        try:
+            noted = SharedCacheState.objects.filter(location=location, stale_since__isnull=False)
+            stale = location in self._missed_writes or noted.exists()
+        except DatabaseError:
+            return location not in self._missed_writes  # read again on the next call
+        if stale:
+            emptied_at = timezone.now()
+            started = time.monotonic()
+            try:
+                self._cache.clear()
+            except (RedisError, OSError) as error:
+                self._failed(breaker, error, time.monotonic() - started)
+                return False
+            logger.warning("cache %s emptied: writes were missed while it was away", location)
+            self._missed_writes.discard(location)
+            # Left noted if the database fails: emptied again by the next process, only slower.
+            with contextlib.suppress(DatabaseError):
+                noted.filter(stale_since__lte=emptied_at).update(stale_since=None)
+        self._checked.add(location)
+        return True
 
     add = _guarded("add")
     get = _guarded("get")
@@ -107,17 +155,18 @@ class ResilientRedisCache(RedisCache):
     clear = _guarded("clear")
 
     def ping(self) -> bool:
-        """Whether Redis answers now (for /healthz); a skipped try answers False."""
-        breaker = outages.breaker(f"cache {self._server_names}")
+        """Whether Redis answers (for /healthz): without a try when this process used it a
+        moment ago, or failed to; otherwise one PING, bounded by the socket timeouts."""
+        breaker = self._breaker
         if breaker.should_skip():
             return False
+        if breaker.answered_within(outages.HEALTHY_SECONDS):
+            return True
         started = time.monotonic()
         try:
             self._cache.get_client(write=False).ping()
         except (RedisError, OSError) as error:
-            breaker.failed(error, spent=time.monotonic() - started)
-            return False
-        if not self._caught_up(breaker):
+            self._failed(breaker, error, time.monotonic() - started)
             return False
         breaker.answered()
         return True

@@ -37,8 +37,10 @@ CSV_DIALECTS = {"csv": ",", "csv-semicolon": ";"}
 FORMATS = (*CSV_DIALECTS, "xlsx")
 # A formula's first character, at the start of a text or after a separator (and spaces);
 # the guard goes before it and before any apostrophes already there.
-_GUARD = re.compile(r"(^|[,;\t\r\n])( *)('*)(?=[=+\-@\t\r])")
-_GUARDED = re.compile(r"(^|[,;\t\r\n])( *)'('*)(?=[=+\-@\t\r])")
+# (Spaces and quotation marks before it too: a program that splits on the separator and strips
+# the quotes would otherwise meet `"=`.)
+_GUARD = re.compile(r"(^|[,;\t\r\n])([ \"]*)('*)(?=[=+\-@\t\r])")
+_GUARDED = re.compile(r"(^|[,;\t\r\n])([ \"]*)'('*)(?=[=+\-@\t\r])")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000  # rows read from the database at a time
 

@@ -14,6 +14,14 @@ class BoundedInlineFormSet(forms.BaseInlineFormSet):
     saved row (deleted meanwhile, or tampered), is said in words instead of saved.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Rows stored beyond the cap (entered in the admin, kept from before) are shown and
+        # saved; the cap stops new lines only.
+        stored = len(self.get_queryset()) if self.instance.pk is not None else 0
+        self.max_num = max(self.max_num, stored)
+        self.absolute_max = max(self.absolute_max, stored)
+
     def initial_form_count(self):
         if self.is_bound:
             return len(self.get_queryset())
@@ -49,8 +57,8 @@ class BoundedInlineFormSet(forms.BaseInlineFormSet):
         ):
             raise forms.ValidationError(
                 _(
-                    "A line of this list no longer exists: it was changed or removed elsewhere. "
-                    "Reload the page and enter your change again."
+                    "Lines of this list were added, changed or removed elsewhere since you "
+                    "opened the page. Reload the page and enter your change again."
                 )
             )
 

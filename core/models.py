@@ -1,4 +1,5 @@
-"""Models of the bottom floor: files prepared in the background for a person to fetch."""
+"""Models of the bottom floor: files prepared in the background for a person to fetch, and
+what the shared cache may hold that is stale."""
 
 from django.conf import settings
 from django.db import models
@@ -49,3 +50,21 @@ class PreparedFile(ChoiceLabels, models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class SharedCacheState(models.Model):
+    """The shared cache (Redis) as the database remembers it, one row per cache: since when it
+    may hold values a process could not replace or delete while Redis was away (a signed-out
+    session, an old version token). Set by that process, cleared by whichever process empties
+    the cache first once Redis answers again (core.cache); kept here so that it outlives the
+    process that noted it."""
+
+    location = models.CharField(_("cache"), max_length=200, unique=True)
+    stale_since = models.DateTimeField(_("stale since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shared cache state")
+        verbose_name_plural = _("shared cache states")
+
+    def __str__(self):
+        return self.location

@@ -19,6 +19,8 @@ logger = logging.getLogger("csrportal.outages")
 RETRY_SECONDS = 2.0  # at least
 RETRY_MAX_SECONDS = 30.0
 LOG_SECONDS = 60.0
+# /healthz reports a helper this process used this recently as answering, without a try.
+HEALTHY_SECONDS = 10.0
 
 
 class Breaker:
@@ -29,6 +31,7 @@ class Breaker:
         self.down_since: float | None = None
         self.retry_at = 0.0
         self.logged_at = 0.0
+        self.answered_at = 0.0
         self._lock = threading.Lock()
 
     @property
@@ -61,6 +64,7 @@ class Breaker:
 
     def answered(self) -> bool:
         """Note a success; True when it ends an outage (the caller may need to catch up)."""
+        self.answered_at = time.monotonic()
         if self.down_since is None:
             return False
         with self._lock:
@@ -69,6 +73,9 @@ class Breaker:
             lasted, self.down_since = time.monotonic() - self.down_since, None
         logger.warning("%s answers again after %.1f s", self.name, lasted)
         return True
+
+    def answered_within(self, seconds: float) -> bool:
+        return self.down_since is None and time.monotonic() - self.answered_at < seconds
 
     def reset(self) -> None:
         with self._lock:

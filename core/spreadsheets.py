@@ -135,6 +135,8 @@ def _plain(value):
     decimals and numbers beyond a float's range as text, no NUL character."""
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
+    if isinstance(value, datetime.timedelta):  # an [h]:mm:ss cell
+        return str(value)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, float):

@@ -134,7 +134,7 @@ CACHES = {
             "LOCATION": env("REDIS_URL"),
             "OPTIONS": {
                 "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
-                "socket_timeout": env.float("REDIS_TIMEOUT", default=1.0),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
             },
         }
         if env("REDIS_URL", default="")

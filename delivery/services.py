@@ -12,7 +12,7 @@ counters with F(). Filing the first report of an approved program starts it.
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,14 +38,17 @@ def report_create(*, program: Program, period_start, period_end, by) -> Report:
         program=program, period_start=period_start, period_end=period_end, created_by=by
     )
     report.full_clean()
-    with transaction.atomic():
-        report.save()
-        ReportLine.objects.bulk_create(
-            ReportLine(report=report, pledge=pledge) for pledge in program.pledges.all()
-        )
-        OutputLine.objects.bulk_create(
-            OutputLine(report=report, output=output) for output in program.outputs.all()
-        )
+    try:
+        with transaction.atomic():
+            report.save()
+            ReportLine.objects.bulk_create(
+                ReportLine(report=report, pledge=pledge) for pledge in program.pledges.all()
+            )
+            OutputLine.objects.bulk_create(
+                OutputLine(report=report, output=output) for output in program.outputs.all()
+            )
+    except IntegrityError:  # another officer started the same period a moment ago
+        raise ValidationError(_("Another report of this program covers these dates.")) from None
     return report
 
 

@@ -12,6 +12,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from core import outages, tasks
+from core.cache import ResilientRedisCache
+from core.models import SharedCacheState
 from tests.utils import PrivateRedis
 
 
@@ -23,8 +25,15 @@ def redis_server():
     server.stop()
 
 
+def forget_this_process():
+    """As a process that starts now: no breaker, no memory of missed writes."""
+    outages._breakers.clear()
+    ResilientRedisCache._missed_writes.clear()
+    ResilientRedisCache._checked.clear()
+
+
 @pytest.fixture
-def resilient(redis_server, settings):
+def resilient(redis_server, settings, db):
     settings.CACHES = {
         "default": {
             "BACKEND": "core.cache.ResilientRedisCache",
@@ -32,10 +41,10 @@ def resilient(redis_server, settings):
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    outages._breakers.clear()
+    forget_this_process()
     cache = caches["default"]
     yield cache
-    outages._breakers.clear()
+    forget_this_process()
 
 
 def retry_now():
@@ -99,32 +108,63 @@ def test_a_hung_redis_costs_one_timeout_then_nothing(resilient, redis_server):
     assert then < 0.2, f"{then:.2f} s for 50 reads while Redis was left alone"
 
 
-def test_what_was_missed_during_an_outage_is_never_read_back(settings, tmp_path):
+@pytest.fixture
+def kept_redis(settings, tmp_path, db):
+    """A Redis that keeps its data across a restart (append-only, as docker-compose.yml runs
+    it), as this process's cache."""
+    server = PrivateRedis.or_skip(folder=tmp_path)
+    server.start()
+    settings.CACHES = {
+        "default": {"BACKEND": "core.cache.ResilientRedisCache", "LOCATION": server.url(1)}
+    }
+    forget_this_process()
+    yield server
+    server.stop()
+    forget_this_process()
+
+
+def test_a_deletion_missed_during_an_outage_is_never_read_back(kept_redis):
     """A session deleted (a sign-out) while Redis was away must not come back from a Redis
-    that kept its data (append-only, restarted): the process that missed the deletion empties
-    Redis before it reads from it again."""
-    redis_server = PrivateRedis.or_skip(folder=tmp_path)
-    redis_server.start()
-    try:
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "core.cache.ResilientRedisCache",
-                "LOCATION": redis_server.url(1),
-            }
-        }
-        outages._breakers.clear()
-        resilient = caches["default"]
-        resilient.set("session", "signed in")
-        redis_server.stop()
-        resilient.delete("session")  # refused: missed
-        redis_server.start()
-        assert redis_server.keys() == 1, "Redis lost its data: the test proves nothing"
-        retry_now()
-        assert resilient.get("session") is None
-        assert redis_server.keys() == 0
-    finally:
-        redis_server.stop()
-        outages._breakers.clear()
+    that kept its data: the cache is emptied before it is read again."""
+    caches["default"].set("session", "signed in")
+    kept_redis.stop()
+    caches["default"].delete("session")  # refused: missed
+    kept_redis.start()
+    assert kept_redis.keys() == 1, "Redis lost its data: the test proves nothing"
+    retry_now()
+    assert caches["default"].get("session") is None
+    assert kept_redis.keys() == 0
+
+
+def test_a_deletion_skipped_while_redis_is_left_alone_is_never_read_back(kept_redis):
+    """The first failure was a read: the deletions that follow are not even tried (the
+    breaker is open), and are missed all the same."""
+    caches["default"].set("session", "signed in")
+    kept_redis.stop()
+    assert caches["default"].get("anything") is None  # the failure: Redis left alone
+    caches["default"].delete("session")  # skipped
+    kept_redis.start()
+    retry_now()
+    assert caches["default"].get("session") is None
+
+
+def test_a_write_another_process_missed_is_never_read_back(kept_redis):
+    """The process that missed the deletion is gone (restarted, or another worker): the note it
+    left in the database makes this one empty Redis before its first read."""
+    caches["default"].set("session", "signed in")
+    kept_redis.stop()
+    caches["default"].delete("session")  # missed by "the other process"
+    kept_redis.start()
+    forget_this_process()  # this process knows nothing of it
+    assert SharedCacheState.objects.get().stale_since is not None
+    assert caches["default"].get("session") is None
+    assert SharedCacheState.objects.get().stale_since is None  # emptied once, for all
+
+
+def test_a_process_that_missed_nothing_reads_the_cache_without_emptying_it(kept_redis):
+    caches["default"].set("figure", 42)
+    forget_this_process()
+    assert caches["default"].get("figure") == 42
 
 
 def test_sessions_and_pages_go_on_without_redis(
@@ -145,7 +185,7 @@ def health(client) -> tuple[int, dict]:
     return response.status_code, json.loads(response.content)
 
 
-def test_healthz_says_which_helper_is_away(resilient, redis_server, client, db):
+def test_healthz_says_which_helper_is_away(resilient, redis_server, client):
     with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=redis_server.url(2)):
         from celery import current_app
 

@@ -1,6 +1,7 @@
 """Spreadsheets are archives: sizes are checked before parsing, dimensions are not trusted."""
 
 import contextlib
+import datetime
 import io
 import re
 import tracemalloc
@@ -257,3 +258,12 @@ def test_a_nul_anywhere_in_a_csv_stays_out_of_what_is_kept():
     data = b"kode;nama\n" + b"RUTILAHU;Tegal Ratu\n" * 600 + b"RKB;ab\x00cd\n"
     rows = read_table(data, "needs.csv", max_rows=1000)
     assert rows[-1] == ["RKB", "ab\ufffdcd"]
+
+
+def test_a_duration_cell_comes_back_as_text_json_can_keep():
+    import json
+
+    data = workbook([["kode", "durasi"], ["a", datetime.timedelta(hours=30, minutes=5)]])
+    rows = read_table(data, "durations.xlsx", max_rows=10)
+    assert rows[1] == ["a", "1 day, 6:05:00"]
+    json.dumps(rows)

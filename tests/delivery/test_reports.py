@@ -409,3 +409,22 @@ def test_two_outputs_of_one_indicator_are_told_apart_by_their_site(officer_clien
     page = officer_client.get(reverse("delivery:update", args=[report.pk])).content.decode()
     assert "Lampu tenaga surya, Taman Geger (6 unit)" in page
     assert "Lampu tenaga surya, Taman Layak Anak (5 unit)" in page
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_starting_the_same_period_at_once_get_one_report(running, officer_a):
+    """Both pass the model's overlap check before either saves; the database keeps one, and
+    the other is told so (was a server error)."""
+    start = (datetime.date(2025, 4, 1), datetime.date(2025, 6, 30))
+    outcomes = at_once(
+        *(
+            lambda: services.report_create(
+                program=running, period_start=start[0], period_end=start[1], by=officer_a
+            )
+            for _ in range(2)
+        )
+    )
+    kinds = sorted(type(outcome).__name__ for outcome in outcomes)
+    assert kinds == ["Report", "ValidationError"], outcomes
+    assert Report.objects.count() == 1
