@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -151,6 +152,9 @@ class RowResult:
             "village": need.village.name if need else None,
             "quantity": need.quantity if need else None,
             "unit_cost": need.estimated_unit_cost if need else None,
+            # The need as it stood when checked: saved since (a planner's edit), the file is
+            # checked again before it can overwrite the edit.
+            "stored": need.updated_at.isoformat() if self.action == "update" else None,
         }
 
 
@@ -194,6 +198,17 @@ class Preview:
                 "errors": self.error_count,
             },
         }
+
+
+def same_outcome(checked: dict, kept: dict) -> bool:
+    """Whether a file checked again would do what the kept preview showed: the same counts, and
+    each row the same action on a need in the same state (in any language)."""
+
+    def outcome(preview: dict) -> tuple:
+        rows = [(r["number"], r["action"], r.get("stored")) for r in preview.get("rows", [])]
+        return preview.get("counts"), rows
+
+    return outcome(checked) == outcome(kept)
 
 
 class _Context:
@@ -467,7 +482,12 @@ def preview_needs(plan: DevelopmentPlan, table: list[list]) -> Preview:
             getattr(need, name) != value for name, value in fields.items() if name != "village"
         )
         if changed:
-            need = Need(pk=need.pk, priority=priority, pledged_quantity=need.pledged_quantity)
+            need = Need(
+                pk=need.pk,
+                priority=priority,
+                pledged_quantity=need.pledged_quantity,
+                updated_at=need.updated_at,  # the state the preview saw (`same_outcome`)
+            )
         for name, value in fields.items():
             setattr(need, name, value)
         row.need, row.action = need, ("update" if changed else "unchanged")
@@ -505,7 +525,10 @@ def apply_needs(preview: Preview, *, by, data: dict | None = None) -> tuple[int,
         try:
             with transaction.atomic():
                 Need.objects.bulk_create(created, batch_size=1000)
-                Need.objects.bulk_update(updated, UPDATED_FIELDS, batch_size=1000)
+                now = timezone.now()
+                for need in updated:
+                    need.updated_at = now  # bulk writes stamp nothing themselves
+                Need.objects.bulk_update(updated, [*UPDATED_FIELDS, "updated_at"], batch_size=1000)
                 versions.bump("matching")  # bulk writes send no signal
         except IntegrityError as e:  # a need saved meanwhile took a reference of the file
             raise ImportFileError(

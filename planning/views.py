@@ -24,7 +24,7 @@ from core.views import HistoryView
 from . import exports, services
 from .filters import NeedFilter
 from .forms import NeedForm, NeedImportForm
-from .imports import MAX_ROWS, ImportFileError, apply_needs, preview_needs
+from .imports import MAX_ROWS, ImportFileError, apply_needs, preview_needs, same_outcome
 from .models import DevelopmentPlan, Need, NeedImport
 from .spreadsheets import need_template_workbook
 
@@ -281,7 +281,7 @@ class NeedImportDetailView(PlannerRequiredMixin, View):
             except ImportFileError as e:
                 messages.error(request, str(e))
                 return redirect(need_import)
-            if preview.as_json()["counts"] != counts:
+            if not same_outcome(preview.as_json(), need_import.preview):
                 need_import.preview = preview.as_json()
                 need_import.error_count = preview.error_count
                 need_import.save(update_fields=["preview", "error_count"])

@@ -417,3 +417,22 @@ def test_a_long_file_name_is_kept_shortened(plan, priorities, planner_client):
     )
     kept = NeedImport.objects.get().original_name
     assert len(kept) == 255 and kept.endswith(".xlsx")
+
+
+def test_a_need_edited_after_the_upload_is_not_overwritten_unseen(
+    plan, priorities, planner, planner_client
+):
+    """The file would update a need; a planner edits that need before the import is
+    confirmed: the file is checked again and its preview shown, never applied blind."""
+    apply_needs(preview(plan, GOOD_ROWS), by=planner)
+    changed = [row[:] for row in GOOD_ROWS]
+    changed[0][2] = "Rutilahu Tegal Ratu (data dinas)"
+    response = planner_client.post(
+        reverse("planning:import"), {"file": SimpleUploadedFile("kebutuhan.xlsx", xlsx(changed))}
+    )
+    need = Need.objects.get(external_ref="R-1")
+    need.title = "Rutilahu Tegal Ratu (diperbaiki perencana)"
+    need.save()  # after the upload, before the confirmation
+    planner_client.post(response.url)
+    assert Need.objects.get(pk=need.pk).title == "Rutilahu Tegal Ratu (diperbaiki perencana)"
+    assert NeedImport.objects.get().status != NeedImport.Status.IMPORTED
