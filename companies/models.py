@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from core import permissions
 from core.db import ChoiceLabels
 from core.links import object_url
 from regions.models import Region
@@ -39,7 +40,7 @@ class CompanyQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self.all()
-        return self.filter(pk__in=user.company_ids)
+        return self.filter(permissions.of_own_companies(user, "pk"))
 
     def for_list(self):
         return (
@@ -114,7 +115,7 @@ class Company(ChoiceLabels, models.Model):
 
     def officers_visible_to(self, user) -> bool:
         """A company's officers are shown to planners, admins and its own officers."""
-        return user.sees_all_companies or self.pk in user.company_ids
+        return permissions.sees_officers_of(user, self)
 
 
 class CompanyVillage(ChoiceLabels, models.Model):

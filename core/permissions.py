@@ -1,7 +1,81 @@
-"""Role checks for views. Object scoping lives in each model's `visible_to(user)` queryset."""
+"""Who may see or change what: the one place the portal spells its rules.
+
+Roles (accounts.User): a *planner* (the planner group) reads every company's submitted work and
+decides on it; an *officer* acts for the companies it is an officer of (its memberships); an
+*operator* (staff) runs the admin and reads everything. Views, services, querysets, template
+tags and templates all ask here (`tests/core/test_permissions.py` fails when another module
+spells the officer rule again); objects are fetched through their owner's scope, so an
+outsider gets 404 and a reader who may not change gets 403.
+
+The object rules take the objects duck-typed (a program's `company_id`, `is_editable`,
+`REPORTING`): the bottom floor imports no app.
+"""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+# Who may make a transition (programs.workflow's table).
+PLANNER, OFFICER, EITHER = "planner", "officer", "either"
+
+
+def officer_companies(user) -> list[int]:
+    """The companies `user` acts for (none when signed out or inactive)."""
+    return user.company_ids if user.is_authenticated else []
+
+
+def is_officer_of(user, company_id: int | None) -> bool:
+    """`user` is an officer of the company `company_id`."""
+    return company_id is not None and company_id in officer_companies(user)
+
+
+def sees_all_companies(user) -> bool:
+    """Planners and operators read every company's submitted work."""
+    return user.is_authenticated and user.sees_all_companies
+
+
+def of_own_companies(user, path: str = "company") -> Q:
+    """The rows of the companies `user` acts for, `path` leading from the row to its company
+    ("company", "program__company", or "pk" for companies themselves)."""
+    key = "pk__in" if path == "pk" else f"{path}_id__in"
+    return Q(**{key: officer_companies(user)})
+
+
+def may(user, program, who: str) -> bool:
+    """`user` plays the role `who` (PLANNER, OFFICER, EITHER) for `program`."""
+    planner, officer = user.is_planner, is_officer_of(user, program.company_id)
+    return {PLANNER: planner, OFFICER: officer, EITHER: planner or officer}[who]
+
+
+def acts_as_company(user, program) -> bool:
+    """An officer of the program's company who is not also a planner: the page speaks to the
+    company ("your note"), not to the planners ("comment for the company")."""
+    return is_officer_of(user, program.company_id) and not user.is_planner
+
+
+def can_edit_program(user, program) -> bool:
+    """The company's officers change a draft, or a program sent back for revision."""
+    return program.is_editable and is_officer_of(user, program.company_id)
+
+
+def can_report(user, program) -> bool:
+    """The company's officers report the delivery of an approved or running program."""
+    return program.status in program.REPORTING and is_officer_of(user, program.company_id)
+
+
+def can_edit_report(user, report) -> bool:
+    """The company's officers change a draft report, or one returned to them."""
+    return report.is_editable and is_officer_of(user, report.program.company_id)
+
+
+def can_edit_company(user, company) -> bool:
+    """Operators change every company; officers their own."""
+    return user.is_authenticated and (user.is_staff or is_officer_of(user, company.pk))
+
+
+def sees_officers_of(user, company) -> bool:
+    """A company's officers are shown to planners, operators and its own officers."""
+    return sees_all_companies(user) or is_officer_of(user, company.pk)
 
 
 class PlannerRequiredMixin(LoginRequiredMixin):

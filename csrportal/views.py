@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from companies.models import Company
-from core import tasks
+from core import permissions, tasks
 from delivery import duties
 from delivery.models import Report
 from insight.views import DashboardView
@@ -31,8 +31,10 @@ def home(request):
         return DashboardView.as_view()(request)  # the planner's home is the dashboard
     context = {"city": current_city()}
     if user.is_officer:
-        own = Program.objects.filter(company_id__in=user.company_ids)
-        context["my_companies"] = Company.objects.filter(pk__in=user.company_ids).for_list()
+        own = Program.objects.filter(permissions.of_own_companies(user))
+        context["my_companies"] = Company.objects.filter(
+            permissions.of_own_companies(user, "pk")
+        ).for_list()
         context["revisions"] = list(own.filter(status=Program.Status.REVISION).order_by("title"))
         context["returned"] = list(
             Report.objects.filter(program__in=own, status=Report.Status.RETURNED).select_related(
@@ -42,7 +44,7 @@ def home(request):
         context["owed"] = duties.reports_owed(own)
         context["invitations"] = list(
             Invitation.objects.filter(
-                company_id__in=user.company_ids, round__status=Round.Status.OPEN
+                permissions.of_own_companies(user), round__status=Round.Status.OPEN
             )
             .with_progress()
             .select_related("round", "company")

@@ -31,7 +31,7 @@ SUMMARY_CACHE_SECONDS = 60
 # How far back the page looks for the last reminder (the table only grows).
 REMINDERS_SHOWN = datetime.timedelta(days=92)
 # Programs that owed reports: running ones, and those completed (their quarters were owed).
-OWING = [*Report.REPORTING, Program.Status.COMPLETED]
+OWING = [*Program.REPORTING, Program.Status.COMPLETED]
 # Missing reports a table row lists (a company can owe dozens: 50 rows of them made a page
 # of 230 kB that took 100 ms to draw).
 MISSING_LISTED = 10
@@ -102,7 +102,7 @@ def by_company(
     bounds: dict[periods.Quarter, tuple] = {}  # a few dozen quarters, met thousands of times
     for pk, company_id, title, status, start, end in programs:
         row = rows[company_id]
-        row.running += status in Report.REPORTING
+        row.running += status in Program.REPORTING
         for quarter in periods.quarters(start, min(end or today, today)):
             if quarter not in bounds:
                 bounds[quarter] = (quarter.start, quarter.end, quarter.due)

@@ -33,7 +33,7 @@ def reports_owed(programs, today: datetime.date | None = None) -> list[Owed]:
     """Each finished quarter of each approved or running program, from its start, that no
     filed report covers (a draft does not count; it is linked). Two queries."""
     today = today or timezone.localdate()
-    programs = list(programs.filter(status__in=Report.REPORTING).select_related("company"))
+    programs = list(programs.filter(status__in=Program.REPORTING).select_related("company"))
     reports = Report.objects.filter(program__in=programs).only(
         "program_id", "period_start", "period_end", "status"
     )
@@ -71,7 +71,7 @@ def missing_last_quarter(today: datetime.date | None = None):
     )
     programs = Program.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=quarter.start),
-        status__in=Report.REPORTING,
+        status__in=Program.REPORTING,
         start_date__lte=quarter.end,
     ).exclude(Exists(filed))
     return quarter, programs.select_related("company")

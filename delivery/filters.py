@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Sector
+from core import permissions
 from core.filters import LabelledDateRangeWidget, PortalFilterSet, YesNoFilter
 
 from .models import Report
@@ -23,7 +24,7 @@ class ReportFilter(PortalFilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if not user.sees_all_companies:
+        if not permissions.sees_all_companies(user):
             self.filters["q"].label = _("Program")
 
     def search(self, queryset, name, value):

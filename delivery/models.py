@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from core import permissions
 from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
 from core.links import object_url
@@ -27,15 +28,17 @@ class ReportQuerySet(models.QuerySet):
         submitted (drafts stay with the company, as programs' drafts do)."""
         if not user.is_authenticated:
             return self.none()
-        own = Q(program__company_id__in=user.company_ids)
-        if user.sees_all_companies:
+        own = permissions.of_own_companies(user, "program__company")
+        if permissions.sees_all_companies(user):
             return self.filter(own | ~Q(status=Report.Status.DRAFT))
         return self.filter(own)
 
     def editable_by(self, user):
+        """permissions.can_edit_report, as a query."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(program__company_id__in=user.company_ids, status__in=Report.EDITABLE)
+        own = permissions.of_own_companies(user, "program__company")
+        return self.filter(own, status__in=Report.EDITABLE)
 
     def for_list(self):
         return self.select_related("program__company").order_by("-period_end", "-pk")
@@ -52,7 +55,6 @@ class Report(ChoiceLabels, models.Model):
 
     EDITABLE = [Status.DRAFT, Status.RETURNED]
     # Programs that deliver, and so report.
-    REPORTING = [Program.Status.APPROVED, Program.Status.IN_PROGRESS]
 
     program = models.ForeignKey(
         Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="reports"

@@ -17,7 +17,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, versions
+from core import audit, permissions, versions
 from core.uploads import display_name
 from planning.models import Need
 from programs import workflow
@@ -32,7 +32,7 @@ S = Report.Status
 
 def report_create(*, program: Program, period_start, period_end, by) -> Report:
     """A new draft for a period, with a line for each pledge and each output of the program."""
-    if program.status not in Report.REPORTING:
+    if program.status not in Program.REPORTING:
         raise ValidationError(_("Only an approved or running program reports its delivery."))
     report = Report(
         program=program, period_start=period_start, period_end=period_end, created_by=by
@@ -95,11 +95,11 @@ def _over_pledge(report: Report, pledges: dict[int, Pledge]) -> list[str]:
 def report_submit(*, report: Report, by) -> Report:
     """Send a draft (or a returned report) to the planners; an approved program starts."""
     report = Report.objects.select_for_update().select_related("program").get(pk=report.pk)
-    if report.program.company_id not in by.company_ids:
+    if not permissions.is_officer_of(by, report.program.company_id):
         raise PermissionDenied
     if not report.is_editable:
         raise ValidationError(_("This report has been submitted already."))
-    if report.program.status not in Report.REPORTING:
+    if report.program.status not in Program.REPORTING:
         raise ValidationError(_("Only an approved or running program reports its delivery."))
     if not report.narrative.strip():
         raise ValidationError(_("Say what was done in the period before submitting."))

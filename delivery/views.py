@@ -13,7 +13,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from companies.models import Company
-from core import concurrency
+from core import concurrency, permissions
 from core.exports import ExportMixin
 from core.forms import posted_id
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
@@ -78,9 +78,7 @@ class ReportCreateView(LoginRequiredMixin, View):
 
     def get_program(self, request, program_pk):
         program = get_program_for_user(request, program_pk)
-        if program.company_id not in request.user.company_ids:
-            raise PermissionDenied
-        if program.status not in Report.REPORTING:
+        if not permissions.can_report(request.user, program):
             raise PermissionDenied
         return program
 
@@ -160,7 +158,7 @@ class ReportDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         report, user = self.object, self.request.user
-        editable = report.is_editable and report.program.company_id in user.company_ids
+        editable = permissions.can_edit_report(user, report)
         decidable = user.is_planner and report.status == Report.Status.SUBMITTED
         return super().get_context_data(
             program=report.program,
@@ -260,20 +258,22 @@ class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, Filt
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and not (user.sees_all_companies or user.company_ids):
+        if user.is_authenticated and not (
+            permissions.sees_all_companies(user) or permissions.officer_companies(user)
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         companies = Company.objects.order_by("name")
-        if self.request.user.sees_all_companies:
+        if permissions.sees_all_companies(self.request.user):
             return companies
-        return companies.filter(pk__in=self.request.user.company_ids)
+        return companies.filter(permissions.of_own_companies(self.request.user, "pk"))
 
     def rows(self, filterset) -> list:
         """Counts of the companies the filters select, sorted as asked: a planner's come from
         every company's counts, shared for a minute (delivery.compliance.summary)."""
-        if not self.request.user.sees_all_companies:  # a few companies: counted with details
+        if not permissions.sees_all_companies(self.request.user):  # a few: with details
             return filterset.arrange(compliance.by_company(filterset.qs))
         selected = set(filterset.qs.values_list("pk", flat=True))
         return filterset.arrange([r for r in compliance.summary() if r.company.pk in selected])
@@ -284,7 +284,7 @@ class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, Filt
     def get_context_data(self, **kwargs):
         kwargs["object_list"] = self.rows(self.filterset)
         context = super().get_context_data(may_remind=self.request.user.is_planner, **kwargs)
-        if not self.request.user.sees_all_companies:
+        if not permissions.sees_all_companies(self.request.user):
             return context
         # Rows from the shared counts: the page's own are read afresh, missing reports listed.
         ids = [row.company.pk for row in context["rows"]]

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import permissions
 from core.db import ChoiceLabels
 from core.limits import MAX_QUANTITY, MAX_UNIT_COST
 from core.links import object_url
@@ -214,7 +215,7 @@ class NeedQuerySet(models.QuerySet):
         """Planners and admins see every need; other signed-in users see open needs."""
         if not user.is_authenticated:
             return self.none()
-        if user.sees_all_companies:
+        if permissions.sees_all_companies(user):
             return self.all()
         return self.filter(status=Need.Status.OPEN)
 

@@ -5,6 +5,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Sector
+from core import permissions
 from core.filters import (
     AmountRangeFilter,
     LabelledDateRangeWidget,
@@ -93,7 +94,7 @@ class ProgramFilter(PortalFilterSet):
 
     def __init__(self, *args, user, plan: DevelopmentPlan | None, **kwargs):
         super().__init__(*args, **kwargs)
-        if not user.sees_all_companies:
+        if not permissions.sees_all_companies(user):
             for name in self.PLANNER_ONLY:
                 del self.filters[name]
         self.filters["priority"].queryset = (

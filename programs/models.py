@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Sector
+from core import permissions
 from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
 from core.links import object_url
@@ -248,16 +249,17 @@ class ProgramQuerySet(models.QuerySet):
         """
         if not user.is_authenticated:
             return self.none()
-        own = Q(company_id__in=user.company_ids)
-        if user.sees_all_companies:
+        own = permissions.of_own_companies(user)
+        if permissions.sees_all_companies(user):
             return self.filter(own | ~Q(status=Program.Status.DRAFT))
         return self.filter(own)
 
     def editable_by(self, user):
-        """Officers change their company's drafts and programs sent back for revision."""
+        """Officers change their company's drafts and programs sent back for revision
+        (permissions.can_edit_program, as a query)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(company_id__in=user.company_ids, status__in=Program.EDITABLE)
+        return self.filter(permissions.of_own_companies(user), status__in=Program.EDITABLE)
 
     def for_list(self):
         """A list page's rows. Pledge totals are per-row subqueries, evaluated only for the
@@ -303,6 +305,8 @@ class Program(ChoiceLabels, models.Model):
     EDITABLE = [Status.DRAFT, Status.REVISION]
     # Statuses whose pledges count as promised toward their needs.
     COMMITTED = [Status.APPROVED, Status.IN_PROGRESS, Status.COMPLETED]
+    # Approved or running: what it delivers is reported, quarter by quarter.
+    REPORTING = [Status.APPROVED, Status.IN_PROGRESS]
 
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="programs"

@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from companies.models import Company
-from core import concurrency, prepared
+from core import concurrency, permissions, prepared
 from core.exports import ExportMixin
 from core.forms import posted_id
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
@@ -116,7 +116,7 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         program, user = self.object, self.request.user
-        editable = program.is_editable and program.company_id in user.company_ids
+        editable = permissions.can_edit_program(user, program)
         pledges = list(program.pledges.select_related("priority", "need__village"))
         villages = list(program.villages.select_related("parent").order_by("code"))
         village_ids = {village.pk for village in villages}
@@ -160,7 +160,7 @@ class ProgramFormView(LoginRequiredMixin, View):
 
     def setup_program(self, request, pk):
         if pk is None:
-            if not request.user.company_ids:
+            if not permissions.officer_companies(request.user):
                 raise PermissionDenied
             plan = DevelopmentPlan.objects.current()
             if plan is None:
@@ -216,7 +216,9 @@ class ProgramFormView(LoginRequiredMixin, View):
         if program.pk:
             return program.company_id
         asked = posted_id(request.GET.get("company", ""))
-        return asked if asked in request.user.company_ids else request.user.company_ids[0]
+        if permissions.is_officer_of(request.user, asked):
+            return asked
+        return permissions.officer_companies(request.user)[0]
 
     def render(self, form, formsets, program):
         return render(

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core import audit, versions
+from core import audit, permissions, versions
 from planning.models import Need
 
 from . import commitments, notifications
@@ -24,7 +24,7 @@ from .models import Program, ProgramTransition, Round
 from .services import submission_problems
 
 S = Program.Status
-PLANNER, OFFICER, EITHER = "planner", "officer", "either"
+PLANNER, OFFICER, EITHER = permissions.PLANNER, permissions.OFFICER, permissions.EITHER
 
 # (from, to) -> who may make the move.
 TRANSITIONS = {
@@ -49,19 +49,12 @@ class TransitionError(Exception):
     """The program's current status does not allow this move (e.g. it was decided already)."""
 
 
-def _may(user, program: Program, who: str) -> bool:
-    is_officer = program.company_id in user.company_ids
-    return {PLANNER: user.is_planner, OFFICER: is_officer, EITHER: user.is_planner or is_officer}[
-        who
-    ]
-
-
 def allowed_targets(program: Program, user) -> list[str]:
     """The statuses this user may move the program to now (for the page's buttons)."""
     return [
         to
         for (frm, to), who in TRANSITIONS.items()
-        if frm == program.status and _may(user, program, who)
+        if frm == program.status and permissions.may(user, program, who)
     ]
 
 
@@ -69,7 +62,11 @@ def _move(program: Program, to_status: str, *, by, comment: str = "") -> Program
     """Lock the program, check the move and the role, record it. Call inside a transaction."""
     program = Program.objects.select_for_update().select_related("company").get(pk=program.pk)
     # A role that may never make this move is refused outright (403), whatever the status.
-    if not any(_may(by, program, who) for (_f, to), who in TRANSITIONS.items() if to == to_status):
+    if not any(
+        permissions.may(by, program, who)
+        for (_f, to), who in TRANSITIONS.items()
+        if to == to_status
+    ):
         raise PermissionDenied
     who = TRANSITIONS.get((program.status, to_status))
     if who is None:
@@ -77,7 +74,7 @@ def _move(program: Program, to_status: str, *, by, comment: str = "") -> Program
             _("A program that is %(status)s cannot be moved to %(target)s.")
             % {"status": program.get_status_display().lower(), "target": S(to_status).label.lower()}
         )
-    if not _may(by, program, who):
+    if not permissions.may(by, program, who):
         raise PermissionDenied
     comment = comment.strip()
     if to_status in COMMENT_REQUIRED and not comment:

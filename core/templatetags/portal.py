@@ -1,14 +1,17 @@
-"""The portal's template filters: Rupiah as people expect to read it (see core.money)."""
+"""The portal's template filters: Rupiah as people expect to read it (see core.money), and the
+permission rules for templates (core.permissions: `user|officer_of:program.company_id`)."""
 
 from django import template
 from django.utils.translation import gettext as _
 
-from core import audit, money
+from core import audit, money, permissions
 
 register = template.Library()
 
 register.filter("rupiah", money.rupiah)
 register.filter("rupiah_short", money.rupiah_short)
+register.filter("officer_of", permissions.is_officer_of)
+register.filter("acts_as_company", permissions.acts_as_company)
 
 
 @register.filter

@@ -1,5 +1,6 @@
 from django import template
 
+from core import permissions
 from delivery.models import Report, ReportTransition
 from delivery.services import delivered_outputs
 
@@ -28,5 +29,5 @@ def program_delivery(context, program, transitions):
         "outputs": outputs,
         "reports": reports,
         "events": events,
-        "may_report": program.company_id in user.company_ids and program.status in Report.REPORTING,
+        "may_report": permissions.can_report(user, program),
     }

@@ -6,7 +6,11 @@ every role gets for a GET and for an empty POST. A URL added without a row fails
 302 for anonymous means: to the login page (checked).
 """
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 ROLES = ["anonymous", "outsider", "officer_a", "officer_b", "planner", "staff"]
@@ -238,3 +242,29 @@ def test_each_url_answers_each_role(world, client_for, name, method, role):
 
 # URLs that redirect anonymous users elsewhere than the portal's login page, on purpose.
 PUBLIC_REDIRECTS = {"logout", "set_language", "admin:index"}
+
+
+# "Is this user an officer of this company": spelled in core/permissions.py only (and the
+# roles it reads, in accounts/models.py).
+OFFICER_RULE = re.compile(r"\.company_ids\b")
+RULE_HOMES = {"core/permissions.py", "accounts/models.py"}
+
+
+def test_only_the_permissions_module_spells_the_officer_rule():
+    root = Path(settings.BASE_DIR)
+    sources = [
+        path
+        for pattern in ("*/**/*.py", "templates/**/*.html")
+        for path in root.glob(pattern)
+        if path.relative_to(root).parts[0] not in {"tests", "bench", ".venv", "node_modules"}
+        and "migrations" not in path.parts
+    ]
+    assert len(sources) > 100
+    spelled = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sources
+        if str(path.relative_to(root)) not in RULE_HOMES
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if OFFICER_RULE.search(line)
+    ]
+    assert spelled == [], "ask core.permissions instead"
