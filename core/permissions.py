@@ -68,11 +68,6 @@ def can_edit_report(user, report) -> bool:
     return report.is_editable and is_officer_of(user, report.program.company_id)
 
 
-def can_edit_company(user, company) -> bool:
-    """Operators change every company; officers their own."""
-    return user.is_authenticated and (user.is_staff or is_officer_of(user, company.pk))
-
-
 def sees_officers_of(user, company) -> bool:
     """A company's officers are shown to planners, operators and its own officers."""
     return sees_all_companies(user) or is_officer_of(user, company.pk)
