@@ -1,5 +1,6 @@
-"""Models of the bottom floor: files prepared in the background for a person to fetch, and
-what the shared cache may hold that is stale."""
+"""Models of the bottom floor: files prepared in the background for a person to fetch, what the
+shared cache may hold that is stale, and the abstract records every app's models build on
+(a status change)."""
 
 from django.conf import settings
 from django.db import models
@@ -68,3 +69,26 @@ class SharedCacheState(models.Model):
 
     def __str__(self):
         return self.location
+
+
+class Transition(models.Model):
+    """One change of a status (a program's, a report's): who, when, from, to and why. Each
+    model with a status has its own table of these, made through core.transitions only."""
+
+    from_status = models.CharField(_("from status"), max_length=20)
+    to_status = models.CharField(_("to status"), max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    # The field naming the object whose status changed ("program", "report").
+    subject_field = ""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        subject = getattr(self, f"{self.subject_field}_id")
+        return f"{subject}: {self.get_from_status_display()} → {self.get_to_status_display()}"

@@ -41,9 +41,9 @@ def of_own_companies(user, path: str = "company") -> Q:
     return Q(**{key: officer_companies(user)})
 
 
-def may(user, program, who: str) -> bool:
-    """`user` plays the role `who` (PLANNER, OFFICER, EITHER) for `program`."""
-    planner, officer = user.is_planner, is_officer_of(user, program.company_id)
+def may(user, company_id: int | None, who: str) -> bool:
+    """`user` plays the role `who` (PLANNER, OFFICER, EITHER) for the company's object."""
+    planner, officer = user.is_planner, is_officer_of(user, company_id)
     return {PLANNER: planner, OFFICER: officer, EITHER: planner or officer}[who]
 
 

@@ -16,6 +16,7 @@ from core import permissions
 from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
 from core.links import object_url
+from core.models import Transition
 from core.uploads import random_upload_name
 from programs.models import Pledge, Program, ProgramOutput
 
@@ -54,7 +55,6 @@ class Report(ChoiceLabels, models.Model):
         VERIFIED = "verified", _("Verified")
 
     EDITABLE = [Status.DRAFT, Status.RETURNED]
-    # Programs that deliver, and so report.
 
     program = models.ForeignKey(
         Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="reports"
@@ -283,29 +283,21 @@ class Evidence(models.Model):
         return bool(self.image)
 
 
-class ReportTransition(models.Model):
-    """One change of a report's status: who, when, from, to and why."""
+class ReportTransition(Transition):
+    """One change of a report's status (delivery.services)."""
+
+    subject_field = "report"
 
     report = models.ForeignKey(
         Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="transitions"
     )
     from_status = models.CharField(_("from status"), max_length=10, choices=Report.Status.choices)
     to_status = models.CharField(_("to status"), max_length=10, choices=Report.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         ordering = ["report", "at", "pk"]
         verbose_name = _("report status change")
         verbose_name_plural = _("report status changes")
-
-    def __str__(self):
-        return (
-            f"{self.report_id}: {self.get_from_status_display()} → {self.get_to_status_display()}"
-        )
 
 
 class Reminder(models.Model):

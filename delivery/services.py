@@ -11,13 +11,14 @@ counters with F(). Filing the first report of an approved program starts it.
 
 from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core import audit, permissions, versions
+from core import audit, permissions, transitions, versions
 from core.uploads import display_name
 from planning.models import Need
 from programs import workflow
@@ -28,6 +29,26 @@ from . import notifications
 from .models import Evidence, OutputLine, Report, ReportLine, ReportTransition
 
 S = Report.Status
+PLANNER, OFFICER = permissions.PLANNER, permissions.OFFICER
+DECIDED = gettext_lazy("This report is %(status)s: only a submitted report can be decided.")
+
+TRANSITIONS = transitions.Table(
+    allowed={
+        (S.DRAFT, S.SUBMITTED): OFFICER,
+        (S.RETURNED, S.SUBMITTED): OFFICER,
+        (S.SUBMITTED, S.RETURNED): PLANNER,
+        (S.SUBMITTED, S.VERIFIED): PLANNER,
+    },
+    record=ReportTransition,
+    company=lambda report: report.program.company_id,
+    comment_required=frozenset({S.RETURNED}),
+    comment_missing=gettext_lazy("Write a comment for the company: say what to correct."),
+    refused={
+        S.SUBMITTED: gettext_lazy("This report has been submitted already."),
+        S.RETURNED: DECIDED,
+        S.VERIFIED: DECIDED,
+    },
+)
 
 
 def report_create(*, program: Program, period_start, period_end, by) -> Report:
@@ -64,12 +85,9 @@ def report_save(*, report: Report, form, lines, outputs) -> Report:
     return report
 
 
-def _move(report: Report, to_status: str, *, by, comment: str = "") -> Report:
-    ReportTransition.objects.create(
-        report=report, from_status=report.status, to_status=to_status, by=by, comment=comment
-    )
-    report.status = to_status
-    return report
+def _locked(report: Report) -> Report:
+    """The report locked, with its program (whose company acts for it)."""
+    return Report.objects.select_for_update().select_related("program__company").get(pk=report.pk)
 
 
 def _over_pledge(report: Report, pledges: dict[int, Pledge]) -> list[str]:
@@ -94,11 +112,7 @@ def _over_pledge(report: Report, pledges: dict[int, Pledge]) -> list[str]:
 @transaction.atomic
 def report_submit(*, report: Report, by) -> Report:
     """Send a draft (or a returned report) to the planners; an approved program starts."""
-    report = Report.objects.select_for_update().select_related("program").get(pk=report.pk)
-    if not permissions.is_officer_of(by, report.program.company_id):
-        raise PermissionDenied
-    if not report.is_editable:
-        raise ValidationError(_("This report has been submitted already."))
+    report = TRANSITIONS.make(_locked(report), S.SUBMITTED, by=by)
     if report.program.status not in Program.REPORTING:
         raise ValidationError(_("Only an approved or running program reports its delivery."))
     if not report.narrative.strip():
@@ -106,7 +120,6 @@ def report_submit(*, report: Report, by) -> Report:
     pledges = Pledge.objects.in_bulk(report.lines.values_list("pledge", flat=True))
     if problems := _over_pledge(report, pledges):
         raise ValidationError(problems)
-    _move(report, S.SUBMITTED, by=by)
     report.submitted_at = timezone.now()
     report.save(update_fields=["status", "submitted_at", "updated_at"])
     if report.program.status == Program.Status.APPROVED:
@@ -120,10 +133,7 @@ def report_submit(*, report: Report, by) -> Report:
 @transaction.atomic
 def report_return(*, report: Report, by, comment: str) -> Report:
     """Send a report back to the company; the comment says what to correct."""
-    report = _locked_for_decision(report, by)
-    if not comment.strip():
-        raise ValidationError(_("Write a comment for the company: say what to correct."))
-    _move(report, S.RETURNED, by=by, comment=comment.strip())
+    report = TRANSITIONS.make(_locked(report), S.RETURNED, by=by, comment=comment)
     report.save(update_fields=["status", "updated_at"])
     notifications.report_decided(report, comment)
     return report
@@ -132,7 +142,7 @@ def report_return(*, report: Report, by, comment: str) -> Report:
 @transaction.atomic
 def report_verify(*, report: Report, by, comment: str = "") -> Report:
     """Accept a report: its quantities count as delivered, never beyond what was pledged."""
-    report = _locked_for_decision(report, by)
+    report = TRANSITIONS.make(_locked(report), S.VERIFIED, by=by, comment=comment)
     program = Program.objects.select_for_update().get(pk=report.program_id)
     if program.status == Program.Status.CANCELLED:
         raise ValidationError(_("The program was cancelled: return the report instead."))
@@ -180,21 +190,8 @@ def report_verify(*, report: Report, by, comment: str = "") -> Report:
             changes={"delivered_quantity": (before, before + quantity)},
             data={"program": report.program_id, "report": report.pk},
         )
-    _move(report, S.VERIFIED, by=by, comment=comment.strip())
     report.save(update_fields=["status", "updated_at"])
     notifications.report_decided(report, comment)
-    return report
-
-
-def _locked_for_decision(report: Report, by) -> Report:
-    if not by.is_planner:
-        raise PermissionDenied
-    report = Report.objects.select_for_update().select_related("program__company").get(pk=report.pk)
-    if report.status != S.SUBMITTED:
-        raise ValidationError(
-            _("This report is %(status)s: only a submitted report can be decided.")
-            % {"status": report.get_status_display().lower()}
-        )
     return report
 
 

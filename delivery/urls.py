@@ -11,7 +11,7 @@ urlpatterns = [
     path("new/<int:program_pk>/", views.ReportCreateView.as_view(), name="create"),
     path("<int:pk>/", views.ReportDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.ReportUpdateView.as_view(), name="update"),
-    path("<int:pk>/move/<str:to>/", views.ReportMoveView.as_view(), name="move"),
+    path("<int:pk>/transition/<str:to>/", views.ReportTransitionView.as_view(), name="transition"),
     path("<int:pk>/evidence/", views.EvidenceUploadView.as_view(), name="evidence_upload"),
     path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence"),
     path(

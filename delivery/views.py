@@ -173,7 +173,7 @@ class ReportDetailView(LoginRequiredMixin, DetailView):
         )
 
 
-class ReportMoveView(LoginRequiredMixin, View):
+class ReportTransitionView(LoginRequiredMixin, View):
     """Submit (the company), return or verify (a planner), through delivery.services."""
 
     SUCCESS = {

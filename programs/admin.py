@@ -1,4 +1,4 @@
-"""The admin is an entry point like any page: status moves only through the workflow's
+"""The admin is an entry point like any page: status changes only through the workflow's
 services (as actions, with their locks, checks, timeline and emails), pledges of a program
 that is no longer editable are read-only, and a committed program cannot be deleted."""
 
@@ -85,11 +85,14 @@ class TransitionInline(TabularInline):
 
 
 def _transition_action(target: str, label):
-    """An admin action that moves each selected program through the workflow's service."""
+    """An admin action that makes the transition of each selected program through the
+    workflow's service."""
 
     def action(modeladmin, request, queryset):
         comment = request.POST.get("comment", "").strip()
-        if target in workflow.COMMENT_REQUIRED and not (request.POST.get("apply") and comment):
+        if target in workflow.TRANSITIONS.comment_required and not (
+            request.POST.get("apply") and comment
+        ):
             return TemplateResponse(
                 request,
                 "admin/programs/program/transition.html",
@@ -106,7 +109,7 @@ def _transition_action(target: str, label):
         moved = 0
         for program in queryset.order_by("pk"):
             try:
-                workflow.ACTIONS[target](program=program, by=request.user, comment=comment)
+                workflow.SERVICES[target](program=program, by=request.user, comment=comment)
                 moved += 1
             except PermissionDenied:
                 modeladmin.message_user(

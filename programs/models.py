@@ -14,6 +14,7 @@ from core import permissions
 from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
 from core.links import object_url
+from core.models import Transition
 from core.uploads import random_upload_name
 from planning.models import DevelopmentPlan, Need, Pillar, Priority
 from regions.models import Region
@@ -753,26 +754,18 @@ class Attachment(models.Model):
         return bool(self.image)
 
 
-class ProgramTransition(models.Model):
-    """One change of a program's status: who, when, from, to and why."""
+class ProgramTransition(Transition):
+    """One change of a program's status (programs.workflow)."""
+
+    subject_field = "program"
 
     program = models.ForeignKey(
         Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="transitions"
     )
     from_status = models.CharField(_("from status"), max_length=20, choices=Program.Status.choices)
     to_status = models.CharField(_("to status"), max_length=20, choices=Program.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         ordering = ["program", "at", "pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-
-    def __str__(self):
-        return (
-            f"{self.program_id}: {self.get_from_status_display()} → {self.get_to_status_display()}"
-        )

@@ -10,8 +10,13 @@ urlpatterns = [
     path("<int:pk>/", views.ProgramDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.ProgramFormView.as_view(), name="update"),
     path("<int:pk>/history/", views.ProgramHistoryView.as_view(), name="history"),
-    path("<int:pk>/submit/", views.ProgramMoveView.as_view(), {"to": "submitted"}, name="submit"),
-    path("<int:pk>/move/<str:to>/", views.ProgramMoveView.as_view(), name="move"),
+    path(
+        "<int:pk>/submit/",
+        views.ProgramTransitionView.as_view(),
+        {"to": "submitted"},
+        name="submit",
+    ),
+    path("<int:pk>/transition/<str:to>/", views.ProgramTransitionView.as_view(), name="transition"),
     path("<int:pk>/attachments/", views.AttachmentUploadView.as_view(), name="attachment_upload"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path(

@@ -148,7 +148,7 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
             attachment_form=AttachmentForm() if editable else None,
             warnings=services.pledge_warnings(program) if editable else [],
             problems=services.submission_problems(program) if editable else [],
-            moves=workflow.allowed_targets(program, user),
+            targets=workflow.TRANSITIONS.targets(program, user),
             **kwargs,
         )
 
@@ -226,7 +226,7 @@ class ProgramFormView(LoginRequiredMixin, View):
         )
 
 
-class ProgramMoveView(LoginRequiredMixin, View):
+class ProgramTransitionView(LoginRequiredMixin, View):
     """Every status change of a program, through its service in programs.workflow."""
 
     SUCCESS = {
@@ -254,13 +254,11 @@ class ProgramMoveView(LoginRequiredMixin, View):
         try:
             if to == Program.Status.SUBMITTED:
                 workflow.program_submit(program=program, by=request.user)
-            elif to in workflow.ACTIONS:
-                workflow.ACTIONS[to](program=program, by=request.user, comment=comment)
+            elif to in workflow.SERVICES:
+                workflow.SERVICES[to](program=program, by=request.user, comment=comment)
             else:
                 raise Http404
-        except workflow.TransitionError as e:
-            messages.error(request, str(e))
-        except ValidationError as e:
+        except ValidationError as e:  # a transition refused, or one of its checks
             for problem in e.messages:
                 messages.error(request, problem)
         else:

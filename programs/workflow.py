@@ -10,13 +10,14 @@ locked, so two planners approving competing programs at once can never fund a ne
 
 from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core import audit, permissions, versions
+from core import audit, permissions, transitions, versions
 from planning.models import Need
 
 from . import commitments, notifications
@@ -26,63 +27,40 @@ from .services import submission_problems
 S = Program.Status
 PLANNER, OFFICER, EITHER = permissions.PLANNER, permissions.OFFICER, permissions.EITHER
 
-# (from, to) -> who may make the move.
-TRANSITIONS = {
-    (S.DRAFT, S.SUBMITTED): OFFICER,
-    (S.REVISION, S.SUBMITTED): OFFICER,
-    (S.SUBMITTED, S.APPROVED): PLANNER,
-    (S.SUBMITTED, S.REVISION): PLANNER,
-    (S.SUBMITTED, S.REJECTED): PLANNER,
-    (S.APPROVED, S.IN_PROGRESS): EITHER,
-    (S.IN_PROGRESS, S.COMPLETED): EITHER,
-    (S.APPROVED, S.CANCELLED): EITHER,
-    (S.IN_PROGRESS, S.CANCELLED): EITHER,
-}
-COMMENT_REQUIRED = {S.REVISION, S.REJECTED, S.CANCELLED}
-# Moves into or out of the committed statuses: the company's commitments are counted again.
+# (from, to) -> who may make the transition.
+TRANSITIONS = transitions.Table(
+    allowed={
+        (S.DRAFT, S.SUBMITTED): OFFICER,
+        (S.REVISION, S.SUBMITTED): OFFICER,
+        (S.SUBMITTED, S.APPROVED): PLANNER,
+        (S.SUBMITTED, S.REVISION): PLANNER,
+        (S.SUBMITTED, S.REJECTED): PLANNER,
+        (S.APPROVED, S.IN_PROGRESS): EITHER,
+        (S.IN_PROGRESS, S.COMPLETED): EITHER,
+        (S.APPROVED, S.CANCELLED): EITHER,
+        (S.IN_PROGRESS, S.CANCELLED): EITHER,
+    },
+    record=ProgramTransition,
+    company=lambda program: program.company_id,
+    comment_required=frozenset({S.REVISION, S.REJECTED, S.CANCELLED}),
+    comment_missing=gettext_lazy("Write a comment for the company: say what to change or why."),
+    refused=dict.fromkeys(
+        Program.Status.values,
+        gettext_lazy("A program that is %(status)s cannot be moved to %(target)s."),
+    ),
+)
+# Transitions into or out of the committed statuses: the company's commitments are counted
+# again.
 RECOUNTED = {
-    to for frm, to in TRANSITIONS if (frm in Program.COMMITTED) != (to in Program.COMMITTED)
+    to for frm, to in TRANSITIONS.allowed if (frm in Program.COMMITTED) != (to in Program.COMMITTED)
 }
+TransitionError = transitions.TransitionError
 
 
-class TransitionError(Exception):
-    """The program's current status does not allow this move (e.g. it was decided already)."""
-
-
-def allowed_targets(program: Program, user) -> list[str]:
-    """The statuses this user may move the program to now (for the page's buttons)."""
-    return [
-        to
-        for (frm, to), who in TRANSITIONS.items()
-        if frm == program.status and permissions.may(user, program, who)
-    ]
-
-
-def _move(program: Program, to_status: str, *, by, comment: str = "") -> Program:
-    """Lock the program, check the move and the role, record it. Call inside a transaction."""
+def _locked_transition(program: Program, to_status: str, *, by, comment: str = "") -> Program:
+    """Lock the program, make the transition (checked and recorded). Inside a transaction."""
     program = Program.objects.select_for_update().select_related("company").get(pk=program.pk)
-    # A role that may never make this move is refused outright (403), whatever the status.
-    if not any(
-        permissions.may(by, program, who)
-        for (_f, to), who in TRANSITIONS.items()
-        if to == to_status
-    ):
-        raise PermissionDenied
-    who = TRANSITIONS.get((program.status, to_status))
-    if who is None:
-        raise TransitionError(
-            _("A program that is %(status)s cannot be moved to %(target)s.")
-            % {"status": program.get_status_display().lower(), "target": S(to_status).label.lower()}
-        )
-    if not permissions.may(by, program, who):
-        raise PermissionDenied
-    comment = comment.strip()
-    if to_status in COMMENT_REQUIRED and not comment:
-        raise ValidationError(_("Write a comment for the company: say what to change or why."))
-    ProgramTransition.objects.create(
-        program=program, from_status=program.status, to_status=to_status, by=by, comment=comment
-    )
-    program.status = to_status
+    TRANSITIONS.make(program, to_status, by=by, comment=comment)
     program.updated_by = by
     return program
 
@@ -106,7 +84,7 @@ def _locked_needs(
 @transaction.atomic
 def program_submit(*, program: Program, by) -> Program:
     """Send a draft or a revised program to the planners."""
-    program = _move(program, S.SUBMITTED, by=by)
+    program = _locked_transition(program, S.SUBMITTED, by=by)
     if program.round_id:  # not while the round is being closed
         list(Round.objects.select_for_update().filter(pk=program.round_id).values("pk"))
     problems = submission_problems(program)
@@ -119,9 +97,10 @@ def program_submit(*, program: Program, by) -> Program:
 
 
 @transaction.atomic
-def _decide(program: Program, to_status: str, *, by, comment: str, adjust=None) -> Program:
-    """Move, let `adjust` update the needs under lock, save, and tell the company."""
-    program = _move(program, to_status, by=by, comment=comment)
+def _transition(program: Program, to_status: str, *, by, comment: str, adjust=None) -> Program:
+    """Make the transition, let `adjust` update the needs under lock, save, and tell the
+    company."""
+    program = _locked_transition(program, to_status, by=by, comment=comment)
     if adjust:
         adjust(program)
     program.save(update_fields=["status", "updated_by", "updated_at"])
@@ -177,21 +156,21 @@ def _move_pledged(program: Program, needs: dict[int, Need], wanted: dict[int, in
 
 def program_approve(*, program: Program, by, comment: str = "") -> Program:
     """Approve: every pledge must still fit its need's remaining gap, checked under lock."""
-    return _decide(program, S.APPROVED, by=by, comment=comment, adjust=_count_pledges)
+    return _transition(program, S.APPROVED, by=by, comment=comment, adjust=_count_pledges)
 
 
 def program_request_revision(*, program: Program, by, comment: str) -> Program:
     """Send the program back to the company; the comment says what to change."""
-    return _decide(program, S.REVISION, by=by, comment=comment)
+    return _transition(program, S.REVISION, by=by, comment=comment)
 
 
 def program_reject(*, program: Program, by, comment: str) -> Program:
     """Refuse the program; the comment says why."""
-    return _decide(program, S.REJECTED, by=by, comment=comment)
+    return _transition(program, S.REJECTED, by=by, comment=comment)
 
 
 def program_start(*, program: Program, by, comment: str = "") -> Program:
-    return _decide(program, S.IN_PROGRESS, by=by, comment=comment)
+    return _transition(program, S.IN_PROGRESS, by=by, comment=comment)
 
 
 def _check_completion(program: Program, comment: str) -> None:
@@ -221,7 +200,7 @@ def _check_completion(program: Program, comment: str) -> None:
 def program_complete(*, program: Program, by, comment: str = "") -> Program:
     """Completed: every pledge delivered, or, when some fall short, a planner's comment that
     accepts the company's explanation (usually given in its final report)."""
-    return _decide(
+    return _transition(
         program,
         S.COMPLETED,
         by=by,
@@ -232,11 +211,11 @@ def program_complete(*, program: Program, by, comment: str = "") -> Program:
 
 def program_cancel(*, program: Program, by, comment: str) -> Program:
     """Cancel an approved or running program; its undelivered pledges no longer count."""
-    return _decide(program, S.CANCELLED, by=by, comment=comment, adjust=_release_pledges)
+    return _transition(program, S.CANCELLED, by=by, comment=comment, adjust=_release_pledges)
 
 
-# The page's buttons, by target status: (service, label for the button).
-ACTIONS = {
+# The service that makes each transition a page offers, by target status.
+SERVICES = {
     S.APPROVED: program_approve,
     S.REVISION: program_request_revision,
     S.REJECTED: program_reject,

@@ -274,7 +274,7 @@ def test_an_officer_files_a_report_through_the_pages(
     url = reverse("delivery:update", args=[report.pk])
     data |= loaded_version(officer_client, url)
     assert officer_client.post(url, data).status_code == 302
-    officer_client.post(reverse("delivery:move", args=[report.pk, "submitted"]))
+    officer_client.post(reverse("delivery:transition", args=[report.pk, "submitted"]))
     report.refresh_from_db()
     assert (report.status, report.lines.get().quantity, report.beneficiaries) == (
         S.SUBMITTED,

@@ -282,7 +282,7 @@ def test_the_first_sending_counts_not_a_resubmission_after_the_deadline(
     officer_client.post(reverse("programs:submit", args=[program_a.pk]))
     ProgramTransition.objects.filter(program=program_a).update(at="2026-01-10T09:00:00+07:00")
     planner_client.post(
-        reverse("programs:move", args=[program_a.pk, "revision"]), {"comment": "Rinci"}
+        reverse("programs:transition", args=[program_a.pk, "revision"]), {"comment": "Rinci"}
     )
     officer_client.post(reverse("programs:submit", args=[program_a.pk]))  # today: after it
     program_a.refresh_from_db()
@@ -308,7 +308,7 @@ def test_a_closed_round_takes_no_first_submission_but_a_revision_goes_back(
     officer_client.post(reverse("programs:submit", args=[program_a.pk]))
     planner_client.post(rounds_close)
     planner_client.post(
-        reverse("programs:move", args=[program_a.pk, "revision"]), {"comment": "Rinci"}
+        reverse("programs:transition", args=[program_a.pk, "revision"]), {"comment": "Rinci"}
     )
     officer_client.post(reverse("programs:submit", args=[program_a.pk]))
     program_a.refresh_from_db()

@@ -39,7 +39,9 @@ NEVER = {
 
 
 def post_move(client, program, to):
-    return client.post(reverse("programs:move", args=[program.pk, to]), {"comment": "Catatan"})
+    return client.post(
+        reverse("programs:transition", args=[program.pk, to]), {"comment": "Catatan"}
+    )
 
 
 @pytest.mark.parametrize("status", ALL)
@@ -222,7 +224,7 @@ def test_the_planner_program_page_shows_gaps_ring_villages_and_suggestions(
 ):
     NeedFactory(priority=rutilahu, village=village, quantity=12)
     response = planner_client.get(submitted(program_a).get_absolute_url())
-    assert response.context["moves"] == [S.APPROVED, S.REVISION, S.REJECTED]
+    assert response.context["targets"] == [S.APPROVED, S.REVISION, S.REJECTED]
     assert response.context["suggested_needs"]
     assert [cv.village.name for cv in response.context["ring_villages"]] == ["Tegal Ratu"]
     assert "Setujui" in response.content.decode()
