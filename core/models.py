@@ -1,12 +1,13 @@
 """Models of the bottom floor: files prepared in the background for a person to fetch, what the
-shared cache may hold that is stale, and the abstract records every app's models build on
-(a status change)."""
+shared cache may hold that is stale, and the abstract records the apps' models build on (a
+status change, a stored file)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .db import ChoiceLabels
+from .uploads import random_upload_name
 
 
 class PreparedFile(ChoiceLabels, models.Model):
@@ -92,3 +93,45 @@ class Transition(models.Model):
     def __str__(self):
         subject = getattr(self, f"{self.subject_field}_id")
         return f"{subject}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+def stored_file_path(instance, filename: str) -> str:
+    """A stored file's name: random, in its model's folder (`StoredFile.folder`)."""
+    return random_upload_name(instance.folder, filename)
+
+
+class StoredFile(models.Model):
+    """A file a person uploaded (a program's attachment, a report's evidence): kept under a
+    random name outside every static root, served only through a view that checks permission
+    (core.files.serve). A photo is decoded and re-encoded on the server (core.images): the
+    pages show only that copy and its thumbnail, never the bytes as uploaded (a file can be a
+    valid image and something else at once). Added and removed through core.files."""
+
+    folder = ""  # where the subclass's files are kept
+
+    file = models.FileField(_("file"), upload_to=stored_file_path)
+    image = models.FileField(_("image"), upload_to=stored_file_path, blank=True)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=stored_file_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    FILE_FIELDS = ("file", "image", "thumbnail")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return bool(self.image)

@@ -1,21 +1,17 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedFormMixin
+from core.files import PHOTOS, UploadForm
 from core.forms import BoundedInlineFormSet, bounded_inline_formset
-from core.images import reencode_photo
-from core.uploads import check_size, sniff
 from programs.forms import DateInput
 
 from . import periods
 from .models import OutputLine, Report, ReportLine
 
 CUSTOM = "custom"
-# Evidence: photos and documents (PDF); never SVG, HTML or anything that runs.
-EVIDENCE_TYPES = {"pdf", "jpg", "png", "webp"}
 
 
 class ReportPeriodForm(forms.Form):
@@ -149,23 +145,14 @@ OutputLineFormSet = bounded_inline_formset(
 )
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(UploadForm):
+    """A photo or a PDF backing a report (core.files): never SVG, HTML or anything that runs."""
+
+    accepted = {"pdf", *PHOTOS}
+    refused = _("Evidence is a photo (JPEG, PNG, WebP) or a PDF; this file's content is neither.")
+
     file = forms.FileField(label=_("Photo or document"), max_length=None)
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
-
-    photo = None
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        check_size(upload, settings.ATTACHMENT_MAX_BYTES)
-        self.content_type = sniff(upload, EVIDENCE_TYPES)
-        if self.content_type is None:
-            raise ValidationError(
-                _("Evidence is a photo (JPEG, PNG, WebP) or a PDF; this file's content is neither.")
-            )
-        if self.content_type.startswith("image/"):
-            self.photo = reencode_photo(upload)
-        return upload
 
 
 class DecisionForm(forms.Form):

@@ -16,7 +16,7 @@ from core import permissions
 from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
 from core.links import object_url
-from core.models import Transition
+from core.models import StoredFile, Transition
 from core.uploads import random_upload_name
 from programs.models import Pledge, Program, ProgramOutput
 
@@ -239,48 +239,27 @@ class OutputLine(models.Model):
 
 
 def _evidence_path(instance, filename: str) -> str:
+    """Named by migration 0001; the files are now named by core.models."""
     return random_upload_name("evidence", filename)
 
 
-class Evidence(models.Model):
-    """A photo or a document backing a report. Photos are decoded and re-encoded on the
-    server: the portal only ever shows the re-encoded image and its thumbnail, never the bytes
-    as uploaded (a file can be a valid image and something else at once). Everything is
-    stored outside the static roots and served through a view that checks permission."""
+class Evidence(StoredFile):
+    """A photo or a document backing a report (core.models.StoredFile)."""
+
+    folder = "evidence"
 
     report = models.ForeignKey(
         Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField(_("file"), upload_to=_evidence_path)
-    image = models.FileField(_("image"), upload_to=_evidence_path, blank=True)
-    thumbnail = models.FileField(_("thumbnail"), upload_to=_evidence_path, blank=True)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
     caption = models.CharField(_("caption"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         ordering = ["report", "uploaded_at", "pk"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
 
-    def __str__(self):
-        return self.original_name
-
     def get_additional_data(self) -> dict:
-        return {"program": self.report.program_id}
-
-    @property
-    def is_image(self) -> bool:
-        return bool(self.image)
+        return {"program": self.report.program_id, "report": self.report_id}
 
 
 class ReportTransition(Transition):

@@ -18,12 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import audit, permissions, transitions, versions
-from core.uploads import display_name
+from core import audit, files, permissions, transitions, versions
 from planning.models import Need
 from programs import workflow
 from programs.models import Pledge, Program
-from programs.services import delete_with_files
 
 from . import notifications
 from .models import Evidence, OutputLine, Report, ReportLine, ReportTransition
@@ -202,29 +200,17 @@ def _lock_editable(report: Report) -> None:
 
 @transaction.atomic
 def evidence_add(*, report: Report, form, by) -> Evidence:
-    """Only while the company may still edit the report (a submission may have just
-    committed: the report row is locked and re-read)."""
+    """Keep an uploaded file (core.files), only while the company may still edit the report
+    (a submission may have just committed: the report row is locked and re-read)."""
     _lock_editable(report)
-    upload = form.cleaned_data["file"]
-    evidence = Evidence(
-        report=report,
-        file=upload,
-        original_name=display_name(upload.name),
-        content_type=form.content_type,
-        size=upload.size,
-        caption=form.cleaned_data.get("caption", ""),
-        uploaded_by=by,
-    )
-    if form.photo:
-        evidence.image, evidence.thumbnail = form.photo
-    evidence.save()
-    return evidence
+    evidence = Evidence(report=report, caption=form.cleaned_data.get("caption", ""))
+    return files.store(evidence, form, by=by)
 
 
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence) -> None:
     _lock_editable(evidence.report)
-    delete_with_files(evidence, ["file", "image", "thumbnail"])
+    files.remove(evidence)
 
 
 def delivered_outputs(program: Program) -> dict[int, int]:

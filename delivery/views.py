@@ -13,13 +13,13 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from companies.models import Company
-from core import concurrency, permissions
+from core import concurrency, files, permissions
 from core.exports import ExportMixin
 from core.forms import posted_id
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
 from core.permissions import PlannerRequiredMixin
 from core.tasks import run_later
-from programs.views import get_program_for_user, serve_stored
+from programs.views import get_program_for_user
 
 from . import compliance, exports, services, tasks
 from .filters import ComplianceFilter, ReportFilter
@@ -243,7 +243,7 @@ def evidence_download(request, pk, evidence_pk):
     """Evidence only to those who may read its report; photos as their re-encoded copy."""
     report = get_report_for_user(request, pk)
     evidence = get_object_or_404(report.evidence, pk=evidence_pk)
-    return serve_stored(evidence, request.GET.get("size"))
+    return files.serve(evidence, request.GET.get("size"))
 
 
 class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, FilterView):

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, CompanyVillage, Sector
 from core.concurrency import VersionedFormMixin
+from core.files import PHOTOS, UploadForm
 from core.forms import BoundedInlineFormSet, SafeModelMultipleChoiceField, bounded_inline_formset
-from core.images import reencode_photo
 from core.money import rupiah
 from planning.models import DevelopmentPlan, Need
 from regions.models import Region
@@ -20,7 +20,6 @@ from .models import (
     Round,
     Sdg,
 )
-from .uploads import check_upload
 
 
 class DateInput(forms.DateInput):
@@ -359,22 +358,20 @@ PartnerFormSet = bounded_inline_formset(
 )
 
 
-class AttachmentForm(forms.ModelForm):
-    # Stored under a random name: the original, however long, is kept shortened.
-    file = forms.FileField(label=_("File"), max_length=None)
+class AttachmentForm(UploadForm):
+    """A proposal, photo or office document for a program (core.files)."""
 
-    class Meta:
-        model = Attachment
-        fields = ["kind", "file"]
+    # Magic-byte types: PDF, photos and office documents. No SVG or HTML (scripts).
+    accepted = {"pdf", *PHOTOS, "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp"}
+    refused = _(
+        "Only PDF, photos (JPEG, PNG, WebP) and office documents are accepted; "
+        "this file's content is not one of them."
+    )
 
-    photo = None
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        self.content_type = check_upload(upload)
-        if self.content_type.split("/")[-1] in ("jpeg", "png", "webp"):
-            self.photo = reencode_photo(upload)
-        return upload
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=Attachment.Kind.choices, initial=Attachment.Kind.PROPOSAL
+    )
+    field_order = ["kind", "file"]
 
 
 class RoundForm(VersionedFormMixin, forms.ModelForm):

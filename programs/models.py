@@ -14,7 +14,7 @@ from core import permissions
 from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
 from core.links import object_url
-from core.models import Transition
+from core.models import StoredFile, Transition
 from core.uploads import random_upload_name
 from planning.models import DevelopmentPlan, Need, Pillar, Priority
 from regions.models import Region
@@ -704,43 +704,29 @@ class ProgramPartner(models.Model):
 
 
 def _attachment_path(instance, filename: str) -> str:
+    """Named by migrations 0001 and 0006; the files are now named by core.models."""
     return random_upload_name("attachments", filename)
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
+    """A program's proposal, photo or other document (core.models.StoredFile)."""
+
     class Kind(models.TextChoices):
         PROPOSAL = "proposal", _("Proposal")
         PHOTO = "photo", _("Photo")
         OTHER = "other", _("Other document")
 
+    folder = "attachments"
+
     program = models.ForeignKey(
         Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="attachments"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PROPOSAL)
-    file = models.FileField(_("file"), upload_to=_attachment_path)
-    # Photos only: re-encoded on the server (core.images); the page shows these, never the
-    # bytes as uploaded.
-    image = models.FileField(_("image"), upload_to=_attachment_path, blank=True)
-    thumbnail = models.FileField(_("thumbnail"), upload_to=_attachment_path, blank=True)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         ordering = ["program", "uploaded_at"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self):
-        return self.original_name
 
     def get_absolute_url(self):
         return reverse("programs:attachment", args=[self.program_id, self.pk])
@@ -748,10 +734,6 @@ class Attachment(models.Model):
     def get_additional_data(self) -> dict:
         """Kept with each audit entry, so the program's history shows its files."""
         return {"program": self.program_id}
-
-    @property
-    def is_image(self) -> bool:
-        return bool(self.image)
 
 
 class ProgramTransition(Transition):

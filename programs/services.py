@@ -5,9 +5,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from core import files
 from core.db import model_columns
 from core.money import rupiah
-from core.uploads import display_name
 
 from . import commitments
 from .models import Attachment, OutputIndicator, Program, ProgramOutput, Round
@@ -32,12 +32,7 @@ def program_save_draft(*, form, formsets, company, by) -> Program:
         program.created_by = by
         program.save()
     else:
-        locked = Program.objects.select_for_update().get(pk=program.pk)
-        if not locked.is_editable:
-            raise ValidationError(
-                _("This program is %(status)s now; it can no longer be changed.")
-                % {"status": locked.get_status_display().lower()}
-            )
+        locked = _lock_editable(program)
         form.check_version()
         program.status = locked.status
         program.save(
@@ -156,31 +151,25 @@ def submission_problems(program: Program) -> list[str]:
     return problems
 
 
+@transaction.atomic
 def attachment_add(*, program: Program, form, by) -> Attachment:
-    """Keep an uploaded file; a photo also gets its re-encoded copy and thumbnail, which
-    are what the pages show."""
-    attachment = form.save(commit=False)
-    upload = form.cleaned_data["file"]
-    attachment.program = program
-    attachment.original_name = display_name(upload.name)
-    attachment.content_type = form.content_type
-    attachment.size = upload.size
-    attachment.uploaded_by = by
-    if form.photo:
-        attachment.image, attachment.thumbnail = form.photo
-    attachment.save()
-    return attachment
+    """Keep an uploaded file (core.files), only while the program may still change: locked
+    and read again (a submission may have just committed)."""
+    locked = _lock_editable(program)
+    return files.store(Attachment(program=locked, kind=form.cleaned_data["kind"]), form, by=by)
 
 
 @transaction.atomic
 def attachment_delete(*, attachment: Attachment) -> None:
-    delete_with_files(attachment, ["file", "image", "thumbnail"])
+    _lock_editable(attachment.program)
+    files.remove(attachment)
 
 
-def delete_with_files(item, fields: list[str]) -> None:
-    """Delete a row and, once that is committed for good, its stored files."""
-    stored = [getattr(item, name) for name in fields if getattr(item, name)]
-    item.delete()
-    for field_file in stored:
-        storage, name = field_file.storage, field_file.name
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+def _lock_editable(program: Program) -> Program:
+    locked = Program.objects.select_for_update().get(pk=program.pk)
+    if not locked.is_editable:
+        raise ValidationError(
+            _("This program is %(status)s now; it can no longer be changed.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    return locked

@@ -1,5 +1,4 @@
 from collections import Counter
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,12 +17,11 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from companies.models import Company
-from core import concurrency, permissions, prepared
+from core import concurrency, files, permissions, prepared
 from core.exports import ExportMixin
 from core.forms import posted_id
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
 from core.permissions import PlannerRequiredMixin
-from core.uploads import serve_private
 from core.views import HistoryView
 from planning.models import DevelopmentPlan
 
@@ -271,21 +269,29 @@ class AttachmentUploadView(LoginRequiredMixin, View):
         program = get_editable_program(request, pk)
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
-            services.attachment_add(program=program, form=form, by=request.user)
-            messages.success(request, _("The file is attached."))
+            try:
+                services.attachment_add(program=program, form=form, by=request.user)
+            except ValidationError as e:  # submitted meanwhile
+                messages.error(request, " ".join(e.messages))
+            else:
+                messages.success(request, _("The file is attached."))
         else:
-            for error in form.errors.get("file", []) + form.errors.get("kind", []):
-                messages.error(request, error)
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
         return redirect(program)
 
 
 class AttachmentDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk, attachment_pk):
         program = get_editable_program(request, pk)
-        services.attachment_delete(
-            attachment=get_object_or_404(program.attachments, pk=attachment_pk)
-        )
-        messages.success(request, _("The file is removed."))
+        attachment = get_object_or_404(program.attachments, pk=attachment_pk)
+        try:
+            services.attachment_delete(attachment=attachment)
+        except ValidationError as e:  # submitted meanwhile
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The file is removed."))
         return redirect(program)
 
 
@@ -322,18 +328,7 @@ def attachment_download(request, pk, attachment_pk):
     uploaded (?size=original, and every other kind of file) is always a download."""
     program = get_program_for_user(request, pk)
     attachment: Attachment = get_object_or_404(program.attachments, pk=attachment_pk)
-    return serve_stored(attachment, request.GET.get("size"))
-
-
-def serve_stored(item, size: str | None):
-    """Attachments and report evidence alike: the re-encoded photo inline, else the file."""
-    if item.image and size != "original":
-        stored = item.thumbnail if size == "thumbnail" and item.thumbnail else item.image
-        name = f"{Path(item.original_name).stem}.jpg"
-        return serve_private(stored, filename=name, content_type="image/jpeg", inline=True)
-    return serve_private(
-        item.file, filename=item.original_name, content_type=item.content_type, inline=False
-    )
+    return files.serve(attachment, request.GET.get("size"))
 
 
 def get_round(pk) -> Round:

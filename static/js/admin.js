@@ -19,10 +19,23 @@
     });
   };
   const nameAll = (root) => root.querySelectorAll(".select2-selection").forEach(name);
+  // A multiple choice's "clear all" button is drawn straight inside its list of choices,
+  // where only list items belong: it gets a list item of its own, which takes no room
+  // (static/css/admin.css), so select2 still lays it out and hears its clicks.
+  const unlist = (clear) => {
+    const list = clear.parentElement;
+    if (!list || !list.matches("ul.select2-selection__rendered")) return;
+    const item = document.createElement("li");
+    item.className = "select2-clear-item";
+    clear.before(item);
+    item.append(clear);
+  };
   new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach((node) => {
     if (node.nodeType === 1) {
       if (node.matches(".select2-selection")) name(node);
+      if (node.matches(".select2-selection__clear")) unlist(node);
       nameAll(node);
+      node.querySelectorAll(".select2-selection__clear").forEach(unlist);
     }
   }))).observe(document.documentElement, { childList: true, subtree: true });
 

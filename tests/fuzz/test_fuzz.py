@@ -45,6 +45,7 @@ PROJECT_APPS = ["core", "accounts", "regions", "companies", "planning", "program
 # Bases that no page uses directly; their subclasses are fuzzed.
 ABSTRACT = {
     "core.forms.BoundedInlineFormSet",
+    "core.files.UploadForm",
     "core.filters.PortalFilterSet",
     "delivery.forms._LabelledLines",
 }

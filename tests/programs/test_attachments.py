@@ -205,3 +205,21 @@ def test_a_photo_is_turned_as_its_camera_says_and_shrunk(officer_client, program
     displayed = Image.open(io.BytesIO(b"".join(shown.streaming_content)))
     assert displayed.size == (800, 1600)
     assert not displayed.getexif().get(0x0112)
+
+
+def test_a_file_attached_to_a_program_submitted_meanwhile_is_refused(officer_a, program_a):
+    """The page read the program while it was a draft; the submission committed before the
+    upload: the service re-reads the program under lock and refuses (as for evidence)."""
+    from django.core.exceptions import ValidationError
+
+    from programs import services, workflow
+    from programs.forms import AttachmentForm
+
+    form = AttachmentForm(
+        {"kind": "proposal"}, {"file": SimpleUploadedFile("proposal.pdf", b"%PDF-1.4 isi")}
+    )
+    assert form.is_valid(), form.errors
+    workflow.program_submit(program=program_a, by=officer_a)
+    with pytest.raises(ValidationError):
+        services.attachment_add(program=program_a, form=form, by=officer_a)
+    assert not Attachment.objects.exists()
