@@ -13,7 +13,7 @@ from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 
 from companies.models import Company
-from core import versions
+from core import ledger, versions
 
 from .models import Commitment, Program
 
@@ -59,15 +59,29 @@ def recount(company_id: int) -> None:
     )
 
 
-def check() -> list[int]:
-    """The companies whose stored commitments differ from their programs, by id."""
+def check() -> list[ledger.Drift]:
+    """The companies whose stored commitments differ from their programs (core.ledger)."""
     counted, stored = _counted(), _stored()
     keys = counted.keys() | stored.keys()
-    return sorted({key[0] for key in keys if counted.get(key) != stored.get(key)})
+    drifted = sorted({key[0] for key in keys if counted.get(key) != stored.get(key)})
+    return [
+        ledger.Drift(
+            company,
+            "commitments",
+            _per_pillar(stored, company.pk),
+            _per_pillar(counted, company.pk),
+            line=f"company {company.pk}: committed programs per pillar differ",
+        )
+        for company in Company.objects.filter(pk__in=drifted).only("pk").order_by("pk")
+    ]
 
 
-def repair(companies: list[int]) -> int:
-    """Count each drifted company again; returns how many."""
-    for company_id in companies:
-        recount(company_id)
-    return len(companies)
+def _per_pillar(rows: dict, company_id: int) -> dict:
+    return {pillar: figures for (company, pillar), figures in rows.items() if company == company_id}
+
+
+def repair(drifts: list[ledger.Drift], *, by=None) -> list[ledger.Drift]:
+    """Count each drifted company again (core.ledger); returns what was repaired."""
+    for drift in drifts:
+        recount(drift.obj.pk)
+    return drifts
