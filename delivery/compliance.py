@@ -166,6 +166,15 @@ def summary(today: datetime.date | None = None) -> list[Compliance]:
     ]
 
 
+def with_details(rows: list[Compliance]) -> list[Compliance]:
+    """The same companies' rows counted afresh, each missing report listed (a page of the
+    shared summary, whose rows only count them), in the same order."""
+    ids = [row.company.pk for row in rows]
+    companies = Company.objects.in_bulk(ids)
+    fresh = {row.company.pk: row for row in by_company(companies.values())}
+    return [fresh[pk] for pk in ids if pk in fresh]
+
+
 def reminders_due(today: datetime.date) -> tuple[int, int]:
     """(companies with missing reports, those of them not yet reminded today), from the
     shared summary: what "remind every company" would do."""

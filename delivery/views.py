@@ -284,13 +284,8 @@ class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, Filt
     def get_context_data(self, **kwargs):
         kwargs["object_list"] = self.rows(self.filterset)
         context = super().get_context_data(may_remind=self.request.user.is_planner, **kwargs)
-        if not permissions.sees_all_companies(self.request.user):
-            return context
-        # Rows from the shared counts: the page's own are read afresh, missing reports listed.
-        ids = [row.company.pk for row in context["rows"]]
-        companies = Company.objects.in_bulk(ids)
-        fresh = {row.company.pk: row for row in compliance.by_company(companies.values())}
-        context["rows"] = [fresh[pk] for pk in ids if pk in fresh]
+        if permissions.sees_all_companies(self.request.user):  # a page of the shared counts
+            context["rows"] = compliance.with_details(context["rows"])
         return context
 
 

@@ -210,6 +210,10 @@ class PriorityYearTarget(models.Model):
 UNFUNDED_RUPIAH = (F("quantity") - F("pledged_quantity")) * F("estimated_unit_cost")
 
 
+# What coverage_by_place adds up per kecamatan (and it counts the kelurahan).
+FIGURES = ("needed", "pledged", "delivered", "gap")
+
+
 class NeedQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Planners and admins see every need; other signed-in users see open needs."""
@@ -226,6 +230,34 @@ class NeedQuerySet(models.QuerySet):
         return self.select_related("priority", "village__parent").annotate(
             gap_value=F("quantity") - F("pledged_quantity")
         )
+
+    def coverage_by_place(self) -> tuple[list[dict], list[dict]]:
+        """(per kelurahan, per kecamatan): what these needs ask, what is pledged and
+        delivered, and the gap; each sorted by the largest gap first. One query."""
+        by_village = list(
+            self.values(
+                "village__code", "village__name", "village__parent__code", "village__parent__name"
+            )
+            .annotate(
+                needed=Sum("quantity"),
+                pledged=Sum("pledged_quantity"),
+                delivered=Sum("delivered_quantity"),
+                gap=Sum(F("quantity") - F("pledged_quantity")),
+            )
+            .order_by("-gap", "village__code")
+        )
+        by_district: dict[str, dict] = {}
+        for row in by_village:
+            code = row["village__parent__code"]
+            district = by_district.setdefault(
+                code,
+                dict.fromkeys([*FIGURES, "villages"], 0)
+                | {"code": code, "name": row["village__parent__name"]},
+            )
+            for figure in FIGURES:
+                district[figure] += row[figure]
+            district["villages"] += 1
+        return by_village, sorted(by_district.values(), key=lambda d: -d["gap"])
 
 
 class Need(ChoiceLabels, models.Model):

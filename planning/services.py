@@ -1,10 +1,14 @@
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Need
+from .imports import ImportFileError, apply_needs, preview_needs, same_outcome
+from .models import Need, NeedImport
 
 
 @transaction.atomic
@@ -52,3 +56,63 @@ def need_set_status(*, need: Need, status: str, by) -> Need:
     """Close a need (no more pledges toward it) or open it again."""
     need.status = status
     return need_save(need=need, by=by, fields=["status"])
+
+
+@dataclass
+class Confirmation:
+    """What confirming an import did: `imported`, or why not (`message`, at `level`)."""
+
+    imported: bool
+    message: str
+    level: int = messages.ERROR
+
+
+def need_import_confirm(*, need_import: NeedImport, by, skip_errors: bool) -> Confirmation:
+    """Import the kept rows of an upload that have no error, once.
+
+    Two planners confirming the same file at once import it once (the upload's row is
+    locked). The kept cells are checked again against the plan as it is now: if the outcome
+    changed (a need was pledged or edited, a priority removed), the new preview is kept and
+    nothing is imported; rows with errors are skipped only when the planner says so."""
+    with transaction.atomic():
+        need_import = (
+            NeedImport.objects.select_for_update()
+            .select_related("plan__city")
+            .get(pk=need_import.pk)
+        )
+        if need_import.status == NeedImport.Status.IMPORTED:
+            return Confirmation(False, _("This file has already been imported."), messages.INFO)
+        if not need_import.table:
+            return Confirmation(
+                False, _("This upload holds no rows to import; upload the file again.")
+            )
+        counts = need_import.preview.get("counts", {})
+        if counts.get("rows_with_errors") and not skip_errors:
+            return Confirmation(False, _("Confirm that the rows with errors are skipped."))
+        try:
+            preview = preview_needs(need_import.plan, need_import.table)
+        except ImportFileError as e:
+            return Confirmation(False, str(e))
+        if not same_outcome(preview.as_json(), need_import.preview):
+            need_import.preview = preview.as_json()
+            need_import.error_count = preview.error_count
+            need_import.save(update_fields=["preview", "error_count"])
+            return Confirmation(
+                False,
+                _("The plan changed since this file was checked: see the rows again."),
+                messages.WARNING,
+            )
+        try:
+            created, updated = apply_needs(preview, by=by, data={"import": need_import.pk})
+        except ImportFileError as e:
+            return Confirmation(False, str(e))
+        need_import.status = NeedImport.Status.IMPORTED
+        need_import.created_count, need_import.updated_count = created, updated
+        need_import.skipped_count = len(preview.errors)
+        need_import.imported_at = timezone.now()
+        need_import.save()
+    return Confirmation(
+        True,
+        _("Imported: %(created)s new needs, %(updated)s updated.")
+        % {"created": created, "updated": updated},
+    )

@@ -1,11 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +21,7 @@ from core.views import HistoryView
 from . import exports, services
 from .filters import NeedFilter
 from .forms import NeedForm, NeedImportForm
-from .imports import MAX_ROWS, ImportFileError, apply_needs, preview_needs, same_outcome
+from .imports import MAX_ROWS, ImportFileError, preview_needs
 from .models import DevelopmentPlan, Need, NeedImport
 from .spreadsheets import need_template_workbook
 
@@ -62,38 +59,10 @@ class PriorityDetailView(LoginRequiredMixin, CurrentPlanMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         needs = Need.objects.visible_to(self.request.user).filter(priority=self.object)
-        by_village = list(
-            needs.values(
-                "village__code", "village__name", "village__parent__code", "village__parent__name"
-            )
-            .annotate(
-                needed=Sum("quantity"),
-                pledged=Sum("pledged_quantity"),
-                delivered=Sum("delivered_quantity"),
-                gap=Sum(F("quantity") - F("pledged_quantity")),
-            )
-            .order_by("-gap", "village__code")
-        )
-        by_district: dict[str, dict] = {}
-        for row in by_village:
-            district = by_district.setdefault(
-                row["village__parent__code"],
-                {
-                    "code": row["village__parent__code"],
-                    "name": row["village__parent__name"],
-                    "needed": 0,
-                    "pledged": 0,
-                    "delivered": 0,
-                    "gap": 0,
-                    "villages": 0,
-                },
-            )
-            for figure in ("needed", "pledged", "delivered", "gap"):
-                district[figure] += row[figure]
-            district["villages"] += 1
+        by_village, by_district = needs.coverage_by_place()
         return super().get_context_data(
             by_village=by_village,
-            by_district=sorted(by_district.values(), key=lambda d: -d["gap"]),
+            by_district=by_district,
             year_targets=list(self.object.year_targets.all()),
             **kwargs,
         )
@@ -259,54 +228,16 @@ class NeedImportDetailView(PlannerRequiredMixin, View):
         return self.render(get_object_or_404(imports, pk=pk))
 
     def post(self, request, pk):
-        with transaction.atomic():
-            # Two planners confirming the same file at once import it once.
-            need_import = get_object_or_404(
-                NeedImport.objects.select_for_update().select_related("plan__city"), pk=pk
-            )
-            if need_import.status == NeedImport.Status.IMPORTED:
-                messages.info(request, _("This file has already been imported."))
-                return redirect(need_import)
-            counts = need_import.preview.get("counts", {})
-            if not need_import.table:
-                messages.error(
-                    request, _("This upload holds no rows to import; upload the file again.")
-                )
-                return redirect(need_import)
-            if counts.get("rows_with_errors") and not request.POST.get("skip_errors"):
-                messages.error(request, _("Confirm that the rows with errors are skipped."))
-                return redirect(need_import)
-            try:
-                preview = preview_needs(need_import.plan, need_import.table)
-            except ImportFileError as e:
-                messages.error(request, str(e))
-                return redirect(need_import)
-            if not same_outcome(preview.as_json(), need_import.preview):
-                need_import.preview = preview.as_json()
-                need_import.error_count = preview.error_count
-                need_import.save(update_fields=["preview", "error_count"])
-                messages.warning(
-                    request,
-                    _("The plan changed since this file was checked: see the rows again."),
-                )
-                return redirect(need_import)
-            try:
-                created, updated = apply_needs(
-                    preview, by=request.user, data={"import": need_import.pk}
-                )
-            except ImportFileError as e:
-                messages.error(request, str(e))
-                return redirect(need_import)
-            need_import.status = NeedImport.Status.IMPORTED
-            need_import.created_count, need_import.updated_count = created, updated
-            need_import.skipped_count = len(preview.errors)
-            need_import.imported_at = timezone.now()
-            need_import.save()
-        messages.success(
-            request,
-            _("Imported: %(created)s new needs, %(updated)s updated.")
-            % {"created": created, "updated": updated},
+        need_import = get_object_or_404(NeedImport.objects.defer("table"), pk=pk)
+        outcome = services.need_import_confirm(
+            need_import=need_import,
+            by=request.user,
+            skip_errors=bool(request.POST.get("skip_errors")),
         )
+        if not outcome.imported:
+            messages.add_message(request, outcome.level, outcome.message)
+            return redirect(need_import)
+        messages.success(request, outcome.message)
         return redirect("planning:need_list")
 
     def render(self, need_import):

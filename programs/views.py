@@ -1,4 +1,5 @@
 from collections import Counter
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -446,6 +447,11 @@ class RoundDetailView(PlannerRequiredMixin, ExportMixin, NeverPastTheEndMixin, F
     def export(self, kind, queryset):
         return exports.invitation_columns(), queryset.iterator(chunk_size=1000)
 
+    @cached_property
+    def stages(self) -> Counter:
+        """How many invited companies stand at each stage (one grouped query)."""
+        return Counter(self.round.invitations.with_progress().values_list("stage", flat=True))
+
     def get_paginator(self, queryset, *args, **kwargs):
         """Rows counted from the stages when only the stage (or nothing) narrows them: at
         5,000 companies a count of its own aggregates every program of the round again."""
@@ -460,9 +466,7 @@ class RoundDetailView(PlannerRequiredMixin, ExportMixin, NeverPastTheEndMixin, F
         return paginator
 
     def get_context_data(self, **kwargs):
-        self.stages = stages = Counter(
-            self.round.invitations.with_progress().values_list("stage", flat=True)
-        )
+        stages = self.stages
         return super().get_context_data(
             round=self.round,
             workbook=prepared.latest(self.round.workbook_subject),
