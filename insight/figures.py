@@ -2,7 +2,7 @@
 queries, whatever the number of programs).
 
 Committed means approved, running or completed; a cancelled program still counts what it
-delivered (programs.Pledge.committed_quantity). Over all years these are the figures of the
+delivered (programs.ledger.HELD says what a pledge holds). Over all years these are the figures of the
 priority pages, which read the needs' counters: the ledger keeps the two equal.
 """
 

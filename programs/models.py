@@ -509,22 +509,6 @@ class Pledge(models.Model):
         if self.need_id and self.priority_id and self.need.priority_id != self.priority_id:
             raise ValidationError({"need": _("This need belongs to another priority.")})
 
-    @property
-    def held_quantity(self) -> int:
-        """What this pledge holds of its need: all of it while its program is committed, what
-        was delivered once it is cancelled (delivered houses stay delivered), else nothing."""
-        status = self.program.status
-        if status in Program.COMMITTED:
-            return self.quantity
-        return self.delivered_quantity if status == Program.Status.CANCELLED else 0
-
-    @property
-    def delivered_share(self) -> int:
-        """Percent delivered, for progress bars."""
-        return (
-            min(100, round(100 * self.delivered_quantity / self.quantity)) if self.quantity else 0
-        )
-
     def lies_outside(self, village_ids: set[int]) -> bool:
         """Toward a need outside the program's target kelurahan (`village_ids`, when any)."""
         return (

@@ -89,7 +89,7 @@ def program_submit(*, program: Program, by) -> Program:
         list(Round.objects.select_for_update().filter(pk=program.round_id).values("pk"))
     problems = submission_problems(program)
     if problems:
-        raise ValidationError(problems)  # rolls the recorded move back
+        raise ValidationError(problems)  # rolls the recorded transition back
     program.submitted_at = timezone.now()
     program.save(update_fields=["status", "submitted_at", "updated_by", "updated_at"])
     notifications.program_submitted(program)
@@ -131,17 +131,17 @@ def _count_pledges(program: Program) -> None:
     ]
     if short:
         raise ValidationError(short)
-    _move_pledged(program, needs, wanted, sign=1)
+    _shift_pledged(program, needs, wanted, sign=1)
 
 
 def _release_pledges(program: Program) -> None:
     """What was delivered stays pledged (and delivered): only the rest goes back to the needs."""
     needs, wanted = _locked_needs(program, undelivered=True)
-    _move_pledged(program, needs, wanted, sign=-1)
+    _shift_pledged(program, needs, wanted, sign=-1)
 
 
-def _move_pledged(program: Program, needs: dict[int, Need], wanted: dict[int, int], sign: int):
-    """Move the locked needs' counters with F() and trace each move to the program."""
+def _shift_pledged(program: Program, needs: dict[int, Need], wanted: dict[int, int], sign: int):
+    """Shift the locked needs. counters with F() and trace each shift to the program."""
     versions.bump("matching")  # the gaps and the kelurahan reached change
     for pk, quantity in wanted.items():
         Need.objects.filter(pk=pk).update(pledged_quantity=F("pledged_quantity") + sign * quantity)
