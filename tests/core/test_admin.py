@@ -15,6 +15,7 @@ def demo(django_db_setup, django_db_blocker):
         call_command("flush", "--no-input")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
 def test_every_admin_page_opens_for_an_operator(demo, staff_client, model):
     opts = model._meta

@@ -1,3 +1,4 @@
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -47,6 +48,7 @@ def test_a_404_is_friendly_and_translated(planner_client, db):
     assert "Halaman tidak ditemukan" in response.content.decode()
 
 
+@pytest.mark.slow
 def test_seed_demo_creates_the_demo_and_its_accounts(db):
     call_command("seed_demo")
     counts = (Region.objects.count(), Company.objects.count(), User.objects.count())
@@ -73,6 +75,7 @@ def test_seed_demo_creates_the_demo_and_its_accounts(db):
     )
 
 
+@pytest.mark.slow
 def test_restarting_make_run_after_using_the_demo_changes_nothing_a_user_changed(db):
     from companies.models import CompanyVillage
     from planning.models import Need

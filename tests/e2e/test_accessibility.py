@@ -162,6 +162,7 @@ CLIPPED_TABLES = """() => Array.from(document.querySelectorAll(".table-responsiv
   .map((box) => box.closest("section") ? box.closest("section").getAttribute("aria-labelledby") : "table")"""
 
 
+@pytest.mark.slow
 def test_demo_pages_keep_their_figures_in_view(audited):
     """With the demo's real figures and page counts: at a desk the priority page's tables show
     every column (a gap of 329 once read "32"), the public kelurahan page shows the gap on a
