@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +21,16 @@ class AccountsConfig(AppConfig):
         m2m_changed.connect(
             _groups_changed, sender=User.groups.through, dispatch_uid="forget_roles_groups"
         )
+        # A group renamed or deleted (its members' rows go without an m2m signal): its
+        # members' roles are forgotten too.
+        post_save.connect(_group_changed, sender=Group, dispatch_uid="forget_roles_group_saved")
+        pre_delete.connect(_group_changed, sender=Group, dispatch_uid="forget_roles_group_gone")
+
+
+def _group_changed(sender, instance, **kwargs):
+    from .models import forget_roles
+
+    forget_roles(*instance.user_set.values_list("pk", flat=True))
 
 
 def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs):

@@ -48,6 +48,23 @@ def test_a_planner_taken_out_of_the_group_loses_the_role_from_either_side(
     assert client.get(url).status_code == 403
 
 
+@pytest.mark.parametrize("change", ["delete", "rename"])
+def test_a_planner_group_deleted_or_renamed_takes_the_role_at_once(
+    client_for, planner, plan, change
+):
+    """The group's rows go without a signal for each member: the roles cached for 5 minutes
+    are forgotten all the same."""
+    client, url = client_for(planner), reverse("planning:need_create")
+    assert client.get(url).status_code == 200  # the roles are now cached
+    group = Group.objects.get(name="planner")
+    if change == "delete":
+        group.delete()
+    else:
+        group.name = "perencana lama"
+        group.save()
+    assert client.get(url).status_code == 403
+
+
 def test_a_warm_page_reads_neither_session_nor_roles_and_an_emptied_cache_signs_nobody_out(
     planner_client, plan
 ):
