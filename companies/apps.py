@@ -22,13 +22,10 @@ class CompaniesConfig(AppConfig):
             signal.connect(
                 _membership_changed, sender=Membership, dispatch_uid=f"membership_{name}"
             )
-            # A company's rings rank the needs suggested to its programs (programs.matching).
-            signal.connect(
-                versions.bumper("matching"),
-                sender=CompanyVillage,
-                weak=False,
-                dispatch_uid=f"ring_{name}",
-            )
+        # A company's rings rank the needs suggested to its programs (programs.matching); the
+        # companies are choices of the list filters.
+        versions.watch("matching", CompanyVillage)
+        versions.watch("filter_choices", Company)
 
 
 def _membership_changed(sender, instance, **kwargs):

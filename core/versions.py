@@ -36,3 +36,18 @@ def bumper(name: str):
         bump(name)
 
     return receiver
+
+
+def watch(name: str, *models) -> None:
+    """Take a new `name` token whenever a row of `models` is saved or deleted, whatever the
+    entry point (the admin too): for what only the admin or a command changes."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                bumper(name),
+                sender=model,
+                weak=False,
+                dispatch_uid=f"{name}:{model._meta.label}:{signal is post_save}",
+            )

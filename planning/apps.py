@@ -19,14 +19,10 @@ class PlanningConfig(AppConfig):
         # change of a plan, whatever the entry point.
         for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
             signal.connect(_plan_changed, sender=DevelopmentPlan, dispatch_uid=f"plan_{name}")
-            # The needs suggested for programs are kept too (programs.matching).
-            for model in (Need, Priority):
-                signal.connect(
-                    versions.bumper("matching"),
-                    sender=model,
-                    weak=False,
-                    dispatch_uid=f"{model.__name__}_{name}",
-                )
+        # The needs suggested for programs are kept too (programs.matching), and the list
+        # filters' drawn choices (templates/includes/_filter_form.html).
+        versions.watch("matching", Need, Priority)
+        versions.watch("filter_choices", DevelopmentPlan, Priority)
 
 
 def _plan_changed(sender, **kwargs):

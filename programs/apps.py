@@ -18,6 +18,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("CSR programs")
 
     def ready(self):
+        from core import versions
         from core.audit import track
 
         from .models import (
@@ -38,3 +39,4 @@ class ProgramsConfig(AppConfig):
         track(Round, m2m=["villages"])
         for model in (Pledge, Attachment, OutputIndicator, ProgramOutput, ProgramPartner):
             track(model)
+        versions.watch("filter_choices", Round)  # the inbox filters by round

@@ -7,8 +7,10 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Regions")
 
     def ready(self):
+        from core import versions
         from core.audit import track
 
         from .models import Region
 
         track(Region)
+        versions.watch("filter_choices", Region)  # kecamatan and kelurahan filters

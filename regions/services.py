@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import versions
+
 from .models import Region
 
 
@@ -151,4 +153,6 @@ def import_regions(rows: Iterable[tuple[int, list[str]]]) -> ImportResult:
             if to_create:
                 # Children of the next level need the new primary keys.
                 ids.update(Region.objects.filter(level=level).values_list("code", "pk"))
+    if result.created or result.updated:
+        versions.bump("filter_choices")  # bulk writes send no signal
     return result

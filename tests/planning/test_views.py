@@ -199,3 +199,13 @@ def test_a_village_page_shows_that_village_s_needs(officer_client, need):
 
 def test_without_a_plan_the_plan_pages_say_so(planner_client, cilegon):
     assert planner_client.get(reverse("planning:priority_list")).status_code == 404
+
+
+def test_a_new_priority_is_offered_by_the_filters_at_once(planner_client, plan, rutilahu):
+    """The filter form is drawn once for five minutes; a choice added is offered at once."""
+    from tests.factories import PriorityFactory
+
+    url = reverse("planning:need_list")
+    assert "Air bersih" not in planner_client.get(url).content.decode()  # drawn and kept
+    PriorityFactory(plan=plan, code="AIRBERSIH", title="Air bersih")
+    assert "Air bersih" in planner_client.get(url).content.decode()
