@@ -24,7 +24,7 @@ class CompaniesConfig(AppConfig):
             )
         # A company's rings rank the needs suggested to its programs (programs.matching); the
         # companies are choices of the list filters.
-        versions.watch("matching", CompanyVillage)
+        versions.watch("reach", CompanyVillage)
         versions.watch("filter_choices", Company)
 
 

@@ -4,6 +4,14 @@ changes those rows takes a new one, so nothing cached under the old token is rea
 
 A new token is taken at once (this process's next read sees the change, before commit too) and
 again on commit (a reader that cached the old rows meanwhile is left behind with its token).
+
+The tokens, by what they version (docs/caching.md lists who reads each):
+- "needs": the needs and their figures (a need or priority saved, a pledge approved or
+  released, a delivery verified, an import, a ledger repair);
+- "reach": where CSR reaches and who could reach further (a company's ring villages, its
+  committed programs per pillar, a committed program's kelurahan);
+- "filter_choices": the choices the list filters offer (plans, priorities, companies,
+  regions, rounds).
 """
 
 import secrets
@@ -12,13 +20,18 @@ from django.core.cache import cache
 from django.db import transaction
 
 
-def current(name: str) -> str:
-    key = f"version:{name}"
-    token = cache.get(key)
-    if token is None:
-        cache.add(key, secrets.token_hex(6), None)
-        token = cache.get(key)
-    return token
+def current(*names: str) -> str:
+    """The current token of each of `names`, as one key part."""
+    found = cache.get_many([f"version:{name}" for name in names])
+    tokens = []
+    for name in names:
+        key = f"version:{name}"
+        token = found.get(key)
+        if token is None:
+            cache.add(key, secrets.token_hex(6), None)
+            token = cache.get(key)
+        tokens.append(str(token))
+    return ".".join(tokens)
 
 
 def bump(name: str) -> None:

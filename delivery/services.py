@@ -178,7 +178,7 @@ def report_verify(*, report: Report, by, comment: str = "") -> Report:
         if pledge.need_id and line.quantity:
             by_need[pledge.need_id] += line.quantity
     if by_need:
-        versions.bump("matching")  # the needs' figures drawn on the public pages change
+        versions.bump("needs")  # the needs' figures drawn on the public pages change
     for pk, quantity in by_need.items():
         Need.objects.filter(pk=pk).update(delivered_quantity=F("delivered_quantity") + quantity)
         before = needs[pk].delivered_quantity

@@ -79,9 +79,10 @@ def renew_dashboard(plan_id: int, year: int | None, language: str) -> None:
 
 def needs_lists(plan) -> dict:
     """The largest unfunded needs and the kelurahan CSR forgot, read from every open need:
-    kept while no need, pledge or committed program changes (core.versions "matching")."""
+    kept while no need, pledge or committed program changes (core.versions "needs" and
+    "reach")."""
     return cache.get_or_set(
-        f"insight:needs:{plan.pk}:{versions.current('matching')}",
+        f"insight:needs:{plan.pk}:{versions.current('needs', 'reach')}",
         lambda: {
             "unfunded": figures.largest_unfunded_needs(plan),
             "forgotten": figures.forgotten_villages(plan),

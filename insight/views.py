@@ -268,7 +268,7 @@ class VillageView(PublicMixin, TemplateView):
             plan=self.plan,
             village=village,
             needs=needs,
-            needs_version=versions.current("matching"),
+            needs_version=versions.current("needs"),
             **self.programs_page(programs, village.code),
             **kwargs,
         )

@@ -21,7 +21,7 @@ class PlanningConfig(AppConfig):
             signal.connect(_plan_changed, sender=DevelopmentPlan, dispatch_uid=f"plan_{name}")
         # The needs suggested for programs are kept too (programs.matching), and the list
         # filters' drawn choices (templates/includes/_filter_form.html).
-        versions.watch("matching", Need, Priority)
+        versions.watch("needs", Need, Priority)
         versions.watch("filter_choices", DevelopmentPlan, Priority)
 
 

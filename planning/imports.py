@@ -529,7 +529,7 @@ def apply_needs(preview: Preview, *, by, data: dict | None = None) -> tuple[int,
                 for need in updated:
                     need.updated_at = now  # bulk writes stamp nothing themselves
                 Need.objects.bulk_update(updated, [*UPDATED_FIELDS, "updated_at"], batch_size=1000)
-                versions.bump("matching")  # bulk writes send no signal
+                versions.bump("needs")  # bulk writes send no signal
         except IntegrityError as e:  # a need saved meanwhile took a reference of the file
             raise ImportFileError(
                 _("Needs changed since the preview; preview the file again.")

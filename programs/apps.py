@@ -10,7 +10,7 @@ def villages_changed(sender, instance, action, **kwargs):
 
     committed = not isinstance(instance, Program) or instance.status in Program.COMMITTED
     if action.startswith("post_") and committed:
-        versions.bump("matching")
+        versions.bump("reach")
 
 
 class ProgramsConfig(AppConfig):
@@ -32,7 +32,7 @@ class ProgramsConfig(AppConfig):
         )
 
         track(Program, m2m=["villages"])
-        # Where committed programs work decides which kelurahan CSR has reached (matching).
+        # Where committed programs work decides which kelurahan CSR has reached ("reach").
         m2m_changed.connect(
             villages_changed, sender=Program.villages.through, dispatch_uid="program_villages"
         )

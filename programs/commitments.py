@@ -51,7 +51,7 @@ def recount(company_id: int) -> None:
     counted = _counted([company_id])
     if counted == _stored([company_id]):
         return
-    versions.bump("matching")  # the companies suggested for a need rank by these
+    versions.bump("reach")  # the companies suggested for a need rank by these
     Commitment.objects.filter(company_id=company_id).delete()
     Commitment.objects.bulk_create(
         Commitment(company_id=company, pillar=pillar, programs=programs, budget=budget)

@@ -59,7 +59,7 @@ LEDGER = ledger.Counters(
     count=_counted,
     describe=_describe,
     refuses=lambda need: max(getattr(need, f"counted_{f}") for f in COUNTERS) > need.quantity,
-    after_repair=lambda: versions.bump("matching"),
+    after_repair=lambda: versions.bump("needs"),
     only=("title", "quantity"),
 )
 check, repair = LEDGER.check, LEDGER.repair

@@ -125,17 +125,18 @@ SUGGESTIONS_CACHE_SECONDS = 600
 
 
 def suggested_needs(program: Program) -> list[Need]:
-    """`needs_for_program`, kept per program version (its `updated_at`: edits and moves) and
-    needs version (`core.versions` "matching": any need, priority, ring or pledged count that
-    changes takes a new one)."""
-    key = f"suggested:{program.pk}:{program.updated_at.timestamp()}:{versions.current('matching')}"
+    """`needs_for_program`, kept per program version (its `updated_at`: edits, transitions)
+    and the versions of the needs and of where CSR reaches (docs/caching.md)."""
+    reach = versions.current("needs", "reach")
+    key = f"suggested:{program.pk}:{program.updated_at.timestamp()}:{reach}"
     return cache.get_or_set(key, lambda: needs_for_program(program), SUGGESTIONS_CACHE_SECONDS)
 
 
 def suggested_companies(need: Need) -> list[Company]:
-    """`companies_for_need`, kept per need version and matching version (rings, pledged
-    counts and each company's commitments take a new one)."""
-    key = f"companies:{need.pk}:{need.updated_at.timestamp()}:{versions.current('matching')}"
+    """`companies_for_need`, kept per need version and the versions of the needs and of
+    where CSR reaches (rings and each company's commitments; docs/caching.md)."""
+    reach = versions.current("needs", "reach")
+    key = f"companies:{need.pk}:{need.updated_at.timestamp()}:{reach}"
     return cache.get_or_set(key, lambda: list(companies_for_need(need)), SUGGESTIONS_CACHE_SECONDS)
 
 

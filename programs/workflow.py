@@ -142,7 +142,7 @@ def _release_pledges(program: Program) -> None:
 
 def _shift_pledged(program: Program, needs: dict[int, Need], wanted: dict[int, int], sign: int):
     """Shift the locked needs' counters with F() and trace each shift to the program."""
-    versions.bump("matching")  # the gaps and the kelurahan reached change
+    versions.bump("needs")  # their gaps change (the companies' commitments: recount)
     for pk, quantity in wanted.items():
         Need.objects.filter(pk=pk).update(pledged_quantity=F("pledged_quantity") + sign * quantity)
         before = needs[pk].pledged_quantity
