@@ -20,7 +20,7 @@ RETRY_SECONDS = 2.0  # at least
 RETRY_MAX_SECONDS = 30.0
 LOG_SECONDS = 60.0
 # /healthz reports a helper this process used this recently as answering, without a try.
-HEALTHY_SECONDS = 10.0
+HEALTHY_SECONDS = 2.0
 
 
 class Breaker:
