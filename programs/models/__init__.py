@@ -1,0 +1,34 @@
+"""The company's side: CSR programs with their pledges toward the plan, their outputs, partners
+and files, and the yearly synchronisation rounds; one module a topic."""
+
+from .files import Attachment, _attachment_path
+from .output import IndicatorQuerySet, OutputIndicator, ProgramOutput
+from .pledge import Pledge
+from .program import (
+    Commitment,
+    Program,
+    ProgramPartner,
+    ProgramQuerySet,
+    ProgramTransition,
+    Sdg,
+)
+from .round import Invitation, InvitationQuerySet, Round, RoundQuerySet
+
+__all__ = [
+    "Attachment",
+    "Commitment",
+    "IndicatorQuerySet",
+    "Invitation",
+    "InvitationQuerySet",
+    "OutputIndicator",
+    "Pledge",
+    "Program",
+    "ProgramOutput",
+    "ProgramPartner",
+    "ProgramQuerySet",
+    "ProgramTransition",
+    "Round",
+    "RoundQuerySet",
+    "Sdg",
+    "_attachment_path",
+]
