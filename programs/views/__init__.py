@@ -1,0 +1,39 @@
+"""The programs app's pages, one module a topic (program, files, round)."""
+
+from .files import AttachmentDeleteView, AttachmentUploadView, attachment_download
+from .program import (
+    ProgramDetailView,
+    ProgramFormView,
+    ProgramHistoryView,
+    ProgramListView,
+    ProgramTransitionView,
+    get_editable_program,
+    get_program_for_user,
+)
+from .round import (
+    RoundCloseView,
+    RoundDetailView,
+    RoundFormView,
+    RoundListView,
+    RoundRemindView,
+    get_round,
+)
+
+__all__ = [
+    "AttachmentDeleteView",
+    "AttachmentUploadView",
+    "ProgramDetailView",
+    "ProgramFormView",
+    "ProgramHistoryView",
+    "ProgramListView",
+    "ProgramTransitionView",
+    "RoundCloseView",
+    "RoundDetailView",
+    "RoundFormView",
+    "RoundListView",
+    "RoundRemindView",
+    "attachment_download",
+    "get_editable_program",
+    "get_program_for_user",
+    "get_round",
+]
