@@ -63,8 +63,7 @@ class ProgramQuerySet(models.QuerySet):
     def for_list(self):
         """A list page's rows. Pledge totals are per-row subqueries, evaluated only for the
         rows of the page, never aggregated over the whole pledge table."""
-        from .pledge import Pledge
-
+        Pledge = self.model.pledges.rel.related_model
         pledges = Pledge.objects.filter(program=models.OuterRef("pk")).values("program")
         return (
             self.select_related("company")

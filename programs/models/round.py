@@ -1,5 +1,6 @@
 """The yearly synchronisation round (sinkronisasi CSR) and the companies it invites."""
 
+from django.apps import apps
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -114,9 +115,10 @@ class InvitationQuerySet(models.QuerySet):
     def with_progress(self):
         """Each invited company's programs in the round, counted by where they stand, their
         pledged Rupiah and the company's `stage`: one query, whatever the number of rows."""
-        from .pledge import Pledge
-        from .program import Program, ProgramTransition
-
+        # The programs' modules import this one: their models are read from the registry.
+        Program, Pledge, ProgramTransition = (
+            apps.get_model("programs", name) for name in ("Program", "Pledge", "ProgramTransition")
+        )
         S = Program.Status
 
         def count(*statuses):
