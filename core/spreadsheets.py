@@ -19,8 +19,9 @@ import multiprocessing
 import os
 import re
 import resource
+import unicodedata
 import zipfile
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -281,3 +282,101 @@ def _in_child(reader, data: bytes, max_rows: int) -> list[list]:
     if outcome == "error":
         raise SpreadsheetError(value)
     return value
+
+
+# Reading a table's cells as planners type them (what an import checks row by row).
+
+GROUPED_INT = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+# Control characters (NUL among them) have no place in a cell; tabs and line breaks do. The
+# replacement character stands for one that could not be read (a NUL, an undecodable byte).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+FRACTION = object()
+
+
+def header_key(text) -> str:
+    """A header or a name as compared: without case, accents, punctuation, or anything in
+    parentheses ("Biaya satuan (Rp)", "BIAYA_SATUAN" and "biaya satuan" are one)."""
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    text = re.sub(r"\(.*?\)", " ", text.lower())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def cell_text(value) -> str:
+    """A cell as text: whole floats without ".0", runs of white space as one space."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def cell_number(value, label, errors, *, minimum: int, maximum: int) -> int | None:
+    """A whole number from a cell: 1250, 1250.0, "1.250", "Rp 1.250.000,00"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.append(_("%(column)s is empty.") % {"column": label})
+        return None
+    number = None
+    if isinstance(value, bool):
+        pass
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if math.isfinite(value):
+            number = int(value) if value == int(value) else FRACTION
+    elif isinstance(value, str):
+        text = value.strip().removeprefix("Rp").removeprefix("rp").strip().replace(" ", "")
+        text = re.sub(r"[.,]00$", "", text)
+        if GROUPED_INT.match(text):
+            text = re.sub(r"[.,]", "", text)
+        if re.fullmatch(r"-?\d{1,30}", text):
+            number = int(text)
+        elif re.fullmatch(r"-?\d+[.,]\d+", text):
+            number = FRACTION
+        else:
+            try:  # 1e30 and the like, as a spreadsheet may write a huge number
+                parsed = Decimal(text)
+                if parsed.is_finite() and parsed == parsed.to_integral_value():
+                    number = int(min(max(parsed, -(10**31)), 10**31))
+            except (InvalidOperation, ValueError):
+                pass
+    if number is FRACTION:
+        errors.append(
+            _("%(column)s must be a whole number, found %(value)s.")
+            % {"column": label, "value": value}
+        )
+        return None
+    if number is None:
+        errors.append(
+            _('%(column)s must be a number, found "%(value)s".')
+            % {"column": label, "value": cell_text(value)[:40]}
+        )
+        return None
+    if number < minimum:
+        errors.append(
+            _("%(column)s must be at least %(minimum)s, found %(value)s.")
+            % {"column": label, "minimum": minimum, "value": number}
+        )
+        return None
+    if number > maximum:
+        errors.append(
+            _("%(column)s is larger than %(maximum)s, the most the portal accepts.")
+            % {"column": label, "maximum": f"{maximum:,}".replace(",", ".")}
+        )
+        return None
+    return number
+
+
+def cell_checked_text(cell, label: str, errors: list[str], *, limit: int) -> str:
+    """A text cell, or "" with an error on its row: no control character, at most `limit`."""
+    text = cell_text(cell)
+    if CONTROL.search(text):
+        errors.append(
+            _("%(column)s contains an invisible control character; retype it.") % {"column": label}
+        )
+        return ""
+    if len(text) > limit:
+        errors.append(
+            _("%(column)s is longer than %(limit)s characters.") % {"column": label, "limit": limit}
+        )
+        return ""
+    return text

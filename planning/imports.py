@@ -9,84 +9,22 @@ them. Headers and sources are read as planners write them: any case and spacing,
 variants, "kode/nama kelurahan", agencies' names for the source.
 """
 
-import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core import audit, versions
 from core.audit import Action
 from core.limits import MAX_QUANTITY, MAX_UNIT_COST
+from core.spreadsheets import cell_checked_text, cell_number, cell_text, header_key
 from regions.models import Region
 
+from .columns import COLUMNS, MAX_ROWS, ImportFileError, map_headers  # noqa: F401 (the app's API)
 from .models import DevelopmentPlan, Need, SourceAlias
 
-MAX_ROWS = 20_000
-
-# (field, header in the template, other accepted headers). Headers are compared by `_key`:
-# without case, accents, punctuation, or anything in parentheses, so "Biaya satuan (Rp)",
-# "BIAYA_SATUAN" and "biaya satuan" are one header.
-COLUMNS = [
-    (
-        "priority",
-        gettext_lazy("Priority code"),
-        ["kode prioritas", "prioritas", "program prioritas", "priority code", "priority"],
-    ),
-    (
-        "village",
-        gettext_lazy("Kelurahan code or name"),
-        [
-            "kode atau nama kelurahan",
-            "kode nama kelurahan",
-            "kode kelurahan",
-            "nama kelurahan",
-            "kelurahan",
-            "desa",
-            "kelurahan desa",
-            "kode nama kelurahan desa",
-            "lokasi",
-            "lokasi kelurahan",
-            "village",
-            "village code or name",
-        ],
-    ),
-    (
-        "title",
-        gettext_lazy("Title"),
-        ["judul", "nama kebutuhan", "uraian kebutuhan", "kebutuhan", "uraian", "title"],
-    ),
-    ("quantity", gettext_lazy("Quantity"), ["jumlah", "jml", "volume", "vol", "quantity"]),
-    (
-        "unit_cost",
-        gettext_lazy("Unit cost (Rp)"),
-        [
-            "biaya satuan",
-            "harga satuan",
-            "biaya per unit",
-            "satuan biaya",
-            "nilai satuan",
-            "unit cost",
-        ],
-    ),
-    ("source", gettext_lazy("Source"), ["sumber", "sumber data", "asal usulan", "source"]),
-    (
-        "external_ref",
-        gettext_lazy("External reference"),
-        ["referensi", "no referensi", "nomor referensi", "kode usulan", "reference", "ref"],
-    ),
-    (
-        "description",
-        gettext_lazy("Description"),
-        ["keterangan", "ket", "deskripsi", "catatan", "description"],
-    ),
-]
-REQUIRED = {"priority", "village", "title", "quantity", "unit_cost"}
 # Built-in source names; administrators add their own spellings as SourceAliases.
 SOURCE_NAMES = {
     Need.Source.AGENCY: [
@@ -116,21 +54,7 @@ SOURCE_NAMES = {
 AGENCY_WORDS = re.compile(r"^(dinas|dis|din|badan|bappeda|kantor|bagian|satpol|rsud|dpu)", re.I)
 VILLAGE_PREFIX = re.compile(r"^(kelurahan|kel\.?|desa|ds\.?)\s+", re.IGNORECASE)
 VILLAGE_CODE = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
-GROUPED_INT = re.compile(r"^\d{1,3}([.,]\d{3})+$")
-# Control characters (NUL among them) have no place in a cell; tabs and line breaks do. The
-# replacement character stands for one that could not be read (a NUL, an undecodable byte).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 MAX_DESCRIPTION = 10_000
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported: no header, a required column missing, no rows."""
-
-
-def _key(text) -> str:
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    text = re.sub(r"\(.*?\)", " ", text.lower())
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
 @dataclass
@@ -216,31 +140,31 @@ class _Context:
 
     def __init__(self, plan: DevelopmentPlan):
         self.plan = plan
-        self.priorities = {_key(p.code): p for p in plan.priorities.all()}
+        self.priorities = {header_key(p.code): p for p in plan.priorities.all()}
         villages = list(Region.objects.villages().within(plan.city).select_related("parent"))
         self.villages_by_code = {v.code: v for v in villages}
         self.villages_by_pk = {v.pk: v for v in villages}
         self.villages_by_name: dict[str, list[Region]] = {}
         for village in villages:
-            self.villages_by_name.setdefault(_key(village.name), []).append(village)
+            self.villages_by_name.setdefault(header_key(village.name), []).append(village)
         self.sources = {
-            _key(name): source for source, names in SOURCE_NAMES.items() for name in names
+            header_key(name): source for source, names in SOURCE_NAMES.items() for name in names
         }
-        self.sources.update({_key(label): value for value, label in Need.Source.choices})
-        self.sources.update({_key(value): value for value in Need.Source.values})
+        self.sources.update({header_key(label): value for value, label in Need.Source.choices})
+        self.sources.update({header_key(value): value for value in Need.Source.values})
         self.sources.update(
-            {_key(a.text): a.source for a in SourceAlias.objects.all()}  # administrators' own
+            {header_key(a.text): a.source for a in SourceAlias.objects.all()}  # administrators' own
         )
         self.existing: dict[tuple, Need] = {}
         for need in Need.objects.filter(priority__plan=plan):
             if need.external_ref:
                 self.existing[(need.priority_id, "ref", need.external_ref.lower())] = need
             self.existing.setdefault(
-                (need.priority_id, "title", need.village_id, _key(need.title)), need
+                (need.priority_id, "title", need.village_id, header_key(need.title)), need
             )
 
     def source(self, value) -> str | None:
-        key = _key(value)
+        key = header_key(value)
         if not key:
             return Need.Source.AGENCY
         if key in self.sources:
@@ -267,7 +191,7 @@ class _Context:
                 % {"code": code.group(0), "city": self.plan.city.name}
             )
             return None
-        matches = self.villages_by_name.get(_key(VILLAGE_PREFIX.sub("", text)), [])
+        matches = self.villages_by_name.get(header_key(VILLAGE_PREFIX.sub("", text)), [])
         if len(matches) == 1:
             return matches[0]
         if matches:
@@ -289,211 +213,121 @@ class _Context:
         return None
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-FRACTION = object()
-
-
-def _number(value, label, errors, *, minimum: int, maximum: int) -> int | None:
-    """A whole number from a cell: 1250, 1250.0, "1.250", "Rp 1.250.000,00"."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        errors.append(_("%(column)s is empty.") % {"column": label})
-        return None
-    number = None
-    if isinstance(value, bool):
-        pass
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        if math.isfinite(value):
-            number = int(value) if value == int(value) else FRACTION
-    elif isinstance(value, str):
-        text = value.strip().removeprefix("Rp").removeprefix("rp").strip().replace(" ", "")
-        text = re.sub(r"[.,]00$", "", text)
-        if GROUPED_INT.match(text):
-            text = re.sub(r"[.,]", "", text)
-        if re.fullmatch(r"-?\d{1,30}", text):
-            number = int(text)
-        elif re.fullmatch(r"-?\d+[.,]\d+", text):
-            number = FRACTION
-        else:
-            try:  # 1e30 and the like, as a spreadsheet may write a huge number
-                parsed = Decimal(text)
-                if parsed.is_finite() and parsed == parsed.to_integral_value():
-                    number = int(min(max(parsed, -(10**31)), 10**31))
-            except (InvalidOperation, ValueError):
-                pass
-    if number is FRACTION:
-        errors.append(
-            _("%(column)s must be a whole number, found %(value)s.")
-            % {"column": label, "value": value}
-        )
-        return None
-    if number is None:
-        errors.append(
-            _('%(column)s must be a number, found "%(value)s".')
-            % {"column": label, "value": _text(value)[:40]}
-        )
-        return None
-    if number < minimum:
-        errors.append(
-            _("%(column)s must be at least %(minimum)s, found %(value)s.")
-            % {"column": label, "minimum": minimum, "value": number}
-        )
-        return None
-    if number > maximum:
-        errors.append(
-            _("%(column)s is larger than %(maximum)s, the most the portal accepts.")
-            % {"column": label, "maximum": f"{maximum:,}".replace(",", ".")}
-        )
-        return None
-    return number
-
-
-def _map_headers(header: list) -> tuple[dict[str, int], list[str]]:
-    """Where each field stands, and the headers no field takes (ignored, and said so)."""
-    accepted = {}
-    for name, template_header, aliases in COLUMNS:
-        for alias in [template_header, *aliases]:
-            accepted[_key(alias)] = name
-    positions: dict[str, int] = {}
-    ignored = []
-    for index, cell in enumerate(header):
-        name = accepted.get(_key(cell))
-        if name and name not in positions:
-            positions[name] = index
-        elif _text(cell):
-            ignored.append(_text(cell)[:60])
-    missing = [str(h) for n, h, _a in COLUMNS if n in REQUIRED and n not in positions]
-    if missing:
-        raise ImportFileError(
-            _("The first row must name the columns; missing: %(columns)s. Use the template.")
-            % {"columns": ", ".join(missing)}
-        )
-    return positions, ignored
-
-
-def _checked_text(cell, label: str, errors: list[str], *, limit: int) -> str:
-    text = _text(cell)
-    if CONTROL.search(text):
-        errors.append(
-            _("%(column)s contains an invisible control character; retype it.") % {"column": label}
-        )
-        return ""
-    if len(text) > limit:
-        errors.append(
-            _("%(column)s is longer than %(limit)s characters.") % {"column": label, "limit": limit}
-        )
-        return ""
-    return text
-
-
 def preview_needs(plan: DevelopmentPlan, table: list[list]) -> Preview:
     """Check every row of `table` (header first) against `plan`; write nothing."""
-    if not table or not any(_text(c) for c in table[0]):
+    if not table or not any(cell_text(c) for c in table[0]):
         raise ImportFileError(_("The file is empty."))
-    positions, ignored = _map_headers(table[0])
-    labels = {name: str(header) for name, header, _a in COLUMNS}
+    positions, ignored = map_headers(table[0])
     context = _Context(plan)
     rows: list[RowResult] = []
     first_seen: dict[tuple, int] = {}
     for number, cells in enumerate(table[1:], start=2):
-        if not any(_text(c) for c in cells):
-            continue
-        cell = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
-        row = RowResult(number, {name: _text(value)[:200] for name, value in cell.items()})
-        rows.append(row)
-        errors = row.errors
-
-        code = _text(cell["priority"])
-        priority = context.priorities.get(_key(code))
-        if priority is None:
-            errors.append(_('Unknown priority code "%(code)s".') % {"code": code[:40]})
-        village = context.village(
-            _checked_text(cell["village"], labels["village"], errors, limit=200),
-            errors,
-            labels["village"],
-        )
-        title = _checked_text(cell["title"], labels["title"], errors, limit=255)
-        if not title and not any(labels["title"] in e for e in errors):
-            errors.append(_("%(column)s is empty.") % {"column": labels["title"]})
-        quantity = _number(
-            cell["quantity"], labels["quantity"], errors, minimum=1, maximum=MAX_QUANTITY
-        )
-        unit_cost = _number(
-            cell["unit_cost"], labels["unit_cost"], errors, minimum=0, maximum=MAX_UNIT_COST
-        )
-        source = context.source(cell.get("source"))
-        if source is None:
-            errors.append(
-                _('Unknown source "%(value)s"; use Data OPD, Musrenbang or Usulan kelurahan.')
-                % {"value": _text(cell.get("source"))[:60]}
-            )
-        ref = _checked_text(cell.get("external_ref"), labels["external_ref"], errors, limit=64)
-        description = _checked_text(
-            cell.get("description"), labels["description"], errors, limit=MAX_DESCRIPTION
-        )
-
-        if priority is None or village is None or not title:
-            continue
-        key = (
-            (priority.pk, "ref", ref.lower())
-            if ref
-            else (priority.pk, "title", village.pk, _key(title))
-        )
-        if key in first_seen:
-            what = _("reference %(ref)s") % {"ref": ref} if ref else _("title and kelurahan")
-            errors.append(
-                _("The same %(what)s as row %(row)s for this priority.")
-                % {"what": what, "row": first_seen[key]}
-            )
-            continue
-        first_seen[key] = number
-        if errors:
-            continue
-
-        need = context.existing.get(key)
-        fields = {
-            "village": village,
-            "title": title,
-            "quantity": quantity,
-            "estimated_unit_cost": unit_cost,
-            "source": source,
-            "external_ref": ref,
-            "description": description,
-        }
-        if need is None:
-            row.need, row.action = Need(priority=priority, **fields), "create"
-            continue
-        if quantity < need.pledged_quantity:
-            errors.append(
-                _("%(pledged)s are already pledged to this need; the quantity cannot be lower.")
-                % {"pledged": need.pledged_quantity}
-            )
-            continue
-        # Compare the village by id: reading `need.village` would cost a query per row.
-        changed = need.village_id != village.pk or any(
-            getattr(need, name) != value for name, value in fields.items() if name != "village"
-        )
-        if changed:
-            need = Need(
-                pk=need.pk,
-                priority=priority,
-                pledged_quantity=need.pledged_quantity,
-                updated_at=need.updated_at,  # the state the preview saw (`same_outcome`)
-            )
-        for name, value in fields.items():
-            setattr(need, name, value)
-        row.need, row.action = need, ("update" if changed else "unchanged")
+        if any(cell_text(c) for c in cells):
+            cell = {name: (cells[i] if i < len(cells) else None) for name, i in positions.items()}
+            rows.append(_check_row(context, number, cell, first_seen))
     if not rows:
         raise ImportFileError(_("The file has a header but no rows."))
     return Preview(rows, ignored)
+
+
+LABELS = {name: header for name, header, _aliases in COLUMNS}
+
+
+def _read_row(context: "_Context", cell: dict, errors: list[str]) -> dict:
+    """The row's values, each checked; what is wrong is added to `errors` (and read as None
+    or "")."""
+    labels = {name: str(label) for name, label in LABELS.items()}
+    code = cell_text(cell["priority"])
+    priority = context.priorities.get(header_key(code))
+    if priority is None:
+        errors.append(_('Unknown priority code "%(code)s".') % {"code": code[:40]})
+    village = context.village(
+        cell_checked_text(cell["village"], labels["village"], errors, limit=200),
+        errors,
+        labels["village"],
+    )
+    title = cell_checked_text(cell["title"], labels["title"], errors, limit=255)
+    if not title and not any(labels["title"] in e for e in errors):
+        errors.append(_("%(column)s is empty.") % {"column": labels["title"]})
+    quantity = cell_number(
+        cell["quantity"], labels["quantity"], errors, minimum=1, maximum=MAX_QUANTITY
+    )
+    unit_cost = cell_number(
+        cell["unit_cost"], labels["unit_cost"], errors, minimum=0, maximum=MAX_UNIT_COST
+    )
+    source = context.source(cell.get("source"))
+    if source is None:
+        errors.append(
+            _('Unknown source "%(value)s"; use Data OPD, Musrenbang or Usulan kelurahan.')
+            % {"value": cell_text(cell.get("source"))[:60]}
+        )
+    ref = cell_checked_text(cell.get("external_ref"), labels["external_ref"], errors, limit=64)
+    description = cell_checked_text(
+        cell.get("description"), labels["description"], errors, limit=MAX_DESCRIPTION
+    )
+    return {
+        "priority": priority,
+        "village": village,
+        "title": title,
+        "quantity": quantity,
+        "estimated_unit_cost": unit_cost,
+        "source": source,
+        "external_ref": ref,
+        "description": description,
+    }
+
+
+def _check_row(context: "_Context", number: int, cell: dict, first_seen: dict) -> RowResult:
+    """One row: its values checked, then what it would do (create or update a need, or
+    nothing), or why it cannot. `first_seen` keeps the rows' keys: a need named twice in
+    the file is an error on the second row."""
+    row = RowResult(number, {name: cell_text(value)[:200] for name, value in cell.items()})
+    errors = row.errors
+    fields = _read_row(context, cell, errors)
+    priority, village, title = fields.pop("priority"), fields["village"], fields["title"]
+    if priority is None or village is None or not title:
+        return row
+    ref = fields["external_ref"]
+    key = (
+        (priority.pk, "ref", ref.lower())
+        if ref
+        else (priority.pk, "title", village.pk, header_key(title))
+    )
+    if key in first_seen:
+        what = _("reference %(ref)s") % {"ref": ref} if ref else _("title and kelurahan")
+        errors.append(
+            _("The same %(what)s as row %(row)s for this priority.")
+            % {"what": what, "row": first_seen[key]}
+        )
+        return row
+    first_seen[key] = number
+    if errors:
+        return row
+    need = context.existing.get(key)
+    if need is None:
+        row.need, row.action = Need(priority=priority, **fields), "create"
+        return row
+    if fields["quantity"] < need.pledged_quantity:
+        errors.append(
+            _("%(pledged)s are already pledged to this need; the quantity cannot be lower.")
+            % {"pledged": need.pledged_quantity}
+        )
+        return row
+    # Compare the village by id: reading `need.village` would cost a query per row.
+    changed = need.village_id != village.pk or any(
+        getattr(need, name) != value for name, value in fields.items() if name != "village"
+    )
+    if changed:
+        need = Need(
+            pk=need.pk,
+            priority=priority,
+            pledged_quantity=need.pledged_quantity,
+            updated_at=need.updated_at,  # the state the preview saw (`same_outcome`)
+        )
+    for name, value in fields.items():
+        setattr(need, name, value)
+    row.need, row.action = need, ("update" if changed else "unchanged")
+    return row
 
 
 UPDATED_FIELDS = [
