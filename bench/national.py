@@ -20,6 +20,7 @@ import tempfile
 import time
 import urllib.request
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,294 +97,360 @@ def moments(rng, latest) -> tuple:
     return created, created + (latest - created) * rng.random()
 
 
+@dataclass
+class Seeding:
+    """What the seeding steps share: the random source, the plan, where programs may be."""
+
+    rng: random.Random
+    plan: object
+    priorities: list
+    city_villages: list[int]
+    other_villages: list[int]
+    now: object
+    raw: object  # psycopg's own cursor, for COPY
+
+
 def seed():
-    """Everything but the regions and the demo, with COPY and explicit ids."""
+    """Everything but the regions and the demo, with COPY and explicit ids, step by step."""
     from django.db import connection
     from django.utils import timezone
 
-    from companies.models import Sector
-    from csrportal.demo.programs import TEMPLATES
-    from planning.models import DevelopmentPlan, Need
+    from planning.models import DevelopmentPlan
     from programs.models import Program
     from regions.models import Region
 
-    rng = random.Random(2026)
     plan = DevelopmentPlan.objects.current()
-    priorities = list(plan.priorities.all())
     city_villages = list(Region.objects.villages().within(plan.city).values_list("pk", flat=True))
     in_city = set(city_villages)
-    other_villages = [
-        pk for pk in Region.objects.villages().values_list("pk", flat=True) if pk not in in_city
-    ]
-    now = timezone.now()
-    raw = connection.cursor().cursor  # psycopg's own cursor, for COPY
-
     with connection.cursor():
-        log(f"{NEEDS:,} more needs")
-        first_need = Need.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
-        need_rows = []
-        for i in range(NEEDS):
-            priority = rng.choice(priorities)
-            need_rows.append(
-                (
-                    first_need + i,
-                    priority.pk,
-                    rng.choice(city_villages),
-                    f"Kebutuhan {priority.code} nomor {i}",
-                    "",
-                    10_000,
-                    20_000_000,
-                    "agency",
-                    f"BENCH-{i}",
-                    "open",
-                    0,
-                    0,
-                    *moments(rng, now),
-                )
-            )
-        copy_rows(
-            raw,
-            "planning_need",
-            [
-                "id",
-                "priority_id",
-                "village_id",
-                "title",
-                "description",
-                "quantity",
-                "estimated_unit_cost",
-                "source",
-                "external_ref",
-                "status",
-                "pledged_quantity",
-                "delivered_quantity",
-                "created_at",
-                "updated_at",
+        s = Seeding(
+            rng=random.Random(2026),
+            plan=plan,
+            priorities=list(plan.priorities.all()),
+            city_villages=city_villages,
+            other_villages=[
+                pk
+                for pk in Region.objects.villages().values_list("pk", flat=True)
+                if pk not in in_city
             ],
-            need_rows,
+            now=timezone.now(),
+            raw=connection.cursor().cursor,
         )
-        needs = [(priority_id, need_id) for need_id, priority_id, *_rest in need_rows]
-
-        log(f"{COMPANIES:,} companies and their ring villages")
-        first_company = 1_000_000
-        sectors = list(Sector.values)
-        copy_rows(
-            raw,
-            "companies_company",
-            [
-                "id",
-                "name",
-                "slug",
-                "legal_name",
-                "sector",
-                "nib",
-                "address",
-                "website",
-                "email",
-                "phone",
-                "contact_person",
-                "created_at",
-                "updated_at",
-            ],
-            (
-                (
-                    first_company + i,
-                    f"PT Industri Nusantara {i:05d}",
-                    f"pt-industri-nusantara-{i:05d}",
-                    f"PT Industri Nusantara {i:05d}",
-                    sectors[i % len(sectors)],
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    *moments(rng, now),
-                )
-                for i in range(COMPANIES)
-            ),
-        )
-        ring_rows = []
-        for i in range(COMPANIES):
-            villages = rng.sample(city_villages, 2) + rng.sample(other_villages, 2)
-            ring_rows += [
-                (first_company + i, v, ring) for v, ring in zip(villages, (1, 2, 3, 3), strict=True)
-            ]
-        copy_rows(raw, "companies_companyvillage", ["company_id", "village_id", "ring"], ring_rows)
-
-        log(f"{PROGRAMS:,} programs with their villages")
-        first_program = 1_000_000
-        statuses = (
-            ["draft"] * 3
-            + ["submitted"] * 4
-            + ["revision"]
-            + ["approved"] * 5
-            + ["rejected"]
-            + ["in_progress"] * 3
-            + ["completed"] * 2
-            + ["cancelled"]
-        )
-        words = [
-            "rumah",
-            "sekolah",
-            "posyandu",
-            "sampah",
-            "air bersih",
-            "UMKM",
-            "jalan",
-            "beasiswa",
-            "pelatihan",
-            "kesehatan",
-            "lingkungan",
-            "bencana",
-        ]
-        program_rows, village_rows = [], []
-        for i in range(PROGRAMS):
-            pillar, _code, template = rng.choice(TEMPLATES)
-            status = rng.choice(statuses)
-            year = rng.choice([2025, 2026, 2027, 2028])
-            submitted = (
-                None
-                if status == "draft"
-                else now
-                - timezone.timedelta(days=rng.randint(0, 700), seconds=rng.randint(0, 86_400))
-            )
-            village = rng.choice(city_villages)
-            title = template.format(village=f"wilayah {i % 997}", school=f"SDN {i % 313}")
-            program_rows.append(
-                (
-                    first_program + i,
-                    first_company + rng.randrange(COMPANIES),
-                    plan.pk,
-                    f"{title} {rng.choice(words)}",
-                    "",
-                    f"Program {rng.choice(words)} dan {rng.choice(words)} untuk warga.",
-                    pillar,
-                    "[]",
-                    f"{year}-01-01",
-                    f"{year}-12-31",
-                    rng.randint(1, 500) * 10_000_000,
-                    rng.randint(10, 1000),
-                    status,
-                    submitted,
-                    *moments(rng, submitted or now),
-                )
-            )
-            village_rows.append((first_program + i, village))
-        copy_rows(
-            raw,
-            "programs_program",
-            [
-                "id",
-                "company_id",
-                "plan_id",
-                "title",
-                "summary",
-                "description",
-                "pillar",
-                "sdgs",
-                "start_date",
-                "end_date",
-                "budget",
-                "beneficiaries",
-                "status",
-                "submitted_at",
-                "created_at",
-                "updated_at",
-            ],
-            program_rows,
-        )
-        copy_rows(raw, "programs_program_villages", ["program_id", "region_id"], village_rows)
-
-        log(f"{PLEDGES:,} pledges")
-        copy_rows(
-            raw,
-            "programs_pledge",
-            [
-                "program_id",
-                "priority_id",
-                "need_id",
-                "quantity",
-                "amount",
-                "delivered_quantity",
-                "spent_amount",
-            ],
-            (
-                (first_program + i % PROGRAMS, *rng.choice(needs), 1, 1_000_000, 0, 0)
-                for i in range(PLEDGES)
-            ),
-        )
-        log("two quarterly reports per running or completed program, the first verified")
-        raw.execute("""
-            INSERT INTO delivery_report (program_id, period_start, period_end, status, narrative,
-              final, submitted_at, created_at, updated_at)
-            SELECT g.id, q.period_start, q.period_end, q.status,
-              'Pembangunan berjalan sesuai rencana; warga terlibat dalam pelaksanaan.',
-              false, q.period_end + interval '10 days' + g.id % 977 * interval '1 minute',
-              q.period_end + g.id % 983 * interval '1 minute',
-              q.period_end + interval '20 days' + g.id % 991 * interval '1 minute'
-            FROM programs_program g CROSS JOIN (VALUES
-              ('2026-01-01'::date, '2026-03-31'::date, 'verified'),
-              ('2026-04-01'::date, '2026-06-30'::date, 'submitted')
-            ) AS q (period_start, period_end, status)
-            WHERE g.id >= 1000000 AND g.status IN ('in_progress', 'completed')""")
-        raw.execute("""
-            INSERT INTO delivery_reportline (report_id, pledge_id, quantity, amount)
-            SELECT r.id, p.id, CASE WHEN r.status = 'verified' THEN 1 ELSE 0 END, 500000
-            FROM delivery_report r JOIN programs_pledge p ON p.program_id = r.program_id
-            WHERE r.program_id >= 1000000""")
-        # Verified lines count as delivered, as the verification service would have made them.
-        raw.execute("""
-            UPDATE programs_pledge p SET delivered_quantity = t.q, spent_amount = t.a FROM (
-              SELECT l.pledge_id, SUM(l.quantity) AS q, SUM(l.amount) AS a
-              FROM delivery_reportline l JOIN delivery_report r ON r.id = l.report_id
-              WHERE r.status = 'verified' GROUP BY l.pledge_id
-            ) t WHERE p.id = t.pledge_id""")
-        # Committed pledges count toward their needs, as approvals would have made them.
-        raw.execute("""
-            UPDATE planning_need n SET pledged_quantity = t.total FROM (
-              SELECT p.need_id, SUM(p.quantity) AS total FROM programs_pledge p
-              JOIN programs_program g ON g.id = p.program_id
-              WHERE g.status IN ('approved', 'in_progress', 'completed') GROUP BY p.need_id
-            ) t WHERE n.id = t.need_id""")
-        raw.execute("""
-            UPDATE planning_need n SET delivered_quantity = t.total FROM (
-              SELECT need_id, SUM(delivered_quantity) AS total FROM programs_pledge
-              WHERE delivered_quantity > 0 GROUP BY need_id
-            ) t WHERE n.id = t.need_id""")
-        # Each company's committed programs per pillar, as the workflow would have counted them.
-        raw.execute("DELETE FROM programs_commitment")
-        raw.execute("""
-            INSERT INTO programs_commitment (company_id, pillar, programs, budget)
-            SELECT company_id, pillar, COUNT(*), COALESCE(SUM(budget), 0) FROM programs_program
-            WHERE status IN ('approved', 'in_progress', 'completed') GROUP BY company_id, pillar""")
-        log("every company invited to the open round, the programs of its year in it")
-        raw.execute("""
-            INSERT INTO programs_invitation (round_id, company_id, invited_at, reminders)
-            SELECT r.id, c.id, now(), 0 FROM companies_company c, programs_round r
-            WHERE r.status = 'open' AND NOT EXISTS (
-              SELECT 1 FROM programs_invitation i WHERE i.round_id = r.id AND i.company_id = c.id
-            )""")
-        raw.execute("""
-            UPDATE programs_program p SET round_id = r.id FROM programs_round r
-            WHERE r.status = 'open' AND r.plan_id = p.plan_id AND p.round_id IS NULL
-              AND EXTRACT(YEAR FROM p.start_date) = r.year""")
-        for table in [
-            "planning_need",
-            "companies_company",
-            "companies_companyvillage",
-            "programs_program",
-            "programs_pledge",
-            "programs_program_villages",
-            "delivery_report",
-            "delivery_reportline",
-        ]:
-            raw.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT MAX(id) FROM {table}))"
-            )
-        raw.execute("VACUUM (ANALYZE)")  # as autovacuum would soon: visibility map, statistics
+        needs = seed_needs(s)
+        first_company = seed_companies(s)
+        first_program = seed_programs(s, first_company)
+        seed_pledges(s, first_program, needs)
+        seed_reports(s)
+        count_as_the_services_would(s)
+        invite_to_the_open_round(s)
+        reset_sequences(s)
     log(f"{Program.objects.count():,} programs in all")
+
+
+def seed_needs(s: Seeding) -> list[tuple[int, int]]:
+    """NEEDS open needs in the city's kelurahan; their (priority, need) ids."""
+    from planning.models import Need
+
+    log(f"{NEEDS:,} more needs")
+    first_need = Need.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
+    need_rows = []
+    for i in range(NEEDS):
+        priority = s.rng.choice(s.priorities)
+        need_rows.append(
+            (
+                first_need + i,
+                priority.pk,
+                s.rng.choice(s.city_villages),
+                f"Kebutuhan {priority.code} nomor {i}",
+                "",
+                10_000,
+                20_000_000,
+                "agency",
+                f"BENCH-{i}",
+                "open",
+                0,
+                0,
+                *moments(s.rng, s.now),
+            )
+        )
+    copy_rows(
+        s.raw,
+        "planning_need",
+        [
+            "id",
+            "priority_id",
+            "village_id",
+            "title",
+            "description",
+            "quantity",
+            "estimated_unit_cost",
+            "source",
+            "external_ref",
+            "status",
+            "pledged_quantity",
+            "delivered_quantity",
+            "created_at",
+            "updated_at",
+        ],
+        need_rows,
+    )
+    needs = [(priority_id, need_id) for need_id, priority_id, *_rest in need_rows]
+    return needs
+
+
+def seed_companies(s: Seeding) -> int:
+    """COMPANIES companies, each with two ring villages in the city and two elsewhere; the
+    first company's id."""
+    from companies.models import Sector
+
+    log(f"{COMPANIES:,} companies and their ring villages")
+    first_company = 1_000_000
+    sectors = list(Sector.values)
+    copy_rows(
+        s.raw,
+        "companies_company",
+        [
+            "id",
+            "name",
+            "slug",
+            "legal_name",
+            "sector",
+            "nib",
+            "address",
+            "website",
+            "email",
+            "phone",
+            "contact_person",
+            "created_at",
+            "updated_at",
+        ],
+        (
+            (
+                first_company + i,
+                f"PT Industri Nusantara {i:05d}",
+                f"pt-industri-nusantara-{i:05d}",
+                f"PT Industri Nusantara {i:05d}",
+                sectors[i % len(sectors)],
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                *moments(s.rng, s.now),
+            )
+            for i in range(COMPANIES)
+        ),
+    )
+    ring_rows = []
+    for i in range(COMPANIES):
+        villages = s.rng.sample(s.city_villages, 2) + s.rng.sample(s.other_villages, 2)
+        ring_rows += [
+            (first_company + i, v, ring) for v, ring in zip(villages, (1, 2, 3, 3), strict=True)
+        ]
+    copy_rows(s.raw, "companies_companyvillage", ["company_id", "village_id", "ring"], ring_rows)
+    return first_company
+
+
+def seed_programs(s: Seeding, first_company: int) -> int:
+    """PROGRAMS programs of the companies in every status and year, each in one kelurahan;
+    the first program's id."""
+    from django.utils import timezone
+
+    from csrportal.demo.programs import TEMPLATES
+
+    log(f"{PROGRAMS:,} programs with their villages")
+    first_program = 1_000_000
+    statuses = (
+        ["draft"] * 3
+        + ["submitted"] * 4
+        + ["revision"]
+        + ["approved"] * 5
+        + ["rejected"]
+        + ["in_progress"] * 3
+        + ["completed"] * 2
+        + ["cancelled"]
+    )
+    words = [
+        "rumah",
+        "sekolah",
+        "posyandu",
+        "sampah",
+        "air bersih",
+        "UMKM",
+        "jalan",
+        "beasiswa",
+        "pelatihan",
+        "kesehatan",
+        "lingkungan",
+        "bencana",
+    ]
+    program_rows, village_rows = [], []
+    for i in range(PROGRAMS):
+        pillar, _code, template = s.rng.choice(TEMPLATES)
+        status = s.rng.choice(statuses)
+        year = s.rng.choice([2025, 2026, 2027, 2028])
+        submitted = (
+            None
+            if status == "draft"
+            else s.now
+            - timezone.timedelta(days=s.rng.randint(0, 700), seconds=s.rng.randint(0, 86_400))
+        )
+        village = s.rng.choice(s.city_villages)
+        title = template.format(village=f"wilayah {i % 997}", school=f"SDN {i % 313}")
+        program_rows.append(
+            (
+                first_program + i,
+                first_company + s.rng.randrange(COMPANIES),
+                s.plan.pk,
+                f"{title} {s.rng.choice(words)}",
+                "",
+                f"Program {s.rng.choice(words)} dan {s.rng.choice(words)} untuk warga.",
+                pillar,
+                "[]",
+                f"{year}-01-01",
+                f"{year}-12-31",
+                s.rng.randint(1, 500) * 10_000_000,
+                s.rng.randint(10, 1000),
+                status,
+                submitted,
+                *moments(s.rng, submitted or s.now),
+            )
+        )
+        village_rows.append((first_program + i, village))
+    copy_rows(
+        s.raw,
+        "programs_program",
+        [
+            "id",
+            "company_id",
+            "plan_id",
+            "title",
+            "summary",
+            "description",
+            "pillar",
+            "sdgs",
+            "start_date",
+            "end_date",
+            "budget",
+            "beneficiaries",
+            "status",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+        ],
+        program_rows,
+    )
+    copy_rows(s.raw, "programs_program_villages", ["program_id", "region_id"], village_rows)
+    return first_program
+
+
+def seed_pledges(s: Seeding, first_program: int, needs: list[tuple[int, int]]) -> None:
+    """PLEDGES pledges of one unit each, spread over the programs and the needs."""
+    log(f"{PLEDGES:,} pledges")
+    copy_rows(
+        s.raw,
+        "programs_pledge",
+        [
+            "program_id",
+            "priority_id",
+            "need_id",
+            "quantity",
+            "amount",
+            "delivered_quantity",
+            "spent_amount",
+        ],
+        (
+            (first_program + i % PROGRAMS, *s.rng.choice(needs), 1, 1_000_000, 0, 0)
+            for i in range(PLEDGES)
+        ),
+    )
+
+
+def seed_reports(s: Seeding) -> None:
+    """Two quarterly reports per running or completed program, the first verified."""
+    log("two quarterly reports per running or completed program, the first verified")
+    s.raw.execute("""
+        INSERT INTO delivery_report (program_id, period_start, period_end, status, narrative,
+          final, submitted_at, created_at, updated_at)
+        SELECT g.id, q.period_start, q.period_end, q.status,
+          'Pembangunan berjalan sesuai rencana; warga terlibat dalam pelaksanaan.',
+          false, q.period_end + interval '10 days' + g.id % 977 * interval '1 minute',
+          q.period_end + g.id % 983 * interval '1 minute',
+          q.period_end + interval '20 days' + g.id % 991 * interval '1 minute'
+        FROM programs_program g CROSS JOIN (VALUES
+          ('2026-01-01'::date, '2026-03-31'::date, 'verified'),
+          ('2026-04-01'::date, '2026-06-30'::date, 'submitted')
+        ) AS q (period_start, period_end, status)
+        WHERE g.id >= 1000000 AND g.status IN ('in_progress', 'completed')""")
+    s.raw.execute("""
+        INSERT INTO delivery_reportline (report_id, pledge_id, quantity, amount)
+        SELECT r.id, p.id, CASE WHEN r.status = 'verified' THEN 1 ELSE 0 END, 500000
+        FROM delivery_report r JOIN programs_pledge p ON p.program_id = r.program_id
+        WHERE r.program_id >= 1000000""")
+    # Verified lines count as delivered, as the verification service would have made them.
+    s.raw.execute("""
+        UPDATE programs_pledge p SET delivered_quantity = t.q, spent_amount = t.a FROM (
+          SELECT l.pledge_id, SUM(l.quantity) AS q, SUM(l.amount) AS a
+          FROM delivery_reportline l JOIN delivery_report r ON r.id = l.report_id
+          WHERE r.status = 'verified' GROUP BY l.pledge_id
+        ) t WHERE p.id = t.pledge_id""")
+
+
+def count_as_the_services_would(s: Seeding) -> None:
+    """The counters the services keep: delivered per pledge, pledged and delivered per need,
+    each company's commitments per pillar."""
+    # Committed pledges count toward their needs, as approvals would have made them.
+    s.raw.execute("""
+        UPDATE planning_need n SET pledged_quantity = t.total FROM (
+          SELECT p.need_id, SUM(p.quantity) AS total FROM programs_pledge p
+          JOIN programs_program g ON g.id = p.program_id
+          WHERE g.status IN ('approved', 'in_progress', 'completed') GROUP BY p.need_id
+        ) t WHERE n.id = t.need_id""")
+    s.raw.execute("""
+        UPDATE planning_need n SET delivered_quantity = t.total FROM (
+          SELECT need_id, SUM(delivered_quantity) AS total FROM programs_pledge
+          WHERE delivered_quantity > 0 GROUP BY need_id
+        ) t WHERE n.id = t.need_id""")
+    # Each company's committed programs per pillar, as the workflow would have counted them.
+    s.raw.execute("DELETE FROM programs_commitment")
+    s.raw.execute("""
+        INSERT INTO programs_commitment (company_id, pillar, programs, budget)
+        SELECT company_id, pillar, COUNT(*), COALESCE(SUM(budget), 0) FROM programs_program
+        WHERE status IN ('approved', 'in_progress', 'completed') GROUP BY company_id, pillar""")
+
+
+def invite_to_the_open_round(s: Seeding) -> None:
+    """Every company invited to the open round, the programs of its year in it."""
+    log("every company invited to the open round, the programs of its year in it")
+    s.raw.execute("""
+        INSERT INTO programs_invitation (round_id, company_id, invited_at, reminders)
+        SELECT r.id, c.id, now(), 0 FROM companies_company c, programs_round r
+        WHERE r.status = 'open' AND NOT EXISTS (
+          SELECT 1 FROM programs_invitation i WHERE i.round_id = r.id AND i.company_id = c.id
+        )""")
+    s.raw.execute("""
+        UPDATE programs_program p SET round_id = r.id FROM programs_round r
+        WHERE r.status = 'open' AND r.plan_id = p.plan_id AND p.round_id IS NULL
+          AND EXTRACT(YEAR FROM p.start_date) = r.year""")
+
+
+def reset_sequences(s: Seeding) -> None:
+    """The tables' sequences past the ids written, then VACUUM ANALYZE."""
+    for table in [
+        "planning_need",
+        "companies_company",
+        "companies_companyvillage",
+        "programs_program",
+        "programs_pledge",
+        "programs_program_villages",
+        "delivery_report",
+        "delivery_reportline",
+    ]:
+        s.raw.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+        )
+    s.raw.execute("VACUUM (ANALYZE)")  # as autovacuum would soon: visibility map, statistics
 
 
 def pages():
