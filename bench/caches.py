@@ -230,6 +230,9 @@ def main():
     except Exception as e:
         print(f"[bench] skipped: {DB_NAME} is not reachable ({e}); run make bench first")
         return
+    from django.core.management import call_command
+
+    call_command("collectstatic", "--noinput", verbosity=0)  # pages name hashed static files
     cache.clear()
     planner, anonymous = Client(), Client()
     planner.force_login(User.objects.get(username="planner"))
