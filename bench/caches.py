@@ -57,21 +57,6 @@ def uncached_fragments():
     )
 
 
-def reverse_per_link():
-    """Every module's `object_url` as `reverse()` itself."""
-    from django.urls import reverse
-
-    from core import links
-
-    def reversed_each_time(name, key):
-        return reverse(name, args=[key])
-
-    modules = [
-        m for m in list(sys.modules.values()) if getattr(m, "object_url", None) is links.object_url
-    ]
-    return patched(*(mock.patch.object(m, "object_url", reversed_each_time) for m in modules))
-
-
 @contextlib.contextmanager
 def patched(*patches):
     with contextlib.ExitStack() as stack:
@@ -154,7 +139,6 @@ def cases():
             True,
             lambda: never_kept("planning.models", "plan:"),
         ),
-        ("Links per row (`object_url`)", "inbox", inbox, True, reverse_per_link),
         (
             "Choice labels per field (`ChoiceLabels`)",
             "needs list",

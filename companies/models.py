@@ -3,11 +3,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import permissions
 from core.db import ChoiceLabels
-from core.links import object_url
 from regions.models import Region
 
 
@@ -107,7 +107,7 @@ class Company(ChoiceLabels, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return object_url("companies:detail", self.slug)
+        return reverse("companies:detail", args=[self.slug])
 
     def clean(self):
         if self.parent_id and self.parent_id == self.pk:

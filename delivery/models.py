@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core import permissions
 from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
-from core.links import object_url
 from core.models import StoredFile, Transition
 from core.uploads import random_upload_name
 from programs.models import Pledge, Program, ProgramOutput
@@ -126,7 +126,7 @@ class Report(ChoiceLabels, models.Model):
         return f"{self.program} · {self.period_label}"
 
     def get_absolute_url(self):
-        return object_url("delivery:detail", self.pk)
+        return reverse("delivery:detail", args=[self.pk])
 
     def get_additional_data(self) -> dict:
         return {"program": self.program_id}

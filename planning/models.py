@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from core import permissions
 from core.db import ChoiceLabels
 from core.limits import MAX_QUANTITY, MAX_UNIT_COST
-from core.links import object_url
 from core.uploads import random_upload_name
 from regions.models import Region
 
@@ -170,7 +169,7 @@ class Priority(ChoiceLabels, models.Model):
         return f"{self.code} · {self.title}"
 
     def get_absolute_url(self):
-        return object_url("planning:priority_detail", self.pk)
+        return reverse("planning:priority_detail", args=[self.pk])
 
 
 class PriorityYearTarget(models.Model):
@@ -380,7 +379,7 @@ class Need(ChoiceLabels, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return object_url("planning:need_detail", self.pk)
+        return reverse("planning:need_detail", args=[self.pk])
 
     @property
     def unit(self) -> str:

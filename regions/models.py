@@ -3,9 +3,8 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-from core.links import object_url
 
 # Kepmendagri codes: "36", "36.72", "36.72.04", "36.72.04.1002".
 CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -72,7 +71,7 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return object_url("regions:detail", self.code)
+        return reverse("regions:detail", args=[self.code])
 
     @property
     def label(self) -> str:

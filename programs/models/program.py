@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from core import permissions
 from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_RUPIAH
-from core.links import object_url
 from core.models import Transition
 from planning.models import DevelopmentPlan, Pillar
 from regions.models import Region
@@ -204,7 +204,7 @@ class Program(ChoiceLabels, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return object_url("programs:detail", self.pk)
+        return reverse("programs:detail", args=[self.pk])
 
     @property
     def is_editable(self) -> bool:

@@ -5,12 +5,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Sector
 from core.db import ChoiceLabels
-from core.links import object_url
 from planning.models import DevelopmentPlan
 from regions.models import Region
 
@@ -96,7 +96,7 @@ class Round(ChoiceLabels, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return object_url("programs:round_detail", self.pk)
+        return reverse("programs:round_detail", args=[self.pk])
 
     @property
     def workbook_subject(self) -> str:
