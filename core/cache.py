@@ -156,10 +156,10 @@ class ResilientRedisCache(RedisCache):
 
     def ping(self) -> bool:
         """Whether Redis answers (for /healthz): without a try when this process used it a
-        moment ago, or failed to; otherwise one PING, bounded by the socket timeouts."""
+        moment ago; otherwise one PING, bounded by the socket timeouts, even while the breaker
+        leaves Redis alone: a health check reports the present, and a PING that answers ends
+        the process's outage at once instead of at its next retry."""
         breaker = self._breaker
-        if breaker.should_skip():
-            return False
         if breaker.answered_within(outages.HEALTHY_SECONDS):
             return True
         started = time.monotonic()
