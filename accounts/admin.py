@@ -1,5 +1,5 @@
 """Users and groups in the admin, in the portal's language: permissions named by what they allow
-on which kind of record ("Dapat mengubah program CSR"), the planners' group by its role."""
+on which kind of record ("Dapat mengubah program CSR"); a user's roles in regions beside."""
 
 from django import forms
 from django.contrib import admin
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import SaveChangedFieldsMixin
 
-from .models import User
+from .models import RegionRole, User
 
 # Django names its permissions in English when it creates them ("Can add user").
 DEFAULT_PERMISSIONS = {
@@ -20,8 +20,6 @@ DEFAULT_PERMISSIONS = {
     "delete": _("Can delete %(model)s"),
     "view": _("Can view %(model)s"),
 }
-# The groups the portal's code knows, by the role they give.
-GROUP_LABELS = {User.PLANNER_GROUP: _("Planners (Bappeda): see and decide on every program")}
 
 
 def permission_label(permission: Permission) -> str:
@@ -39,19 +37,9 @@ def permission_label(permission: Permission) -> str:
     return f"{model._meta.app_config.verbose_name} | {text}"
 
 
-def group_label(group: Group) -> str:
-    label = GROUP_LABELS.get(group.name)
-    return f"{group.name}: {label}" if label else group.name
-
-
 class PermissionsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return permission_label(obj)
-
-
-class GroupsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return group_label(obj)
 
 
 class TranslatedChoicesMixin:
@@ -61,15 +49,20 @@ class TranslatedChoicesMixin:
         if db_field.name in ("permissions", "user_permissions"):
             kwargs["form_class"] = PermissionsField
             kwargs["queryset"] = Permission.objects.select_related("content_type")
-        elif db_field.name == "groups":
-            kwargs["form_class"] = GroupsField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class RegionRoleInline(admin.TabularInline):
+    model = RegionRole
+    extra = 0
+    autocomplete_fields = ["region"]
 
 
 @admin.register(User)
 class UserAdmin(TranslatedChoicesMixin, SaveChangedFieldsMixin, BaseUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "region_roles__role"]
+    inlines = [RegionRoleInline]
     readonly_fields = ["last_login", "date_joined"]
 
 
@@ -78,8 +71,4 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(TranslatedChoicesMixin, SaveChangedFieldsMixin, BaseGroupAdmin):
-    list_display = ["name", "role"]
-
-    @admin.display(description=_("role"))
-    def role(self, group):
-        return GROUP_LABELS.get(group.name, "–")
+    pass

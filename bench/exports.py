@@ -101,10 +101,10 @@ def main():
         company = Company.objects.create(name="PT Uji", slug="pt-uji", sector="logistics")
         villages = list(Region.objects.villages().within(plan.city))
         priority = plan.priorities.order_by("code").first()
-        from django.contrib.auth.models import Group
+        from accounts.models import RegionRole
 
         planner = User.objects.create(username="bench-planner")
-        planner.groups.add(Group.objects.get_or_create(name=User.PLANNER_GROUP)[0])
+        RegionRole.objects.create(user=planner, region=plan.city, role=RegionRole.PLANNER)
         client = Client()
         client.force_login(planner)
         print(f"\n{connection.vendor}; seconds to the last byte, peak Python memory (tracemalloc)")

@@ -1,9 +1,11 @@
 """Who may see or change what: the one place the portal spells its rules.
 
-Roles (accounts.User): a *planner* (the planner group) reads every company's submitted work and
-decides on it; an *officer* acts for the companies it is an officer of (its memberships); an
-*operator* (staff) runs the admin and reads everything. Views, services, querysets, template
-tags and templates all ask here (`tests/core/test_permissions.py` fails when another module
+Roles (accounts.User), per region (core.tenancy: the request's regency or city): a *planner* of
+a regency or city reads every company's submitted work there and decides on it; a *reader* (a
+province's planners, a national viewer) reads it without deciding; an *officer* acts for the
+companies it is an officer of (its memberships), in every region they work in; an *operator*
+(staff) runs the admin and reads everything. A planner or reader of another region is, here,
+any signed-in user. Views, services, querysets, template tags and templates all ask here (`tests/core/test_permissions.py` fails when another module
 spells the officer rule again); objects are fetched through their owner's scope, so an
 outsider gets 404 and a reader who may not change gets 403.
 
@@ -15,6 +17,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from . import tenancy
+
 # Who may make a transition (programs.workflow's table).
 PLANNER, OFFICER, EITHER = "planner", "officer", "either"
 
@@ -22,6 +26,18 @@ PLANNER, OFFICER, EITHER = "planner", "officer", "either"
 def officer_companies(user) -> list[int]:
     """The companies `user` acts for (none when signed out or inactive)."""
     return user.company_ids if user.is_authenticated else []
+
+
+def company_regions(user) -> list[str]:
+    """The codes of the regencies and cities where the companies `user` acts for have ring
+    villages (one query; none for a user who is no officer)."""
+    from django.apps import apps
+
+    companies = officer_companies(user)
+    if not companies:
+        return []
+    rings = apps.get_model("companies", "CompanyVillage").objects.filter(company__in=companies)
+    return sorted({code[:5] for code in rings.values_list("village__code", flat=True)})
 
 
 def is_officer_of(user, company_id: int | None) -> bool:
@@ -41,9 +57,15 @@ def of_own_companies(user, path: str = "company") -> Q:
     return Q(**{key: officer_companies(user)})
 
 
-def may(user, company_id: int | None, who: str) -> bool:
-    """`user` plays the role `who` (PLANNER, OFFICER, EITHER) for the company's object."""
-    planner, officer = user.is_planner, is_officer_of(user, company_id)
+def plans_in(user, code: str | None = None) -> bool:
+    """`user` is a planner of the regency or city `code` (default: the request's region)."""
+    return user.is_authenticated and (code or tenancy.current_code()) in user.planned_codes
+
+
+def may(user, company_id: int | None, who: str, region: str | None = None) -> bool:
+    """`user` plays the role `who` (PLANNER, OFFICER, EITHER) for the object of the company
+    `company_id` in the region `region` (a code; default: the request's region)."""
+    planner, officer = plans_in(user, region), is_officer_of(user, company_id)
     return {PLANNER: planner, OFFICER: officer, EITHER: planner or officer}[who]
 
 

@@ -26,33 +26,34 @@ class Table:
 
     `allowed` maps (from, to) to who may (core.permissions.PLANNER, OFFICER, EITHER);
     `record` is the Transition model that keeps them, `company` reads the object's company
-    (whose officers act for it); `comment_required` names the targets that need a reason;
+    (whose officers act for it), `region` its region's code (whose planners decide on it); `comment_required` names the targets that need a reason;
     `refused` says, by target, why the current status does not allow it (with %(status)s)."""
 
     allowed: dict[tuple[str, str], str]
     record: type
     company: object  # obj -> company id
+    region: object  # obj -> the code of its regency or city
     comment_required: frozenset[str] = field(default_factory=frozenset)
     comment_missing: str = ""
     refused: dict = field(default_factory=dict)
 
     def targets(self, obj, user) -> list[str]:
         """The statuses `user` may move `obj` to now (for the page's buttons)."""
-        company = self.company(obj)
+        company, region = self.company(obj), self.region(obj)
         return [
             to
             for (frm, to), who in self.allowed.items()
-            if frm == obj.status and permissions.may(user, company, who)
+            if frm == obj.status and permissions.may(user, company, who, region)
         ]
 
     def make(self, obj, to_status: str, *, by, comment: str = ""):
         """Check the transition of `obj` (locked by the caller) to `to_status` for `by`,
         record it and set the status (not saved: the caller saves with its other changes)."""
-        company = self.company(obj)
+        company, region = self.company(obj), self.region(obj)
         # A role that may never make this transition is refused outright (403), whatever the
         # status; one that may, but not from this status, is told why.
         roles = [who for (_from, to), who in self.allowed.items() if to == to_status]
-        if not any(permissions.may(by, company, who) for who in roles):
+        if not any(permissions.may(by, company, who, region) for who in roles):
             raise PermissionDenied
         who = self.allowed.get((obj.status, to_status))
         if who is None:
@@ -66,7 +67,7 @@ class Table:
                     "target": type(obj).Status(to_status).label.lower(),
                 }
             )
-        if not permissions.may(by, company, who):
+        if not permissions.may(by, company, who, region):
             raise PermissionDenied
         comment = comment.strip()
         if to_status in self.comment_required and not comment:

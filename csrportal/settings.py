@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The request's region (/36.72/...): before anything reads the path or the roles.
+    "regions.middleware.RegionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.PortalLocaleMiddleware",
     "core.middleware.RejectNulMiddleware",
@@ -105,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "core.context_processors.portal",
+                "regions.context_processors.region",
             ],
             "builtins": [
                 "core.templatetags.portal",

@@ -5,14 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from companies.models import Company
-from core import permissions, tasks
+from core import permissions, tasks, tenancy
 from delivery import duties
 from delivery.models import Report
 from insight.views import DashboardView
@@ -24,14 +24,19 @@ from regions.models import current_city
 @login_required
 @require_safe
 def home(request):
-    """Each side's to-do list: what waits for the planners; the officer's revisions, returned
-    and owed reports."""
+    """Each side's to-do list in the request's region: what waits for the planners; the
+    officer's revisions, returned and owed reports. A planner of one other region, arriving
+    without a region in the path, lands in that region."""
     user = request.user
-    if user.is_planner and not user.is_officer and DevelopmentPlan.objects.exists():
+    planned = user.planned_codes
+    if not getattr(request, "region_prefixed", False) and len(planned) == 1 and not user.is_planner:
+        with tenancy.serving(planned[0]):
+            return redirect("home")
+    if user.is_planner and not user.is_officer and DevelopmentPlan.objects.current():
         return DashboardView.as_view()(request)  # the planner's home is the dashboard
     context = {"city": current_city()}
     if user.is_officer:
-        own = Program.objects.filter(permissions.of_own_companies(user))
+        own = Program.objects.in_region().filter(permissions.of_own_companies(user))
         context["my_companies"] = Company.objects.filter(
             permissions.of_own_companies(user, "pk")
         ).for_list()
@@ -44,7 +49,8 @@ def home(request):
         context["owed"] = duties.reports_owed(own)
         context["invitations"] = list(
             Invitation.objects.filter(
-                permissions.of_own_companies(user), round__status=Round.Status.OPEN
+                permissions.of_own_companies(user),
+                round__in=Round.objects.in_region().open(),
             )
             .with_progress()
             .select_related("round", "company")
@@ -53,8 +59,12 @@ def home(request):
     if user.sees_all_companies:
         context["company_count"] = Company.objects.count()
     if user.is_planner:
-        context["to_review"] = Program.objects.filter(status=Program.Status.SUBMITTED).count()
-        context["to_verify"] = Report.objects.filter(status=Report.Status.SUBMITTED).count()
+        context["to_review"] = (
+            Program.objects.in_region().filter(status=Program.Status.SUBMITTED).count()
+        )
+        context["to_verify"] = (
+            Report.objects.in_region().filter(status=Report.Status.SUBMITTED).count()
+        )
     return render(request, "home.html", context)
 
 

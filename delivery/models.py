@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from core import permissions
+from core import permissions, tenancy
 from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
 from core.models import StoredFile, Transition
@@ -31,15 +31,19 @@ class ReportQuerySet(models.QuerySet):
             return self.none()
         own = permissions.of_own_companies(user, "program__company")
         if permissions.sees_all_companies(user):
-            return self.filter(own | ~Q(status=Report.Status.DRAFT))
-        return self.filter(own)
+            return self.in_region().filter(own | ~Q(status=Report.Status.DRAFT))
+        return self.in_region().filter(own)
+
+    def in_region(self, code: str | None = None):
+        """The reports on the programs of the region `code` (default: the request's)."""
+        return self.filter(program__plan__city__code=code or tenancy.current_code())
 
     def editable_by(self, user):
-        """permissions.can_edit_report, as a query."""
+        """permissions.can_edit_report, as a query (in the request's region)."""
         if not user.is_authenticated:
             return self.none()
         own = permissions.of_own_companies(user, "program__company")
-        return self.filter(own, status__in=Report.EDITABLE)
+        return self.in_region().filter(own, status__in=Report.EDITABLE)
 
     def for_list(self):
         return self.select_related("program__company").order_by("-period_end", "-pk")

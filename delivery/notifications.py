@@ -5,7 +5,11 @@ from programs.notifications import officer_emails, planner_emails
 
 
 def report_submitted(report) -> None:
-    send_on_commit("delivery/email/submitted.txt", {"report": report}, planner_emails())
+    send_on_commit(
+        "delivery/email/submitted.txt",
+        {"report": report},
+        planner_emails(report.program.plan.city_id),
+    )
 
 
 def report_decided(report, comment: str) -> None:

@@ -39,6 +39,7 @@ TRANSITIONS = transitions.Table(
     },
     record=ReportTransition,
     company=lambda report: report.program.company_id,
+    region=lambda report: report.program.plan.city.code,
     comment_required=frozenset({S.RETURNED}),
     comment_missing=gettext_lazy("Write a comment for the company: say what to correct."),
     refused={

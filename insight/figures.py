@@ -207,7 +207,7 @@ def forgotten_villages(plan, limit: int = 10) -> list[dict]:
 
 
 def awaiting_decision(limit: int = 5):
-    submitted = Program.objects.filter(status=Program.Status.SUBMITTED)
+    submitted = Program.objects.in_region().filter(status=Program.Status.SUBMITTED)
     return (
         submitted.count(),
         list(submitted.select_related("company").order_by("submitted_at", "pk")[:limit]),

@@ -120,7 +120,7 @@ class DashboardView(PlannerRequiredMixin, PlanMixin, TemplateView):
             **dashboard.needs_lists(plan),
             awaiting_count=awaiting_count,
             awaiting=awaiting,
-            to_verify=Report.objects.filter(status=Report.Status.SUBMITTED).count(),
+            to_verify=Report.objects.in_region().filter(status=Report.Status.SUBMITTED).count(),
             map=equity_map(plan, "gap"),
             **kwargs,
         )

@@ -67,8 +67,12 @@ DAC_SECTOR = {
 WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 
 
-def organisation_ref() -> str:
-    return settings.IATI_ORGANISATION_REF or f"ID-KEMENDAGRI-{settings.CITY_CODE}"
+def organisation_ref(code: str) -> str:
+    """The reporting organisation of the regency or city `code`: the deployment's registered
+    identifier for its default region (IATI_ORGANISATION_REF), else "ID-KEMENDAGRI-<code>"."""
+    if settings.IATI_ORGANISATION_REF and code == settings.CITY_CODE:
+        return settings.IATI_ORGANISATION_REF
+    return f"ID-KEMENDAGRI-{code}"
 
 
 def _sub(parent, tag: str, text=None, **attrs) -> ET.Element:
@@ -153,7 +157,7 @@ def activities(plan: DevelopmentPlan) -> ET.Element:
     )
     rows = programs(plan)
     moves, spending, achieved = _figures([p.pk for p in rows])
-    reporter = organisation_ref()
+    reporter = organisation_ref(plan.city.code)
     city = plan.city.name
     for program in rows:
         _activity(root, program, reporter, city, moves, spending, achieved)

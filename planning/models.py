@@ -12,11 +12,11 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core import permissions
+from core import permissions, tenancy
 from core.db import ChoiceLabels
 from core.limits import MAX_QUANTITY, MAX_UNIT_COST
 from core.uploads import random_upload_name
-from regions.models import Region
+from regions.models import Region, ServedRegion
 
 
 class Pillar(models.TextChoices):
@@ -44,22 +44,27 @@ class Unit(models.TextChoices):
 CURRENT_PLAN_CACHE_SECONDS = 300
 
 
-def _current_plan_key(year: int) -> str:
-    return f"plan:current:{settings.CITY_CODE}:{year}"
+def _current_plan_key(code: str, year: int) -> str:
+    return f"plan:current:{code}:{year}"
 
 
 def forget_current_plan() -> None:
-    cache.delete(_current_plan_key(datetime.date.today().year))
+    """Every served region's current plan (a plan may have moved to another region)."""
+    year = datetime.date.today().year
+    codes = set(DevelopmentPlan.objects.values_list("city__code", flat=True))
+    codes |= set(ServedRegion.objects.codes())
+    cache.delete_many([_current_plan_key(code, year) for code in codes])
 
 
 class DevelopmentPlanQuerySet(models.QuerySet):
     def current(self, city: Region | None = None, year: int | None = None):
-        """The plan of `city` (default: settings.CITY_CODE) running in `year`, else the latest.
+        """The plan of `city` (default: the request's region, core.tenancy) running in `year`,
+        else the latest.
 
-        The portal's own city's plan this year, asked of the whole table, is read once and
-        kept in the cache: nearly every page asks for it."""
+        The request region's plan this year, asked of the whole table, is read once and kept
+        in the cache: nearly every page asks for it."""
         if city is None and year is None and not self.query.where:
-            key = _current_plan_key(datetime.date.today().year)
+            key = _current_plan_key(tenancy.current_code(), datetime.date.today().year)
             plan = cache.get(key)
             if plan is None:
                 plan = self._current(None, None)
@@ -71,7 +76,9 @@ class DevelopmentPlanQuerySet(models.QuerySet):
     def _current(self, city: Region | None, year: int | None):
         year = year or datetime.date.today().year
         plans = (
-            self.filter(city__code=settings.CITY_CODE) if city is None else self.filter(city=city)
+            self.filter(city__code=tenancy.current_code())
+            if city is None
+            else self.filter(city=city)
         )
         plans = plans.select_related("city")
         return (
@@ -219,8 +226,12 @@ class NeedQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         if permissions.sees_all_companies(user):
-            return self.all()
-        return self.filter(status=Need.Status.OPEN)
+            return self.in_region()
+        return self.in_region().filter(status=Need.Status.OPEN)
+
+    def in_region(self, code: str | None = None):
+        """The needs of the plans of the region `code` (default: the request's region)."""
+        return self.filter(priority__plan__city__code=code or tenancy.current_code())
 
     def with_gap(self):
         return self.filter(pledged_quantity__lt=F("quantity"))
@@ -419,6 +430,12 @@ def _import_path(instance, filename: str) -> str:
     return random_upload_name("imports", filename)
 
 
+class NeedImportQuerySet(models.QuerySet):
+    def in_region(self, code: str | None = None):
+        """The imports into the region `code`'s plans (default: the request's region)."""
+        return self.filter(plan__city__code=code or tenancy.current_code())
+
+
 class NeedImport(models.Model):
     """An uploaded spreadsheet of needs: previewed first, imported once; the audit record."""
 
@@ -451,6 +468,8 @@ class NeedImport(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    objects = NeedImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at"]

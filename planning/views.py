@@ -204,7 +204,8 @@ class NeedImportView(PlannerRequiredMixin, CurrentPlanMixin, View):
         return self.render(form)
 
     def render(self, form):
-        recent = NeedImport.objects.select_related("uploaded_by").defer("table", "preview")[:10]
+        recent = NeedImport.objects.filter(plan=self.plan).select_related("uploaded_by")
+        recent = recent.defer("table", "preview")[:10]
         return render(
             self.request,
             self.template_name,
@@ -224,11 +225,11 @@ class NeedImportDetailView(PlannerRequiredMixin, View):
 
     def get(self, request, pk):
         # The kept cells can run to megabytes: showing the preview needs only the preview.
-        imports = NeedImport.objects.select_related("plan").defer("table")
+        imports = NeedImport.objects.in_region().select_related("plan").defer("table")
         return self.render(get_object_or_404(imports, pk=pk))
 
     def post(self, request, pk):
-        need_import = get_object_or_404(NeedImport.objects.defer("table"), pk=pk)
+        need_import = get_object_or_404(NeedImport.objects.in_region().defer("table"), pk=pk)
         outcome = services.need_import_confirm(
             need_import=need_import,
             by=request.user,

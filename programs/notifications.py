@@ -5,15 +5,17 @@ Sent after the transaction commits, one message per person (core.mail).
 
 from django.contrib.auth import get_user_model
 
+from accounts.models import RegionRole
 from companies.models import Membership
 from core.mail import send_on_commit
 
 
-def planner_emails() -> list[str]:
+def planner_emails(region_id: int) -> list[str]:
+    """The addresses of the planners of the regency or city `region_id`."""
     planners = get_user_model().objects.filter(
-        groups__name=get_user_model().PLANNER_GROUP, is_active=True
+        region_roles__region_id=region_id, region_roles__role=RegionRole.PLANNER, is_active=True
     )
-    return list(planners.exclude(email="").values_list("email", flat=True))
+    return list(planners.exclude(email="").values_list("email", flat=True).distinct())
 
 
 def officer_emails(company) -> list[str]:
@@ -21,7 +23,9 @@ def officer_emails(company) -> list[str]:
 
 
 def program_submitted(program) -> None:
-    send_on_commit("programs/email/submitted.txt", {"program": program}, planner_emails())
+    send_on_commit(
+        "programs/email/submitted.txt", {"program": program}, planner_emails(program.plan.city_id)
+    )
 
 
 def program_decided(program, comment: str) -> None:

@@ -42,6 +42,7 @@ TRANSITIONS = transitions.Table(
     },
     record=ProgramTransition,
     company=lambda program: program.company_id,
+    region=lambda program: program.plan.city.code,
     comment_required=frozenset({S.REVISION, S.REJECTED, S.CANCELLED}),
     comment_missing=gettext_lazy("Write a comment for the company: say what to change or why."),
     refused=dict.fromkeys(
@@ -186,7 +187,9 @@ def _check_completion(program: Program, comment: str) -> None:
         for p in program.pledges.select_related("priority")
         if p.delivered_quantity < p.quantity
     ]
-    if short and not (program.updated_by.is_planner and comment.strip()):
+    if short and not (
+        permissions.plans_in(program.updated_by, program.plan.city.code) and comment.strip()
+    ):
         raise ValidationError(
             _(
                 "Not every pledge is delivered (verified: %(lines)s). File the reports, or "

@@ -1,10 +1,13 @@
 import re
 
-from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core import tenancy
 
 # Kepmendagri codes: "36", "36.72", "36.72.04", "36.72.04.1002".
 CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -110,8 +113,74 @@ class Region(models.Model):
 
 
 def current_city() -> Region | None:
-    """The regency or city this portal serves (settings.CITY_CODE), if its regions are loaded."""
-    return Region.objects.filter(code=settings.CITY_CODE).first()
+    """The regency or city the request is about (core.tenancy; by default `CITY_CODE`), if its
+    regions are loaded."""
+    return Region.objects.filter(code=tenancy.current_code()).first()
+
+
+# Seconds the served regions' codes are kept between requests (`forget_served`, on every save
+# or deletion of a ServedRegion, forgets them at once).
+SERVED_CACHE_SECONDS = 300
+SERVED_KEY = "regions:served"
+
+
+def forget_served(**kwargs) -> None:
+    cache.delete(SERVED_KEY)
+
+
+class ServedRegionQuerySet(models.QuerySet):
+    def codes(self) -> dict[str, str]:
+        """{code: site name} of every region switched on: read on every request, so kept."""
+        found = cache.get(SERVED_KEY)
+        if found is None:
+            found = {
+                served.region.code: served.site_title
+                for served in self.filter(is_active=True).select_related("region")
+            }
+            cache.set(SERVED_KEY, found, SERVED_CACHE_SECONDS)
+        return found
+
+
+class ServedRegion(models.Model):
+    """A regency or city this deployment serves: switched on by an administrator once its
+    regions and boundaries are loaded, then its plan entered. Its pages live under its code
+    (`/36.72/...`, core.tenancy)."""
+
+    region = models.OneToOneField(
+        Region,
+        verbose_name=_("regency or city"),
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="served",
+        limit_choices_to={"level": Region.Level.REGENCY},
+    )
+    site_name = models.CharField(
+        _("site name"),
+        max_length=100,
+        blank=True,
+        help_text=_('Shown in the header; empty: "Portal CSR" and the region\'s name.'),
+    )
+    is_active = models.BooleanField(
+        _("switched on"), default=True, help_text=_("Its pages are open to its users.")
+    )
+
+    objects = ServedRegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region"]
+        verbose_name = _("served region")
+        verbose_name_plural = _("served regions")
+
+    def __str__(self):
+        return str(self.region)
+
+    @property
+    def site_title(self) -> str:
+        return self.site_name or f"Portal CSR {self.region.name}"
+
+    def clean(self):
+        if self.region_id and self.region.level != Region.Level.REGENCY:
+            raise ValidationError({"region": _("Choose a regency or city.")})
 
 
 class Boundary(models.Model):

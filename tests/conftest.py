@@ -9,10 +9,11 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 
+from core import tenancy
 from csrportal.demo.seed import seed_regions
 from planning.models import Need, NeedImport
 from programs.models import Attachment
-from regions.models import Region
+from regions.models import Region, ServedRegion
 from tests.factories import (
     CompanyFactory,
     CompanyVillageFactory,
@@ -24,6 +25,7 @@ from tests.factories import (
     PledgeFactory,
     PriorityFactory,
     ProgramFactory,
+    ReaderFactory,
     RoundFactory,
     UserFactory,
 )
@@ -40,13 +42,18 @@ def _fast_and_plain(settings, tmp_path):
     }
     settings.SECURE_SSL_REDIRECT = False
     settings.MEDIA_ROOT = tmp_path / "media"  # uploads of a test never land in var/media
+    tenancy.enter(None, "/")  # the default region: a request of the test before left its own
+    yield
+    tenancy.enter(None, "/")
 
 
 @pytest.fixture
 def cilegon(db) -> Region:
     """Kota Cilegon with its 8 kecamatan and 43 kelurahan (official codes)."""
     seed_regions()
-    return Region.objects.get(code="36.72")
+    city = Region.objects.get(code="36.72")
+    ServedRegion.objects.get_or_create(region=city)
+    return city
 
 
 @pytest.fixture
@@ -65,6 +72,46 @@ def outside_village(cilegon) -> Region:
     return Region.objects.create(
         code="36.04.01.2001", name="Kamasan", level=4, kind="desa", parent=district
     )
+
+
+@pytest.fixture
+def balikpapan(cilegon) -> Region:
+    """Kota Balikpapan (Kalimantan Timur), served beside Cilegon, with one kecamatan, one
+    kelurahan, a plan, a priority and a need: another region of the same deployment."""
+    province = Region.objects.create(code="64", name="Kalimantan Timur", level=1, kind="provinsi")
+    city = Region.objects.create(
+        code="64.71", name="Kota Balikpapan", level=2, kind="kota", parent=province
+    )
+    district = Region.objects.create(
+        code="64.71.01", name="Balikpapan Timur", level=3, kind="kecamatan", parent=city
+    )
+    Region.objects.create(
+        code="64.71.01.1001", name="Manggar", level=4, kind="kelurahan", parent=district
+    )
+    ServedRegion.objects.create(region=city)
+    plan = PlanFactory(city=city, title="RPJMD Kota Balikpapan 2025-2029")
+    priority = PriorityFactory(plan=plan, code="RTLH-BPN", title="RTLH Balikpapan")
+    NeedFactory(
+        priority=priority,
+        village=Region.objects.get(code="64.71.01.1001"),
+        quantity=12,
+        title="RTLH Manggar",
+        external_ref="RTLH-64.71.01.1001",
+    )
+    return city
+
+
+@pytest.fixture
+def planner_bpn(balikpapan):
+    """A planner of Kota Balikpapan only: a planner of another region, seen from Cilegon."""
+    return PlannerFactory(username="planner_bpn", region="64.71")
+
+
+@pytest.fixture
+def province_planner(cilegon):
+    """A planner of Banten province: reads Cilegon (and every regency of Banten), decides
+    nothing."""
+    return ReaderFactory(username="province_planner", region="36")
 
 
 @pytest.fixture
@@ -107,7 +154,7 @@ def classrooms(plan):
 
 
 @pytest.fixture
-def planner(db):
+def planner(cilegon):
     return PlannerFactory(username="planner")
 
 

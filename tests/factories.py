@@ -1,9 +1,9 @@
 import datetime
 
 import factory
-from django.contrib.auth.models import Group
+from django.conf import settings
 
-from accounts.models import User
+from accounts.models import RegionRole, User
 from companies.models import Company, CompanyVillage, Membership, Ring, Sector
 from planning.models import DevelopmentPlan, Need, Pillar, Priority, Unit
 from programs import commitments
@@ -23,9 +23,24 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class PlannerFactory(UserFactory):
+    """A planner of `region` (a code; default: the deployment's city, whose regions a test
+    loads first: the `cilegon` fixture)."""
+
     @factory.post_generation
-    def planner_group(self, create, extracted, **kwargs):
-        self.groups.add(Group.objects.get_or_create(name=User.PLANNER_GROUP)[0])
+    def region(self, create, extracted, **kwargs):
+        region = Region.objects.get(code=extracted or settings.CITY_CODE)
+        RegionRole.objects.get_or_create(
+            user=self, region=region, defaults={"role": RegionRole.PLANNER}
+        )
+
+
+class ReaderFactory(UserFactory):
+    """A reader of `region` (a province's or regency's code; None: all of Indonesia)."""
+
+    @factory.post_generation
+    def region(self, create, extracted, **kwargs):
+        region = Region.objects.get(code=extracted) if extracted else None
+        RegionRole.objects.create(user=self, region=region, role=RegionRole.READER)
 
 
 class CompanyFactory(factory.django.DjangoModelFactory):

@@ -12,12 +12,11 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image
 
-from accounts.models import User
+from accounts.models import RegionRole, User
 from companies.models import Company, CompanyVillage, Membership, Ring
 from core.images import reencode_photo
 from delivery import ledger as delivery_ledger
@@ -36,7 +35,7 @@ from programs.models import (
     Round,
 )
 from regions.boundaries import import_boundaries, read_boundaries
-from regions.models import Boundary, Region
+from regions.models import Boundary, Region, ServedRegion
 from regions.services import import_regions
 
 from . import planning as plan_data
@@ -144,7 +143,11 @@ def seed_users() -> list[tuple[str, str]]:
         is_superuser=True,
     )
     planner = _user("planner", first_name="Nurul", last_name="Hidayah", email="planner@example.org")
-    planner.groups.add(Group.objects.get_or_create(name=User.PLANNER_GROUP)[0])
+    RegionRole.objects.get_or_create(
+        user=planner,
+        region=Region.objects.get(code="36.72"),
+        defaults={"role": RegionRole.PLANNER},
+    )
     officer = _user("officer", first_name="Rizky", last_name="Pratama", email="officer@example.org")
     Membership.objects.get_or_create(
         user=officer,
@@ -191,6 +194,7 @@ def _demo_needs(code: str, target: int) -> list[tuple[str, str, int, str]]:
 
 def seed_plan() -> tuple[int, int]:
     city = Region.objects.get(code="36.72")
+    ServedRegion.objects.get_or_create(region=city)
     villages = dict(Region.objects.villages().within(city).values_list("code", "pk"))
     plan, _created = DevelopmentPlan.objects.update_or_create(
         city=city, first_year=plan_data.PLAN["first_year"], defaults=plan_data.PLAN

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from core import permissions
+from core import permissions, tenancy
 from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_RUPIAH
 from core.models import Transition
@@ -41,8 +41,13 @@ class Sdg(models.IntegerChoices):
 
 
 class ProgramQuerySet(models.QuerySet):
+    def in_region(self, code: str | None = None):
+        """The programs of the plans of the region `code` (default: the request's region)."""
+        return self.filter(plan__city__code=code or tenancy.current_code())
+
     def visible_to(self, user):
-        """Officers see their companies' programs; planners and admins every submitted one.
+        """In the request's region, officers see their companies' programs; its planners and
+        readers, and admins, every submitted one.
 
         Drafts stay private to the company until they are submitted.
         """
@@ -50,15 +55,17 @@ class ProgramQuerySet(models.QuerySet):
             return self.none()
         own = permissions.of_own_companies(user)
         if permissions.sees_all_companies(user):
-            return self.filter(own | ~Q(status=Program.Status.DRAFT))
-        return self.filter(own)
+            return self.in_region().filter(own | ~Q(status=Program.Status.DRAFT))
+        return self.in_region().filter(own)
 
     def editable_by(self, user):
         """Officers change their company's drafts and programs sent back for revision
-        (permissions.can_edit_program, as a query)."""
+        (permissions.can_edit_program, as a query), in the request's region."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(permissions.of_own_companies(user), status__in=Program.EDITABLE)
+        return self.in_region().filter(
+            permissions.of_own_companies(user), status__in=Program.EDITABLE
+        )
 
     def for_list(self):
         """A list page's rows. Pledge totals are per-row subqueries, evaluated only for the

@@ -10,12 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Sector
+from core import tenancy
 from core.db import ChoiceLabels
 from planning.models import DevelopmentPlan
 from regions.models import Region
 
 
 class RoundQuerySet(models.QuerySet):
+    def in_region(self, code: str | None = None):
+        """The rounds of the region `code`'s plans (default: the request's region)."""
+        return self.filter(plan__city__code=code or tenancy.current_code())
+
     def open(self):
         return self.filter(status=Round.Status.OPEN)
 

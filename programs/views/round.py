@@ -36,7 +36,7 @@ from ..models import (
 
 
 def get_round(pk) -> Round:
-    return get_object_or_404(Round.objects.select_related("plan__city"), pk=pk)
+    return get_object_or_404(Round.objects.in_region().select_related("plan__city"), pk=pk)
 
 
 class RoundListView(PlannerRequiredMixin, ListView):
@@ -49,7 +49,8 @@ class RoundListView(PlannerRequiredMixin, ListView):
         invited = Invitation.objects.filter(round=OuterRef("pk")).values("round")
         answered = Program.objects.filter(round=OuterRef("pk")).exclude(status=Program.Status.DRAFT)
         return (
-            Round.objects.select_related("plan")
+            Round.objects.in_region()
+            .select_related("plan")
             .annotate(
                 invited=Subquery(invited.annotate(n=Count("pk")).values("n")),
                 companies_answered=Subquery(

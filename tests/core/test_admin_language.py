@@ -22,7 +22,7 @@ def test_the_admin_speaks_indonesian_to_its_operator(staff_client, program_a, of
     ).content.decode()
     assert "Ubah pengguna" in user_page
     assert "Dapat menambah program CSR" in user_page and "Can add" not in user_page
-    assert "Perencana (Bappeda)" in user_page
+    assert "Perencana: melihat dan memutuskan" in user_page  # the region roles inline
     programs = staff_client.get(reverse("admin:programs_program_changelist")).content.decode()
     assert "Rp\xa01.500.000.000" in programs and ">1500000000<" not in programs
     program_page = staff_client.get(

@@ -2,12 +2,12 @@
 role takes effect at the next request, whatever the entry point."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import RegionRole
 from companies.models import Membership
 from tests.utils import queries_for
 
@@ -31,37 +31,19 @@ def test_an_officer_added_to_a_company_gets_it_at_the_next_request(
     assert client.get(url).status_code == 200
 
 
-def test_a_planner_taken_out_of_the_group_loses_the_role_from_either_side(
+def test_a_planner_role_taken_given_or_changed_takes_effect_at_the_next_request(
     client_for, planner, plan
 ):
     client, url = client_for(planner), reverse("planning:need_create")
-    group = Group.objects.get(name="planner")
-    assert client.get(url).status_code == 200
-    planner.groups.remove(group)
-    assert client.get(url).status_code == 403
-    planner.groups.add(group)
-    assert client.get(url).status_code == 200
-    group.user_set.remove(planner)
-    assert client.get(url).status_code == 403
-    group.user_set.add(planner)
-    group.user_set.clear()
-    assert client.get(url).status_code == 403
-
-
-@pytest.mark.parametrize("change", ["delete", "rename"])
-def test_a_planner_group_deleted_or_renamed_takes_the_role_at_once(
-    client_for, planner, plan, change
-):
-    """The group's rows go without a signal for each member: the roles cached for 5 minutes
-    are forgotten all the same."""
-    client, url = client_for(planner), reverse("planning:need_create")
+    role = planner.region_roles.get()
     assert client.get(url).status_code == 200  # the roles are now cached
-    group = Group.objects.get(name="planner")
-    if change == "delete":
-        group.delete()
-    else:
-        group.name = "perencana lama"
-        group.save()
+    role.role = RegionRole.READER
+    role.save()
+    assert client.get(url).status_code == 403
+    role.role = RegionRole.PLANNER
+    role.save()
+    assert client.get(url).status_code == 200
+    role.delete()
     assert client.get(url).status_code == 403
 
 
@@ -83,13 +65,16 @@ def test_a_role_taken_away_in_another_process_is_forgotten_through_redis(
     client_for, planner, plan, shared_cache
 ):
     """Two processes sharing Redis (REDIS_URL), as two gunicorn workers or machines do: the
-    other process takes the planner out of the group; this one's next page refuses."""
+    other process takes the planner's role away; this one's next page refuses."""
     client, url = client_for(planner), reverse("planning:need_create")
     assert client.get(url).status_code == 200
-    assert cache.get(f"roles:{planner.pk}") == {"planner": True, "companies": []}
+    assert cache.get(f"roles:{planner.pk}") == {
+        "regions": [("36.72", "planner")],
+        "companies": [],
+    }
     shared_cache(
-        "from django.contrib.auth.models import Group; "
-        f"Group.objects.get(name='planner').user_set.remove({planner.pk})"
+        "from accounts.models import RegionRole; "
+        f"RegionRole.objects.get(user_id={planner.pk}).delete()"
     )
     assert cache.get(f"roles:{planner.pk}") is None
     assert client.get(url).status_code == 403

@@ -328,8 +328,9 @@ def test_report_pages_keep_their_query_count(
         "program": queries_for(client_for(planner), program.get_absolute_url()),
         "home": queries_for(client_for(officer_a), reverse("home")),
     }
-    # program: +2 for left-behind kelurahan; home: +1 for the round invitations
-    assert counts == {"list": 6, "detail": 9, "program": 23, "home": 11}
+    # Cold: +1 everywhere for the served regions; program: +2 for left-behind kelurahan; home:
+    # +1 for the round invitations, +1 for the regions of the officer's company (the switcher)
+    assert counts == {"list": 7, "detail": 10, "program": 24, "home": 13}
 
 
 def test_a_verified_report_shows_on_the_kelurahan_page_at_once(

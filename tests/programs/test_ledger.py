@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
+from accounts.models import RegionRole
 from planning import services as planning_services
 from planning.models import Need
 from programs import services, workflow
@@ -74,7 +75,7 @@ def test_pledges_of_an_approved_program_are_read_only_in_the_admin(
 
 
 def test_the_admin_approves_through_the_workflow(staff_client, staff, program_a, planner):
-    staff.groups.add(*planner.groups.all())  # an operator who is also a planner
+    RegionRole.objects.create(user=staff, region=planner.region_roles.get().region, role="planner")
     submitted(program_a)
     response = staff_client.post(
         reverse("admin:programs_program_changelist"),
@@ -89,7 +90,7 @@ def test_the_admin_approves_through_the_workflow(staff_client, staff, program_a,
 
 
 def test_the_admin_cannot_approve_beyond_a_need(staff_client, staff, program_a, planner):
-    staff.groups.add(*planner.groups.all())
+    RegionRole.objects.create(user=staff, region=planner.region_roles.get().region, role="planner")
     submitted(program_a)
     Pledge.objects.filter(program=program_a).update(quantity=26)
     need = need_of(program_a)
@@ -112,7 +113,7 @@ def test_an_operator_who_is_not_a_planner_cannot_approve(staff_client, program_a
 
 
 def test_a_revision_from_the_admin_asks_for_a_comment(staff_client, staff, program_a, planner):
-    staff.groups.add(*planner.groups.all())
+    RegionRole.objects.create(user=staff, region=planner.region_roles.get().region, role="planner")
     submitted(program_a)
     url = reverse("admin:programs_program_changelist")
     ask = staff_client.post(url, {"action": "move_to_revision", "_selected_action": [program_a.pk]})

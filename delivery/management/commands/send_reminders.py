@@ -1,14 +1,17 @@
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import tenancy
 from core.mail import send_on_commit
 from delivery import duties
 from delivery.models import Reminder, Report
 from programs.models import Program
 from programs.notifications import planner_emails
+from regions.models import ServedRegion
 
 
 class Command(BaseCommand):
@@ -26,6 +29,7 @@ class Command(BaseCommand):
         quarter, programs = duties.missing_last_quarter(today)
         stage = "late" if today > quarter.due else "due"
         reminded = 0
+        programs = programs.select_related("plan__city")
         for program in programs.prefetch_related("company__memberships__user"):
             for membership in program.company.memberships.all():
                 user = membership.user
@@ -33,21 +37,30 @@ class Command(BaseCommand):
                     continue
                 key = f"{program.pk}:{quarter.key}:{stage}"
                 context = {"program": program, "quarter": quarter, "late": stage == "late"}
-                reminded += self.once(Reminder.Kind.REPORT_DUE, user, key, "report_due", context)
+                with tenancy.serving(program.plan.city.code):  # its links lead to its region
+                    reminded += self.once(
+                        Reminder.Kind.REPORT_DUE, user, key, "report_due", context
+                    )
         digested = 0
-        waiting = {
-            "programs": Program.objects.filter(status=Program.Status.SUBMITTED).count(),
-            "reports": Report.objects.filter(status=Report.Status.SUBMITTED).count(),
-        }
-        if any(waiting.values()):
-            from django.contrib.auth import get_user_model
-
-            User = get_user_model()
-            emails = set(planner_emails())
-            for user in User.objects.filter(email__in=emails, is_active=True):
-                digested += self.once(
-                    Reminder.Kind.DIGEST, user, today.isoformat(), "digest", waiting
-                )
+        User = get_user_model()
+        for served in ServedRegion.objects.filter(is_active=True).select_related("region"):
+            region = served.region
+            with tenancy.serving(region.code):  # the digest's links lead into the region
+                waiting = {
+                    "programs": Program.objects.in_region()
+                    .filter(status=Program.Status.SUBMITTED)
+                    .count(),
+                    "reports": Report.objects.in_region()
+                    .filter(status=Report.Status.SUBMITTED)
+                    .count(),
+                    "region": region.name,
+                }
+                if not (waiting["programs"] or waiting["reports"]):
+                    continue
+                emails = planner_emails(region.pk)
+                for user in User.objects.filter(email__in=emails, is_active=True):
+                    key = f"{today.isoformat()}:{region.code}"
+                    digested += self.once(Reminder.Kind.DIGEST, user, key, "digest", waiting)
         self.stdout.write(
             f"{quarter.key} ({stage}): {reminded} reminders to officers, {digested} digests to "
             "planners."

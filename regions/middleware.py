@@ -1,0 +1,33 @@
+import re
+
+from django.core.handlers.wsgi import get_script_name
+
+from core import tenancy
+
+from .models import ServedRegion
+
+# The first segment of a path that names a regency or city: "/36.72/programs/".
+REGION_SEGMENT = re.compile(r"^/(\d{2}\.\d{2})(/.*)$", re.DOTALL)
+
+
+class RegionMiddleware:
+    """The request's region (core.tenancy): a served region's code at the start of the path is
+    taken off before the URLs are resolved and becomes the script prefix, so the page's links
+    keep it. A path without one is the default region's, as before regions were served. A code
+    that is not served is left in place: nothing resolves it, 404. The region stays the
+    thread's until its next request (a streamed export is read after this returns)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        base = f"{get_script_name(request.META).rstrip('/')}/"  # as the handler sets it
+        found = REGION_SEGMENT.match(request.path_info)
+        if found and found[1] in ServedRegion.objects.codes():
+            request.path_info = found[2]
+            tenancy.enter(found[1], base)
+            request.region_prefixed = True
+        else:
+            tenancy.enter(None, base)
+            request.region_prefixed = False
+        return self.get_response(request)

@@ -1,0 +1,138 @@
+"""Many regions in one deployment: each served regency or city under its own code in the URL,
+its planners deciding only there, a province's planners reading below, the default region at
+the old URLs."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from core import tenancy
+from planning.models import DevelopmentPlan, Need
+from programs import workflow
+from programs.models import Program
+from regions.models import Region, ServedRegion
+from tests.factories import (
+    CompanyVillageFactory,
+    PledgeFactory,
+    ProgramFactory,
+    ReaderFactory,
+)
+
+
+@pytest.fixture
+def bpn_program(balikpapan, company_a, officer_a):
+    """Company A works in Balikpapan too: a submitted program there, pledged to its need."""
+    manggar = Region.objects.get(code="64.71.01.1001")
+    CompanyVillageFactory(company=company_a, village=manggar)
+    plan = DevelopmentPlan.objects.get(city=balikpapan)
+    program = ProgramFactory(company=company_a, plan=plan, title="Bedah rumah Manggar")
+    program.villages.set([manggar])
+    PledgeFactory(program=program, need=Need.objects.get(priority__plan=plan), quantity=2)
+    return workflow.program_submit(program=program, by=officer_a)
+
+
+def in_region(code: str, name: str, *args) -> str:
+    with tenancy.serving(code):
+        return reverse(name, args=args)
+
+
+def test_a_region_lives_under_its_code_and_its_links_keep_it(client_for, planner_bpn):
+    client = client_for(planner_bpn)
+    response = client.get("/64.71/plan/needs/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "RTLH Manggar" in page and "Rutilahu Tegal Ratu" not in page
+    assert 'href="/64.71/programs/"' in page  # the menu's links stay in the region
+    assert "Portal CSR Kota Balikpapan" in page
+    assert client.get("/99.99/plan/needs/").status_code == 404  # not a served region
+
+
+def test_the_old_urls_are_the_default_regions(planner_client, tegal_ratu_need, balikpapan):
+    page = planner_client.get("/plan/needs/").content.decode()
+    assert "Rutilahu Tegal Ratu" in page and "RTLH Manggar" not in page
+    assert planner_client.get("/36.72/plan/needs/").content.decode().count("Tegal Ratu") >= 1
+
+
+def test_a_planner_of_one_other_region_lands_in_it(client_for, planner_bpn):
+    response = client_for(planner_bpn).get("/")
+    assert response.status_code == 302 and response.url == "/64.71/"
+
+
+def test_a_planner_of_another_region_sees_nothing_undecided_and_decides_nothing(
+    client_for, planner_bpn, planner, bpn_program, program_a, officer_a
+):
+    program_a = workflow.program_submit(
+        program=program_a, by=program_a.company.memberships.get().user
+    )
+    cilegon_planner, bpn_planner = client_for(planner), client_for(planner_bpn)
+    # Each planner sees the submitted program of the own region, under its code.
+    assert bpn_planner.get(in_region("64.71", "programs:detail", bpn_program.pk)).status_code == 200
+    assert (
+        cilegon_planner.get(in_region("36.72", "programs:detail", program_a.pk)).status_code == 200
+    )
+    # Neither sees the other's, under either code: 404, as for an officer of another company.
+    for code in ("36.72", "64.71"):
+        assert bpn_planner.get(in_region(code, "programs:detail", program_a.pk)).status_code == 404
+        url = in_region(code, "programs:detail", bpn_program.pk)
+        assert cilegon_planner.get(url).status_code == 404
+    approve = in_region("64.71", "programs:transition", bpn_program.pk, "approved")
+    assert cilegon_planner.post(approve).status_code == 404
+    with pytest.raises(PermissionDenied):  # whatever the entry point
+        workflow.program_approve(program=bpn_program, by=planner)
+    # The lists count only the region's own.
+    listed = bpn_planner.get("/64.71/programs/").content.decode()
+    assert "Bedah rumah Manggar" in listed and program_a.title not in listed
+    workflow.program_approve(program=bpn_program, by=planner_bpn)
+    assert Program.objects.get(pk=bpn_program.pk).status == Program.Status.APPROVED
+
+
+def test_a_province_planner_reads_its_regencies_and_decides_nothing(
+    client_for, province_planner, program_a, bpn_program, officer_a
+):
+    program_a = workflow.program_submit(
+        program=program_a, by=program_a.company.memberships.get().user
+    )
+    client = client_for(province_planner)
+    assert client.get(in_region("36.72", "programs:detail", program_a.pk)).status_code == 200
+    assert client.get(in_region("36.72", "planning:need_create")).status_code == 403
+    approve = in_region("36.72", "programs:transition", program_a.pk, "approved")
+    client.post(approve)
+    assert Program.objects.get(pk=program_a.pk).status == Program.Status.SUBMITTED
+    with pytest.raises(PermissionDenied):
+        workflow.program_approve(program=program_a, by=province_planner)
+    # Kalimantan Timur is not Banten's: Balikpapan's undecided program stays hidden.
+    assert client.get(in_region("64.71", "programs:detail", bpn_program.pk)).status_code == 404
+
+
+def test_a_national_reader_reads_every_region(client_for, bpn_program, program_a):
+    reader = ReaderFactory(username="national")
+    client = client_for(reader)
+    assert client.get(in_region("64.71", "programs:detail", bpn_program.pk)).status_code == 200
+    assert client.get(in_region("64.71", "planning:need_create")).status_code == 403
+
+
+def test_an_officer_works_in_every_region_of_its_company(officer_client, bpn_program, program_a):
+    page = officer_client.get("/64.71/programs/").content.decode()
+    assert "Bedah rumah Manggar" in page and program_a.title not in page
+    assert officer_client.get("/36.72/programs/").content.decode().count(program_a.title)
+    menu = officer_client.get("/64.71/programs/").context["region_menu"]
+    assert [(entry["code"], entry["current"]) for entry in menu] == [
+        ("36.72", False),
+        ("64.71", True),
+    ]
+
+
+def test_a_region_switched_off_is_not_served(client_for, planner_bpn):
+    client = client_for(planner_bpn)
+    assert client.get("/64.71/plan/needs/").status_code == 200
+    ServedRegion.objects.filter(region__code="64.71").update(is_active=False)
+    ServedRegion.objects.get(region__code="64.71").save()  # forgets the served codes
+    assert client.get("/64.71/plan/needs/").status_code == 404
+
+
+def test_each_region_reads_its_own_current_plan(balikpapan, plan):
+    with tenancy.serving("64.71"):
+        assert DevelopmentPlan.objects.current().city == balikpapan
+    with tenancy.serving("36.72"):
+        assert DevelopmentPlan.objects.current() == plan
+    assert DevelopmentPlan.objects.current() == plan  # the default region
