@@ -95,6 +95,18 @@ def sees_officers_of(user, company) -> bool:
     return sees_all_companies(user) or is_officer_of(user, company.pk)
 
 
+class ReaderRequiredMixin(LoginRequiredMixin):
+    """For what the region's planners and readers (a province's planners, a national viewer)
+    and operators read: anonymous users go to the login page, other users get 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not sees_all_companies(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class PlannerRequiredMixin(LoginRequiredMixin):
     """Anonymous users go to the login page; signed-in users who are not planners get 403."""
 

@@ -23,7 +23,7 @@ from core import prepared, versions
 from core.exports import XLSX_TYPE
 from core.forms import posted_id
 from core.models import PreparedFile
-from core.permissions import PlannerRequiredMixin
+from core.permissions import PlannerRequiredMixin, ReaderRequiredMixin
 from core.tasks import run_later
 from core.uploads import serve_private
 from delivery.models import Report
@@ -96,7 +96,7 @@ def metric_choice(request, plan):
 PROGRAMS_LISTED = 1000  # a public kecamatan or kelurahan page pages through at most these
 
 
-class DashboardView(PlannerRequiredMixin, PlanMixin, TemplateView):
+class DashboardView(ReaderRequiredMixin, PlanMixin, TemplateView):
     """For a year of the plan (or all): each priority's progress in units and Rupiah, totals by
     pillar, sector and company, the largest unfunded needs, the kelurahan nobody works in and
     the programs awaiting a decision."""

@@ -235,7 +235,18 @@ def program_b(company_b, plan, tegal_ratu_need, village):
 
 
 @pytest.fixture
-def world(outsider, officer_a, officer_b, planner, staff, company_a, tegal_ratu_need, program_a):
+def world(
+    outsider,
+    officer_a,
+    officer_b,
+    planner,
+    staff,
+    planner_bpn,
+    province_planner,
+    company_a,
+    tegal_ratu_need,
+    program_a,
+):
     """Company A's draft (program_a, with a file), submitted and running programs, the running
     one's submitted and draft reports (each with a file), a need, an import."""
     from core.models import PreparedFile
@@ -305,6 +316,8 @@ def world(outsider, officer_a, officer_b, planner, staff, company_a, tegal_ratu_
             "officer_b": officer_b,
             "planner": planner,
             "staff": staff,
+            "planner_other": planner_bpn,
+            "province_planner": province_planner,
         },
         "company": company_a.slug,
         "draft": program_a.pk,
