@@ -18,7 +18,7 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from companies.models import Company, Sector
-from core import audit
+from core import audit, tenancy
 from core.mail import send_on_commit
 from programs.models import Program
 
@@ -82,7 +82,8 @@ def by_company(
     `details`, each missing report is listed, else only counted (a smaller result to cache)."""
     today = today or timezone.localdate()
     rows = {company.pk: Compliance(company) for company in companies}
-    owing = Program.objects.filter(status__in=OWING, start_date__isnull=False)
+    # The request's region's programs: each region counts only its own.
+    owing = Program.objects.in_region().filter(status__in=OWING, start_date__isnull=False)
     if isinstance(companies, QuerySet):  # a join, not thousands of ids in the query
         owing = owing.filter(company__in=companies.order_by().values("pk"))
     else:
@@ -188,12 +189,12 @@ def reminders_due(today: datetime.date) -> tuple[int, int]:
 
 
 def forget_summary() -> None:
-    """Count afresh at the next page (reminders were just sent)."""
+    """Count the request's region afresh at its next page (reminders were just sent)."""
     cache.delete(_summary_key(timezone.localdate()))
 
 
 def _summary_key(today: datetime.date) -> str:
-    return f"compliance:{today.isoformat()}"
+    return f"compliance:{tenancy.current_code()}:{today.isoformat()}"
 
 
 @transaction.atomic

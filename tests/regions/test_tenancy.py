@@ -136,3 +136,16 @@ def test_each_region_reads_its_own_current_plan(balikpapan, plan):
     with tenancy.serving("36.72"):
         assert DevelopmentPlan.objects.current() == plan
     assert DevelopmentPlan.objects.current() == plan  # the default region
+
+
+def test_each_regions_compliance_counts_only_its_own_programs(bpn_program, program_a, company_a):
+    from delivery import compliance
+
+    Program.objects.filter(pk__in=[bpn_program.pk, program_a.pk]).update(
+        status=Program.Status.IN_PROGRESS
+    )
+    for code, program in (("64.71", bpn_program), ("36.72", program_a)):
+        with tenancy.serving(code):
+            (row,) = compliance.by_company([company_a])
+            assert row.running == 1, code
+            assert {m.program for m in row.missing_listed} <= {program.pk, program}
