@@ -23,7 +23,9 @@ from programs.models import Pledge, Program, ProgramOutput
 from . import periods
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(tenancy.InRegionQuerySet, models.QuerySet):
+    region_path = "program__plan__city__code"
+
     def visible_to(self, user):
         """Officers see their companies' reports; planners and admins every report that was
         submitted (drafts stay with the company, as programs' drafts do)."""
@@ -33,10 +35,6 @@ class ReportQuerySet(models.QuerySet):
         if permissions.sees_all_companies(user):
             return self.in_region().filter(own | ~Q(status=Report.Status.DRAFT))
         return self.in_region().filter(own)
-
-    def in_region(self, code: str | None = None):
-        """The reports on the programs of the region `code` (default: the request's)."""
-        return self.filter(program__plan__city__code=code or tenancy.current_code())
 
     def editable_by(self, user):
         """permissions.can_edit_report, as a query (in the request's region)."""

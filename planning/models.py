@@ -220,7 +220,9 @@ UNFUNDED_RUPIAH = (F("quantity") - F("pledged_quantity")) * F("estimated_unit_co
 FIGURES = ("needed", "pledged", "delivered", "gap")
 
 
-class NeedQuerySet(models.QuerySet):
+class NeedQuerySet(tenancy.InRegionQuerySet, models.QuerySet):
+    region_path = "priority__plan__city__code"
+
     def visible_to(self, user):
         """Planners and admins see every need; other signed-in users see open needs."""
         if not user.is_authenticated:
@@ -228,10 +230,6 @@ class NeedQuerySet(models.QuerySet):
         if permissions.sees_all_companies(user):
             return self.in_region()
         return self.in_region().filter(status=Need.Status.OPEN)
-
-    def in_region(self, code: str | None = None):
-        """The needs of the plans of the region `code` (default: the request's region)."""
-        return self.filter(priority__plan__city__code=code or tenancy.current_code())
 
     def with_gap(self):
         return self.filter(pledged_quantity__lt=F("quantity"))
@@ -430,10 +428,8 @@ def _import_path(instance, filename: str) -> str:
     return random_upload_name("imports", filename)
 
 
-class NeedImportQuerySet(models.QuerySet):
-    def in_region(self, code: str | None = None):
-        """The imports into the region `code`'s plans (default: the request's region)."""
-        return self.filter(plan__city__code=code or tenancy.current_code())
+class NeedImportQuerySet(tenancy.InRegionQuerySet, models.QuerySet):
+    region_path = "plan__city__code"
 
 
 class NeedImport(models.Model):

@@ -40,10 +40,8 @@ class Sdg(models.IntegerChoices):
     PARTNERSHIPS = 17, _("17 Partnerships for the goals")
 
 
-class ProgramQuerySet(models.QuerySet):
-    def in_region(self, code: str | None = None):
-        """The programs of the plans of the region `code` (default: the request's region)."""
-        return self.filter(plan__city__code=code or tenancy.current_code())
+class ProgramQuerySet(tenancy.InRegionQuerySet, models.QuerySet):
+    region_path = "plan__city__code"
 
     def visible_to(self, user):
         """In the request's region, officers see their companies' programs; its planners and

@@ -16,10 +16,8 @@ from planning.models import DevelopmentPlan
 from regions.models import Region
 
 
-class RoundQuerySet(models.QuerySet):
-    def in_region(self, code: str | None = None):
-        """The rounds of the region `code`'s plans (default: the request's region)."""
-        return self.filter(plan__city__code=code or tenancy.current_code())
+class RoundQuerySet(tenancy.InRegionQuerySet, models.QuerySet):
+    region_path = "plan__city__code"
 
     def open(self):
         return self.filter(status=Round.Status.OPEN)
