@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedFormMixin
@@ -30,15 +31,26 @@ class VillageRingForm(forms.ModelForm):
 
 
 class BaseVillageRingFormSet(BoundedInlineFormSet):
-    def __init__(self, *args, city: Region | None, **kwargs):
+    """The company's ring villages, picked among the villages of `regions` (regencies and
+    cities: those it already works in and the ones the officer chose to add), grouped by
+    regency or city."""
+
+    def __init__(self, *args, regions: list[Region], **kwargs):
         super().__init__(*args, **kwargs)
-        villages = (
-            Region.objects.villages().select_related("parent").order_by("parent__name", "name")
+        within = Q(pk__in=[])
+        for region in regions:
+            within |= Q(code__startswith=f"{region.code}.")
+        self.villages = (
+            Region.objects.villages()
+            .filter(within)
+            .select_related("parent__parent")
+            .order_by("parent__parent__name", "parent__name", "name")
         )
-        self.villages = villages.within(city) if city else villages.none()
-        choices = [("", "---------")] + [
-            (v.pk, f"{v.name} (Kec. {v.parent.name})") for v in self.villages
-        ]
+        groups: dict[str, list] = {}
+        for village in self.villages:
+            label = f"{village.name} (Kec. {village.parent.name})"
+            groups.setdefault(village.parent.parent.name, []).append((village.pk, label))
+        choices = [("", "---------"), *sorted(groups.items())]
         for form in [*self.forms, self.empty_form]:
             form.fields["village"].choices = choices
 

@@ -30,6 +30,11 @@ class Ring(models.IntegerChoices):
 
 
 class CompanyQuerySet(models.QuerySet):
+    def region_codes(self) -> list[str]:
+        """The codes of the regencies and cities where these companies have ring villages."""
+        rings = CompanyVillage.objects.filter(company__in=self.values("pk"))
+        return sorted({code[:5] for code in rings.values_list("village__code", flat=True)})
+
     def visible_to(self, user):
         """The company directory is readable by every signed-in user."""
         return self.all() if user.is_authenticated else self.none()

@@ -8,10 +8,10 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from core import concurrency
+from core import concurrency, tenancy
 from core.exports import ExportMixin
 from core.pagination import NeverPastTheEndMixin
-from regions.models import current_city
+from regions.models import Region, ServedRegion, current_city
 
 from . import exports, services
 from .filters import CompanyFilter
@@ -73,9 +73,22 @@ class CompanyProfileEditView(LoginRequiredMixin, View):
             raise PermissionDenied  # readable by everyone signed in, changeable by its officers
         return company
 
+    def regions(self, company) -> tuple[list[Region], list[Region]]:
+        """(the regencies and cities whose villages the rings are picked from: those the
+        company works in, the request's, and one the officer adds with ?region=; the served
+        ones the officer may add)."""
+        served = Region.objects.filter(served__is_active=True).order_by("name")
+        codes = {tenancy.current_code(), *Company.objects.filter(pk=company.pk).region_codes()}
+        added = self.request.GET.get("region") or self.request.POST.get("region")
+        if isinstance(added, str) and added in ServedRegion.objects.codes():
+            codes.add(added)
+        offered = list(Region.objects.filter(level=Region.Level.REGENCY, code__in=codes))
+        return sorted(offered, key=lambda r: r.name), list(served.exclude(code__in=codes))
+
     def forms(self, company, data=None):
         form = CompanyProfileForm(data, instance=company)
-        formset = VillageRingFormSet(data, instance=company, city=current_city())
+        offered, self.addable = self.regions(company)
+        formset = VillageRingFormSet(data, instance=company, regions=offered)
         form.watch(formset)
         return form, formset
 
@@ -102,5 +115,11 @@ class CompanyProfileEditView(LoginRequiredMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"form": form, "formset": formset, "company": company},
+            {
+                "form": form,
+                "formset": formset,
+                "company": company,
+                "addable": self.addable,
+                "added": self.request.GET.get("region", ""),
+            },
         )

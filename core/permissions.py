@@ -36,8 +36,7 @@ def company_regions(user) -> list[str]:
     companies = officer_companies(user)
     if not companies:
         return []
-    rings = apps.get_model("companies", "CompanyVillage").objects.filter(company__in=companies)
-    return sorted({code[:5] for code in rings.values_list("village__code", flat=True)})
+    return apps.get_model("companies", "Company").objects.filter(pk__in=companies).region_codes()
 
 
 def is_officer_of(user, company_id: int | None) -> bool:

@@ -245,7 +245,7 @@ def test_the_version_is_of_the_values_the_page_shows_not_of_those_stored_when_dr
     from regions.models import current_city
 
     form = CompanyProfileForm(instance=company_a)
-    formset = VillageRingFormSet(instance=company_a, city=current_city())
+    formset = VillageRingFormSet(instance=company_a, regions=[current_city()])
     form.watch(formset)
     Company.objects.filter(pk=company_a.pk).update(phone="0254-999")  # someone else, meanwhile
     drawn = form["loaded_version"].value()

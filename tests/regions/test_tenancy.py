@@ -149,3 +149,42 @@ def test_each_regions_compliance_counts_only_its_own_programs(bpn_program, progr
             (row,) = compliance.by_company([company_a])
             assert row.running == 1, code
             assert {m.program for m in row.missing_listed} <= {program.pk, program}
+
+
+def test_a_company_with_rings_in_two_regencies_saves_its_profile(
+    officer_client, company_a, balikpapan, outside_village
+):
+    """Ring 1 in Cilegon and in Balikpapan (the refinery's case), and one the admin put in a
+    regency the portal does not serve: the form shows each under its regency and saves."""
+    from tests.utils import page_form_data
+
+    CompanyVillageFactory(company=company_a, village=outside_village)  # Kabupaten Serang
+    url = reverse("companies:edit", args=[company_a.slug])
+    page = officer_client.get(url)
+    groups = [
+        label for label, _options in page.context["formset"].forms[0].fields["village"].choices[1:]
+    ]
+    assert groups == ["Kabupaten Serang", "Kota Cilegon"]  # what it works in, and the request's
+    assert [r.code for r in page.context["addable"]] == ["64.71"]
+    page = officer_client.get(url, {"region": "64.71"})  # "Villages of another regency"
+    manggar = Region.objects.get(code="64.71.01.1001")
+    data = page_form_data(page, "form", "formset")
+    data.update(
+        {
+            "operating_villages-2-village": manggar.pk,
+            "operating_villages-2-ring": "1",
+        }
+    )
+    response = officer_client.post(f"{url}?region=64.71", data)
+    assert response.status_code == 302, response.context["formset"].errors
+    assert sorted(company_a.operating_villages.values_list("village__code", flat=True)) == [
+        "36.04.01.2001",
+        "36.72.04.1002",
+        "64.71.01.1001",
+    ]
+    # Now it works in Balikpapan: its villages are offered without asking.
+    again = officer_client.get(url)
+    groups = [
+        label for label, _o in again.context["formset"].forms[0].fields["village"].choices[1:]
+    ]
+    assert "Kota Balikpapan" in groups
