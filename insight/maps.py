@@ -116,15 +116,21 @@ def colour_of(value: int, legend: list[Legend]) -> str:
     return legend[-1].colour if legend and value > 0 else NONE_COLOUR
 
 
-def draw(city: Region, values: dict[int, int], *, link, sites=()) -> Map | None:
-    """The city's kelurahan coloured by `values` ({village id: value}); `link(region)` gives each kelurahan's address. None without boundaries.
-    Two queries."""
-    boundaries = list(
-        Boundary.objects.filter(
-            region__code__startswith=f"{city.code}.", region__level=Region.Level.VILLAGE
-        ).select_related("region__parent")
-    )
-    villages = boundaries
+def draw(
+    area: Region | None,
+    values: dict[int, int],
+    *,
+    link,
+    sites=(),
+    level: int = Region.Level.VILLAGE,
+) -> Map | None:
+    """The regions of `level` within `area` (None: the whole country) coloured by `values`
+    ({region id: value}): a city's kelurahan, a province's regencies. `link(region)` gives each
+    one's address. None without boundaries. Two queries."""
+    boundaries = Boundary.objects.filter(region__level=level)
+    if area is not None:
+        boundaries = boundaries.filter(region__code__startswith=f"{area.code}.")
+    villages = list(boundaries.select_related("region__parent"))
     if not villages:
         return None
     project = _Projection(villages)

@@ -17,6 +17,8 @@ urlpatterns = [
         name="round_workbook_file",
     ),
     path("public/", views.PublicHomeView.as_view(), name="public"),
+    path("overview/", views.OverviewView.as_view(), name="overview"),
+    path("overview/<str:code>/", views.OverviewView.as_view(), name="overview_province"),
     path("public/map/", views.MapView.as_view(), name="map"),
     path("public/districts/<str:code>/", views.DistrictView.as_view(), name="district"),
     path("public/villages/<str:code>/", views.VillageView.as_view(), name="village"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from core import prepared, versions
+from core import prepared, tenancy, versions
 from core.exports import XLSX_TYPE
 from core.forms import posted_id
 from core.models import PreparedFile
@@ -29,9 +29,9 @@ from core.uploads import serve_private
 from delivery.models import Report
 from planning.models import DevelopmentPlan, Need
 from programs.models import Pledge, Program, Round
-from regions.models import Region
+from regions.models import Region, ServedRegion
 
-from . import dashboard, figures, maps, tasks, workbook
+from . import dashboard, figures, maps, overview, tasks, workbook
 
 # Seconds the public figures and the map are kept (per process, or in Redis with REDIS_URL).
 PUBLIC_CACHE_SECONDS = 300
@@ -311,4 +311,55 @@ class RoundWorkbookFileView(PlannerRequiredMixin, View):
         )
         return serve_private(
             file.file, filename=file.filename, content_type=XLSX_TYPE, inline=False
+        )
+
+
+def region_home(region: Region) -> str:
+    """A served region's public home page, from a page of any region."""
+    with tenancy.serving(region.code):
+        return reverse("insight:public")
+
+
+class OverviewView(TemplateView):
+    """Every served regency and city of a province (or of the country) side by side: target,
+    pledged, delivered and gap in units and Rupiah, companies active and reporting; sortable;
+    a map of the regencies coloured by the unfunded gap. Public, as the regency pages are."""
+
+    template_name = "insight/overview.html"
+
+    def get_context_data(self, **kwargs):
+        code = self.kwargs.get("code")
+        province = None
+        if code is not None:
+            province = get_object_or_404(Region, code=code, level=Region.Level.PROVINCE)
+        served = Region.objects.filter(
+            served__is_active=True, level=Region.Level.REGENCY
+        ).select_related("parent")
+        if province is not None:
+            served = served.filter(parent=province)
+        found = overview.regions_figures(list(served.order_by("code")))
+        sort = self.request.GET.get("sort", "name")
+        sort = sort if sort.removeprefix("-") in overview.SORTS else "name"
+        rows = found.sorted_by(sort)
+        for row in rows:
+            row.url = region_home(row.region)
+        served_codes = ServedRegion.objects.codes()
+        area_map = maps.draw(
+            province,
+            {row.region.pk: row.unfunded_rupiah for row in rows},
+            link=lambda region: region_home(region) if region.code in served_codes else "",
+            level=Region.Level.REGENCY,
+        )
+        provinces = Region.objects.filter(
+            level=Region.Level.PROVINCE, children__served__is_active=True
+        ).distinct()
+        return super().get_context_data(
+            province=province,
+            rows=rows,
+            totals=found.totals,
+            sort=sort,
+            headers=overview.HEADERS,
+            map=area_map,
+            provinces=provinces.order_by("name"),
+            **kwargs,
         )

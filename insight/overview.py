@@ -1,0 +1,151 @@
+"""Overviews above the regencies: each served regency's or city's figures side by side, for a
+province or the whole country, with the same definitions as its own dashboard (insight.figures)
+so that a row equals the sum of that region's dashboard. A constant number of queries, whatever
+the number of regions, programs or pledges.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from delivery import duties
+from planning.models import UNFUNDED_RUPIAH, DevelopmentPlan, Need, Priority
+from programs.models import Pledge, Program
+from regions.models import Region
+
+from .figures import COMMITTED_AMOUNT, COMMITTED_QUANTITY, COUNTED
+
+# The table's columns, which a visitor may sort by (?sort=, a leading "-" for largest first).
+HEADERS = [
+    ("name", _("Regency or city")),
+    ("target", _("Target (units)")),
+    ("pledged", _("Pledged (units)")),
+    ("delivered", _("Delivered (units)")),
+    ("gap", _("Gap (units)")),
+    ("pledged_rupiah", _("Committed")),
+    ("spent_rupiah", _("Spent")),
+    ("unfunded_rupiah", _("Unfunded gap")),
+    ("companies", _("Companies active")),
+    ("reporting", _("Companies reporting")),
+]
+SORTS = tuple(column for column, _label in HEADERS)
+
+# What the totals row adds up (companies: a company active in two regions counts in each).
+SUMMED = SORTS[1:4] + SORTS[5:]
+
+
+@dataclass
+class RegionFigures:
+    region: Region
+    plan: DevelopmentPlan | None = None
+    target: int = 0
+    pledged: int = 0
+    delivered: int = 0
+    pledged_rupiah: int = 0
+    spent_rupiah: int = 0
+    unfunded_rupiah: int = 0
+    companies: int = 0  # with a committed program (or a cancelled one that delivered)
+    reporting: int = 0  # of those, with a report filed (submitted, returned or verified)
+    province: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.region.name
+
+    @property
+    def gap(self) -> int:
+        return self.target - self.pledged
+
+
+@dataclass
+class Overview:
+    rows: list[RegionFigures]
+    totals: RegionFigures = field(init=False)
+
+    def __post_init__(self):
+        self.totals = RegionFigures(region=Region(name=""))
+        for name in SUMMED:
+            setattr(self.totals, name, sum(getattr(r, name) for r in self.rows))
+
+    def sorted_by(self, key: str) -> list[RegionFigures]:
+        column = key.removeprefix("-")
+        if column not in SORTS:
+            return self.rows
+        return sorted(self.rows, key=lambda r: getattr(r, column), reverse=key.startswith("-"))
+
+
+def current_plans(regions: list[Region], year: int | None = None) -> dict[int, DevelopmentPlan]:
+    """{region id: its current plan}, by the rule of DevelopmentPlan.objects.current (running
+    in `year`, else the latest), for every region at once: one query."""
+    year = year or datetime.date.today().year
+    found: dict[int, DevelopmentPlan] = {}
+    plans = DevelopmentPlan.objects.filter(city__in=regions).order_by("city_id", "-first_year")
+    for plan in plans:
+        kept = found.get(plan.city_id)
+        if kept is None or (
+            not _runs(kept, year) and (_runs(plan, year) or plan.last_year > kept.last_year)
+        ):
+            found[plan.city_id] = plan
+    return found
+
+
+def _runs(plan: DevelopmentPlan, year: int) -> bool:
+    return plan.first_year <= year <= plan.last_year
+
+
+def regions_figures(regions: list[Region]) -> Overview:
+    """Each of `regions` (regencies and cities) with its current plan's figures over all years:
+    five queries."""
+    plans = current_plans(regions)
+    rows = [RegionFigures(region=region, plan=plans.get(region.pk)) for region in regions]
+    by_plan = {row.plan.pk: row for row in rows if row.plan is not None}
+    if by_plan:
+        for plan_id, target in (
+            Priority.objects.filter(plan__in=list(by_plan))
+            .values("plan_id")
+            .annotate(target=Sum("target_quantity"))
+            .order_by()
+            .values_list("plan_id", "target")
+        ):
+            by_plan[plan_id].target = target or 0
+        for row in (
+            Pledge.objects.filter(priority__plan__in=list(by_plan), program__status__in=COUNTED)
+            .values("priority__plan_id")
+            .annotate(
+                pledged=Sum(COMMITTED_QUANTITY),
+                delivered=Sum("delivered_quantity"),
+                pledged_rupiah=Sum(COMMITTED_AMOUNT),
+                spent_rupiah=Sum("spent_amount"),
+            )
+            .order_by()
+        ):
+            figures = by_plan[row.pop("priority__plan_id")]
+            for name, value in row.items():
+                setattr(figures, name, value or 0)
+        for plan_id, unfunded in (
+            Need.objects.filter(priority__plan__in=list(by_plan), status=Need.Status.OPEN)
+            .with_gap()
+            .values("priority__plan_id")
+            .annotate(unfunded=Sum(UNFUNDED_RUPIAH))
+            .order_by()
+            .values_list("priority__plan_id", "unfunded")
+        ):
+            by_plan[plan_id].unfunded_rupiah = unfunded or 0
+        for plan_id, companies, reporting in (
+            Program.objects.filter(plan__in=list(by_plan), status__in=COUNTED)
+            .values("plan_id")
+            .annotate(
+                companies=Count("company", distinct=True),
+                reporting=Count(
+                    "company",
+                    distinct=True,
+                    filter=Q(reports__status__in=duties.FILED),
+                ),
+            )
+            .order_by()
+            .values_list("plan_id", "companies", "reporting")
+        ):
+            by_plan[plan_id].companies, by_plan[plan_id].reporting = companies, reporting
+    return Overview(rows)
