@@ -71,8 +71,11 @@ class User(AbstractUser):
         )
 
     @property
-    def has_region_role(self) -> bool:
-        return self.is_active and bool(self._roles["regions"])
+    def read_codes(self) -> list[str]:
+        """The regions this user reads without deciding ("": the whole country)."""
+        if not self.is_active:
+            return []
+        return [code for code, role in self._roles["regions"] if role == RegionRole.READER]
 
     @property
     def company_ids(self) -> list[int]:

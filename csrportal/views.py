@@ -7,6 +7,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -28,10 +29,13 @@ def home(request):
     officer's revisions, returned and owed reports. A planner of one other region, arriving
     without a region in the path, lands in that region."""
     user = request.user
-    planned = user.planned_codes
-    if not getattr(request, "region_prefixed", False) and len(planned) == 1 and not user.is_planner:
-        with tenancy.serving(planned[0]):
-            return redirect("home")
+    planned, read = user.planned_codes, user.read_codes
+    if not getattr(request, "region_prefixed", False):
+        if len(planned) == 1 and not user.is_planner:
+            with tenancy.serving(planned[0]):
+                return redirect("home")
+        if read and not (planned or user.is_officer or user.is_staff):
+            return redirect(_overview_of(read[0]))  # a province's planner: its regencies
     if user.is_planner and not user.is_officer and DevelopmentPlan.objects.current():
         return DashboardView.as_view()(request)  # the planner's home is the dashboard
     context = {"city": current_city()}
@@ -66,6 +70,15 @@ def home(request):
             Report.objects.in_region().filter(status=Report.Status.SUBMITTED).count()
         )
     return render(request, "home.html", context)
+
+
+def _overview_of(code: str) -> str:
+    if not code:
+        return reverse("insight:overview")
+    if len(code) == 2:
+        return reverse("insight:overview_province", args=[code])
+    with tenancy.serving(code):
+        return reverse("home")
 
 
 # Seconds a client should wait before trying again while the database is away.

@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from companies.models import Company
-from regions.models import Region
+from programs.models import Program
+from regions.models import Region, ServedRegion
 
 
 def test_the_home_page_speaks_indonesian_by_default(planner_client):
@@ -48,15 +49,27 @@ def test_a_404_is_friendly_and_translated(planner_client, db):
     assert "Halaman tidak ditemukan" in response.content.decode()
 
 
+CITIES = ["36.72", "64.71", "64.09", "33.25"]  # Cilegon, Balikpapan, Penajam, Batang
+
+
 @pytest.mark.slow
 def test_seed_demo_creates_the_demo_and_its_accounts(db):
     call_command("seed_demo")
-    counts = (Region.objects.count(), Company.objects.count(), User.objects.count())
-    assert counts[0] == 2 + 8 + 43
-    assert counts[1] >= 100
-    assert (
-        Region.objects.filter(code__startswith="36.72.", level=Region.Level.VILLAGE).count() == 43
-    )
+    assert Company.objects.count() >= 100
+    villages = Region.objects.filter(level=Region.Level.VILLAGE)
+    assert [villages.filter(code__startswith=f"{c}.").count() for c in CITIES] == [43, 34, 54, 248]
+    # Every province and regency, outlined, for the overviews (Kalimantan Selatan has no outline).
+    assert Region.objects.filter(level=Region.Level.PROVINCE).count() == 38
+    assert Region.objects.filter(level=Region.Level.REGENCY, boundary__isnull=False).count() == 514
+    assert sorted(ServedRegion.objects.values_list("region__code", flat=True)) == sorted(CITIES)
+    for username, code in (("planner-bpn", "64.71"), ("planner-ppu", "64.09")):
+        assert User.objects.get(username=username).planned_codes == [code]
+    assert User.objects.get(username="planner-kaltim").read_codes == ["64"]
+    kpi = Company.objects.get(slug="pt-kpi-unit-balikpapan")
+    assert Company.objects.filter(pk=kpi.pk).region_codes() == ["64.09", "64.71"]
+    in_penajam = Program.objects.filter(company=kpi, plan__city__code="64.09")
+    assert set(in_penajam.values_list("status", flat=True)) == {"approved"}
+    assert in_penajam.count() == 3
     officer = User.objects.get(username="officer")
     assert officer.check_password("demo12345")
     assert Company.objects.get(pk__in=officer.company_ids).name == "PT Krakatau Posco"
@@ -113,11 +126,12 @@ def test_demo_dates_tell_a_believable_story(db):
     submitted = Program.objects.exclude(submitted_at=None)
     first, last = (min(p.submitted_at for p in submitted), max(p.submitted_at for p in submitted))
     assert first.year >= 2024 and last <= now and (last - first).days > 365
-    for program in Program.objects.prefetch_related("transitions"):
+    for program in Program.objects.select_related("plan__city").prefetch_related("transitions"):
         moments = [t.at for t in program.transitions.all()]
         assert moments == sorted(moments) and all(at <= now for at in moments)
         assert program.created_at <= (moments[0] if moments else now)
-        assert str(program.start_date.year) in program.title  # "... 2026" runs in 2026
+        if program.plan.city.code == "36.72":  # Cilegon's yearly programs; others run for years
+            assert str(program.start_date.year) in program.title  # "... 2026" runs in 2026
     decisions = ProgramTransition.objects.exclude(to_status="submitted").select_related("program")
     assert all(t.at > t.program.submitted_at for t in decisions)
     sisterhood = Program.objects.get(title="KP Sisterhood Program 2026")

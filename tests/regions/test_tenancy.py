@@ -188,3 +188,12 @@ def test_a_company_with_rings_in_two_regencies_saves_its_profile(
         label for label, _o in again.context["formset"].forms[0].fields["village"].choices[1:]
     ]
     assert "Kota Balikpapan" in groups
+
+
+def test_a_province_planner_lands_on_its_regencies_and_a_national_reader_on_all(
+    client_for, province_planner
+):
+    response = client_for(province_planner).get("/")
+    assert response.status_code == 302 and response.url == "/overview/36/"
+    response = client_for(ReaderFactory(username="national")).get("/")
+    assert response.status_code == 302 and response.url == "/overview/"

@@ -2,13 +2,14 @@ from auditlog.context import disable_auditlog
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from csrportal.demo import seed
+from csrportal.demo import regional, seed
 
 
 class Command(BaseCommand):
     help = (
-        "Load Kota Cilegon's demo data and demo users into an empty database. A database that "
-        "holds any company, plan or program is left exactly as it is."
+        "Load the demo (Kota Cilegon; Balikpapan, Penajam Paser Utara and Batang beside it) and "
+        "its users into an empty database. A database that holds any company, plan or program "
+        "is left exactly as it is."
     )
 
     def handle(self, *args, **options):
@@ -29,11 +30,18 @@ class Command(BaseCommand):
             programs = seed.seed_programs()
             reports = seed.seed_delivery()
             rounds = seed.seed_rounds()
+            outlines = regional.seed_country() + regional.seed_regions()
+            regional.seed_companies()
+            regional_needs = regional.seed_plans()
+            users += regional.seed_users(seed.DEMO_PASSWORD)
+            regional_programs = regional.seed_programs()
         self.stdout.write(
             f"Regions: {regions.created} created, {boundaries} boundaries. Companies: {companies}. "
             f"Plan: {priorities} priorities, {needs} needs. Programs: {programs}, with "
-            f"{reports} realization reports. Synchronisation rounds: {rounds}."
+            f"{reports} realization reports. Synchronisation rounds: {rounds}. Other regions "
+            f"(Balikpapan, Penajam Paser Utara, Batang; every province and regency outlined): "
+            f"{outlines} outlines, {regional_needs} needs, {regional_programs} programs."
         )
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {seed.DEMO_PASSWORD}):"))
         for username, role in users:
-            self.stdout.write(f"  {username:<8} {role}")
+            self.stdout.write(f"  {username:<14} {role}")
