@@ -1,12 +1,12 @@
 import pytest
 
-from tests.e2e.conftest import tegal_ratu
+from tests.e2e.conftest import sign_in, tegal_ratu
 from tests.factories import PlannerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_planner_signs_in_and_sees_the_home_page_in_indonesian(page, login):
+def test_a_planner_signs_in_and_sees_the_home_page_in_indonesian(page, login, cilegon):
     PlannerFactory(username="planner", first_name="Nurul")
 
     login("planner")
@@ -23,7 +23,7 @@ def test_a_planner_signs_in_and_sees_the_home_page_in_indonesian(page, login):
         page.screenshot(path=shot, full_page=True)
 
 
-def test_a_wrong_password_gets_a_clear_message(page, login):
+def test_a_wrong_password_gets_a_clear_message(page, login, cilegon):
     PlannerFactory(username="planner")
     login("planner", "salah-sekali")
     # Django's Indonesian "Masukkan nama pengguna dan sandi yang benar ..."
@@ -399,3 +399,66 @@ def test_a_planner_opens_a_round_an_officer_submits_into_it_and_the_workbook_sho
     assert priorities[1][proposed] == 10
     proposed_rupiah = priorities[0].index("Diusulkan dalam putaran (Rp)")
     assert priorities[-1][proposed_rupiah] == 200_000_000  # the totals row
+
+
+def test_a_penajam_program_is_decided_in_penajam_hidden_from_balikpapan_and_counted_above(
+    audited, live_server
+):
+    """The refinery's officer submits its Penajam program; Penajam's planner approves it;
+    Balikpapan's planner cannot see it; the Kalimantan Timur and national overviews count it."""
+    from csrportal.demo import regional, seed
+    from planning.models import DevelopmentPlan, Need
+    from programs.models import Program
+    from regions.models import Region
+    from tests.factories import PledgeFactory, ProgramFactory
+
+    seed.seed_regions()
+    regional.seed_country()
+    regional.seed_regions()
+    regional.seed_companies()
+    regional.seed_plans()
+    regional.seed_users("correct-horse-battery")
+    plan = DevelopmentPlan.objects.current(city=Region.objects.get(code="64.09"))
+    need = Need.objects.get(priority__plan=plan, priority__code="BAHASA")
+    program = ProgramFactory(
+        company=need.village.operating_companies.get().company,
+        plan=plan,
+        title="Kampung Inggris Sepaku",
+        pillar="education",
+    )
+    program.villages.set([need.village])
+    PledgeFactory(program=program, need=need, quantity=25, amount=50_000_000)
+    url = f"/64.09/programs/{program.pk}/"
+
+    officer = audited.page()
+    sign_in(officer, "officer-kpi")
+    officer.wait_for_url("**/")
+    officer.goto(url)
+    officer.get_by_role("button", name="Ajukan ke perencana").click()
+    officer.get_by_text("Program telah diajukan").wait_for()
+
+    planner = audited.page()
+    sign_in(planner, "planner-ppu")
+    planner.wait_for_url("**/64.09/")  # a planner of one region lands in it
+    planner.goto("/64.09/programs/?status=submitted")
+    planner.get_by_role("link", name="Kampung Inggris Sepaku").click()
+    planner.get_by_role("button", name="Setujui").click()
+    planner.get_by_text("Program disetujui").wait_for()
+    assert Program.objects.get(pk=program.pk).status == Program.Status.APPROVED
+
+    other = audited.page()
+    sign_in(other, "planner-bpn")
+    other.wait_for_url("**/64.71/")
+    for hidden in (url, f"/64.71/programs/{program.pk}/"):
+        assert other.goto(hidden).status == 404
+
+    province = audited.page()
+    sign_in(province, "planner-kaltim")
+    province.wait_for_url("**/overview/64/")  # the province's planner lands on its regencies
+    row = province.get_by_role("row", name="Kabupaten Penajam Paser Utara")
+    assert row.locator("td").nth(1).inner_text() == "25"  # pledged units
+    national = audited.page()
+    national.goto("/overview/?sort=-pledged")
+    first = national.locator("tbody tr").first
+    assert "Kabupaten Penajam Paser Utara" in first.inner_text()
+    assert audited.violations() == [], audited.summary()
