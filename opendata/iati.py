@@ -238,9 +238,7 @@ def _location(activity, village):
     location = _sub(activity, "location", ref=village.code)
     _sub(location, "location-reach", code="1")  # where the activity happens
     _narrative(location, "name", village.name)
-    _narrative(
-        location, "description", f"Kelurahan {village.name}, kode Kepmendagri {village.code}"
-    )
+    _narrative(location, "description", f"{village.label}, kode Kepmendagri {village.code}")
     _sub(location, "administrative", vocabulary="A4", level="0", code="ID")
     boundary = getattr(village, "boundary", None)  # None when no boundary was imported
     if boundary is not None:

@@ -17,6 +17,7 @@ from core.permissions import PlannerRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_table
 from core.uploads import display_name
 from core.views import HistoryView
+from regions.models import Region
 
 from . import exports, services
 from .filters import NeedFilter
@@ -209,7 +210,16 @@ class NeedImportView(PlannerRequiredMixin, CurrentPlanMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"form": form, "plan": self.plan, "recent_imports": recent},
+            {
+                "form": form,
+                "plan": self.plan,
+                "recent_imports": recent,
+                # The help's example: a real village of the region ("36.72.04.1002 or Tegal Ratu").
+                "example": Region.objects.villages()
+                .within(self.plan.city)
+                .order_by("code")
+                .first(),
+            },
         )
 
 

@@ -1,10 +1,15 @@
 from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 from core import permissions, tenancy
 
 from .models import ServedRegion
+
+# How the UI names the request's region in a sentence ("CSR in the regency": "CSR di kabupaten
+# ini"), by its kind.
+CITY_WORDS = {"kota": _("city"), "kabupaten": _("regency")}
 
 
 def region(request):
@@ -13,14 +18,22 @@ def region(request):
     code = tenancy.current_code()
     served = ServedRegion.objects.codes()
     user = getattr(request, "user", None)
+    here = served.get(code)
+    words = (here.city_word, here.village_word) if here else ("kota", "kelurahan")
     return {
-        "SITE_NAME": served.get(code, settings.SITE_NAME),
+        "SITE_NAME": here.title if here else settings.SITE_NAME,
         "REGION_CODE": code,
+        # The region's own words ("kota"/"kabupaten", "kelurahan"/"desa"), the same in both
+        # languages; capitalised for headings.
+        "city_word": words[0],
+        "CITY_WORD": CITY_WORDS.get(words[0], words[0]),
+        "village_word": words[1],
+        "VILLAGE_WORD": words[1].capitalize(),
         "region_menu": SimpleLazyObject(lambda: menu(user, served, code)),
     }
 
 
-def menu(user, served: dict[str, str], current: str) -> list[dict]:
+def menu(user, served: dict, current: str) -> list[dict]:
     """The served regions `user` plans or reads in, or where its companies work: each with
     its site name and home page, the current one marked."""
     if user is None or not user.is_authenticated:
@@ -34,5 +47,7 @@ def menu(user, served: dict[str, str], current: str) -> list[dict]:
     for code in sorted(codes):
         with tenancy.serving(code):
             url = reverse("home")
-        entries.append({"code": code, "name": served[code], "url": url, "current": code == current})
+        entries.append(
+            {"code": code, "name": served[code].title, "url": url, "current": code == current}
+        )
     return entries

@@ -1,9 +1,11 @@
 import re
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -128,14 +130,50 @@ def forget_served(**kwargs) -> None:
     cache.delete(SERVED_KEY)
 
 
+class Served(NamedTuple):
+    """What every page of a served region shows of it: its site name and its own words."""
+
+    title: str
+    city_word: str  # "kota" or "kabupaten"
+    village_word: str  # "kelurahan", "desa", or both, the more common first: "desa/kelurahan"
+
+
+def village_word(counts: dict[str, int]) -> str:
+    """How a region's villages are called, from how many are kelurahan and desa."""
+    kelurahan, desa = counts.get(Region.Kind.KELURAHAN, 0), counts.get(Region.Kind.DESA, 0)
+    if not desa:
+        return "kelurahan"
+    if not kelurahan:
+        return "desa"
+    return "kelurahan/desa" if kelurahan >= desa else "desa/kelurahan"
+
+
 class ServedRegionQuerySet(models.QuerySet):
-    def codes(self) -> dict[str, str]:
-        """{code: site name} of every region switched on: read on every request, so kept."""
+    def codes(self) -> dict[str, Served]:
+        """{code: Served} of every region switched on: read on every request, so kept. Two
+        queries when it is counted again."""
         found = cache.get(SERVED_KEY)
         if found is None:
+            served = list(self.filter(is_active=True).select_related("region"))
+            within = Q(pk__in=[])
+            for row in served:
+                within |= Q(code__startswith=f"{row.region.code}.")
+            counts: dict[str, dict[str, int]] = {}
+            for city, kind, number in (
+                Region.objects.villages()
+                .filter(within)
+                .annotate(city=Substr("code", 1, 5))
+                .values("city", "kind")
+                .annotate(number=models.Count("pk"))
+                .order_by()
+                .values_list("city", "kind", "number")
+            ):
+                counts.setdefault(city, {})[kind] = number
             found = {
-                served.region.code: served.site_title
-                for served in self.filter(is_active=True).select_related("region")
+                row.region.code: Served(
+                    row.site_title, row.region.kind, village_word(counts.get(row.region.code, {}))
+                )
+                for row in served
             }
             cache.set(SERVED_KEY, found, SERVED_CACHE_SECONDS)
         return found

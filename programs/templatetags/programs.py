@@ -23,8 +23,13 @@ def need_programs(context, need):
     }
 
 
-@register.inclusion_tag("programs/includes/_villages_needing.html")
-def villages_needing(company):
-    """On a company's page: the kelurahan CSR has left behind, its own ring villages first."""
+@register.inclusion_tag("programs/includes/_villages_needing.html", takes_context=True)
+def villages_needing(context, company):
+    """On a company's page: the villages CSR has left behind in the request's region, its own
+    ring villages first (named in the region's words)."""
     plan = DevelopmentPlan.objects.current()
-    return {"rows": matching.villages_needing(company, plan) if plan else []}
+    return {
+        "rows": matching.villages_needing(company, plan) if plan else [],
+        "VILLAGE_WORD": context.get("VILLAGE_WORD", ""),
+        "village_word": context.get("village_word", ""),
+    }
