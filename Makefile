@@ -13,7 +13,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/csrportal
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=0
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-postgres outage lint fmt messages clean bench bench-import bench-export bench-photos bench-caches
+.PHONY: help install run test test-postgres outage lint fmt messages clean bench bench-import bench-export bench-photos bench-caches bench-regions
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ bench-export: $(STAMP) ## Time CSV and Excel downloads of 1,000 and 10,000 rows,
 
 bench-photos: $(STAMP) ## Seconds and peak memory to check and re-encode photos of 12 to 59 megapixels
 	DEBUG=1 $(BIN)/python bench/photos.py
+
+bench-regions: $(STAMP) ## Each page's queries and CPU with 1 region served, then 60 more (its own database)
+	$(BIN)/python bench/regions.py
 
 bench-caches: $(STAMP) ## What each cache saves on its page, on and off in one run (after make bench)
 	$(BIN)/python bench/caches.py
