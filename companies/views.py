@@ -49,7 +49,7 @@ class CompanyDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         company, user = self.object, self.request.user
-        villages = company.operating_villages.select_related("village__parent")
+        villages = company.operating_villages.select_related("village__parent__parent")
         officers = None
         if company.officers_visible_to(user):
             officers = list(company.memberships.select_related("user"))

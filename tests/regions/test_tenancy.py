@@ -197,3 +197,19 @@ def test_a_province_planner_lands_on_its_regencies_and_a_national_reader_on_all(
     assert response.status_code == 302 and response.url == "/overview/36/"
     response = client_for(ReaderFactory(username="national")).get("/")
     assert response.status_code == 302 and response.url == "/overview/"
+
+
+def test_a_company_page_sums_its_csr_over_its_regions(
+    planner_client, company_a, bpn_program, program_a, officer_a, planner, planner_bpn
+):
+    workflow.program_approve(program=bpn_program, by=planner_bpn)
+    workflow.program_approve(
+        program=workflow.program_submit(program=program_a, by=officer_a), by=planner
+    )
+    page = planner_client.get(reverse("companies:detail", args=[company_a.slug]))
+    content = page.content.decode()
+    section = content[content.index("CSR di setiap wilayah") :].split("</section>")[0]
+    assert "Kota Balikpapan" in section and "Kota Cilegon" in section
+    assert 'href="/64.71/companies/' in section  # each region's own page of the company
+    assert "Rp\xa0100.000.000" in section  # Cilegon's pledge
+    assert "Jumlah" in section and "Manggar" in content  # and its rings in both regencies
