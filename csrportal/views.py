@@ -51,15 +51,19 @@ def home(request):
             )
         )
         context["owed"] = duties.reports_owed(own)
+        # The open rounds of every region that invites the company, each leading into its region.
         context["invitations"] = list(
             Invitation.objects.filter(
-                permissions.of_own_companies(user),
-                round__in=Round.objects.in_region().open(),
+                permissions.of_own_companies(user), round__status=Round.Status.OPEN
             )
             .with_progress()
-            .select_related("round", "company")
+            .select_related("round__plan__city", "company")
             .order_by("round__deadline", "company__name")
         )
+        for invitation in context["invitations"]:
+            with tenancy.serving(invitation.round.plan.city.code):
+                invitation.create_url = reverse("programs:create")
+                invitation.list_url = reverse("programs:list")
     if user.sees_all_companies:
         context["company_count"] = Company.objects.count()
     if user.is_planner:

@@ -213,3 +213,22 @@ def test_a_company_page_sums_its_csr_over_its_regions(
     assert 'href="/64.71/companies/' in section  # each region's own page of the company
     assert "Rp\xa0100.000.000" in section  # Cilegon's pledge
     assert "Jumlah" in section and "Manggar" in content  # and its rings in both regencies
+
+
+def test_an_officer_sees_the_rounds_of_every_region_that_invites_its_company(
+    officer_client, company_a, balikpapan, plan
+):
+    from tests.factories import InvitationFactory, RoundFactory
+
+    bpn_plan = DevelopmentPlan.objects.get(city=balikpapan)
+    InvitationFactory(
+        round=RoundFactory(plan=bpn_plan, title="Sinkronisasi Balikpapan"), company=company_a
+    )
+    InvitationFactory(
+        round=RoundFactory(plan=plan, title="Sinkronisasi Cilegon"), company=company_a
+    )
+    page = officer_client.get("/36.72/").content.decode()
+    assert "Sinkronisasi Balikpapan" in page and "Sinkronisasi Cilegon" in page
+    assert "Pemerintah Kota Balikpapan mengundang Anda" in page
+    assert 'href="/64.71/programs/new/?round=' in page  # its program goes under Balikpapan's plan
+    assert 'href="/36.72/programs/new/?round=' in page
