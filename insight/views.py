@@ -279,7 +279,7 @@ class RoundWorkbookView(PlannerRequiredMixin, View):
     (seconds for thousands of companies), then offered on the round's page."""
 
     def post(self, request, pk):
-        round = get_object_or_404(Round, pk=pk)
+        round = get_object_or_404(Round.objects.in_region(), pk=pk)  # the region's own
         file, new = prepared.ask(
             subject=round.workbook_subject, filename=workbook.filename(round), by=request.user
         )
@@ -302,7 +302,7 @@ class RoundWorkbookFileView(PlannerRequiredMixin, View):
     """A prepared workbook of the round, to the planners only."""
 
     def get(self, request, pk, file_pk):
-        round = get_object_or_404(Round, pk=pk)
+        round = get_object_or_404(Round.objects.in_region(), pk=pk)  # the region's own
         file = get_object_or_404(
             PreparedFile,
             pk=file_pk,

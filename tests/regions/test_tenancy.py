@@ -232,3 +232,17 @@ def test_an_officer_sees_the_rounds_of_every_region_that_invites_its_company(
     assert "Pemerintah Kota Balikpapan mengundang Anda" in page
     assert 'href="/64.71/programs/new/?round=' in page  # its program goes under Balikpapan's plan
     assert 'href="/36.72/programs/new/?round=' in page
+
+
+def test_a_planner_of_another_region_gets_no_round_workbook(client_for, planner_bpn, plan):
+    from core.models import PreparedFile
+    from tests.factories import RoundFactory
+
+    round = RoundFactory(plan=plan)
+    client = client_for(planner_bpn)
+    asked = client.post(f"/64.71/dashboard/rounds/{round.pk}/workbook/")
+    assert asked.status_code == 404 and not PreparedFile.objects.exists()
+    ready = PreparedFile.objects.create(
+        subject=round.workbook_subject, filename="w.xlsx", language="id", status="ready"
+    )
+    assert client.get(f"/64.71/dashboard/rounds/{round.pk}/workbook/{ready.pk}/").status_code == 404
