@@ -435,3 +435,43 @@ def test_only_the_permissions_module_spells_the_officer_rule():
         if OFFICER_RULE.search(line)
     ]
     assert spelled == [], "ask core.permissions instead"
+
+
+# World objects that belong to Kota Cilegon (its plan, programs, reports, needs, round...).
+REGION_OWNED = {
+    "draft",
+    "submitted",
+    "attachment",
+    "need",
+    "priority",
+    "import",
+    "running",
+    "report",
+    "report_evidence",
+    "draft_report",
+    "draft_evidence",
+    "round",
+    "workbook",
+    "village",
+    "district",
+}
+OWNED_CASES = [
+    (name, method)
+    for name, (args, _get, _post) in MATRIX.items()
+    if REGION_OWNED & set(args)
+    for method in ("GET", "POST")
+]
+
+
+@pytest.mark.parametrize(("name", "method"), OWNED_CASES)
+def test_another_regions_planner_reaches_no_object_of_this_region_under_its_own_code(
+    world, client_for, name, method
+):
+    """Balikpapan's planner asks for Cilegon's objects under /64.71/, where a planner it is:
+    each one is unknown there (404), whatever the page, or the method is refused first."""
+    args = MATRIX[name][0]
+    with tenancy.serving("64.71"):
+        url = reverse(name, args=[world.get(a, a) for a in args])
+    client = client_for(world["users"]["planner_other"])
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    assert response.status_code in (404, 405), (method, url, response.status_code)
