@@ -25,9 +25,9 @@ from regions.models import current_city
 @login_required
 @require_safe
 def home(request):
-    """Each side's to-do list in the request's region: what waits for the planners; the
-    officer's revisions, returned and owed reports. A planner of one other region, arriving
-    without a region in the path, lands in that region."""
+    """Each side's to-do list: what waits for the region's planners; the officer's
+    revisions, returned and owed reports in every region, each linked into its region. A
+    planner of one other region, arriving without a region in the path, lands in it."""
     user = request.user
     planned, read = user.planned_codes, user.read_codes
     if not getattr(request, "region_prefixed", False):
@@ -40,17 +40,19 @@ def home(request):
         return DashboardView.as_view()(request)  # the planner's home is the dashboard
     context = {"city": current_city()}
     if user.is_officer:
-        own = Program.objects.in_region().filter(permissions.of_own_companies(user))
+        own = Program.objects.filter(permissions.of_own_companies(user))
         context["my_companies"] = Company.objects.filter(
             permissions.of_own_companies(user, "pk")
         ).for_list()
-        context["revisions"] = list(own.filter(status=Program.Status.REVISION).order_by("title"))
-        context["returned"] = list(
-            Report.objects.filter(program__in=own, status=Report.Status.RETURNED).select_related(
-                "program"
-            )
+        revisions = own.filter(status=Program.Status.REVISION).select_related("plan__city")
+        context["revisions"] = _linked(revisions.order_by("title"), lambda p: p)
+        returned = Report.objects.filter(program__in=own, status=Report.Status.RETURNED)
+        context["returned"] = _linked(returned.select_related("program__plan__city"), _program)
+        context["owed"] = _linked(duties.reports_owed(own.select_related("plan__city")), _program)
+        context["several_regions"] = (
+            len({item.region for key in ("revisions", "returned", "owed") for item in context[key]})
+            > 1
         )
-        context["owed"] = duties.reports_owed(own)
         # The open rounds of every region that invites the company, each leading into its region.
         context["invitations"] = list(
             Invitation.objects.filter(
@@ -74,6 +76,27 @@ def home(request):
             Report.objects.in_region().filter(status=Report.Status.SUBMITTED).count()
         )
     return render(request, "home.html", context)
+
+
+def _program(item):
+    return item.program
+
+
+def _linked(items, program_of) -> list:
+    """Each item (a program, a report, a report owed) with `url`, its page in its program's
+    region, and `region`, that region's name."""
+    items = list(items)
+    for item in items:
+        program = program_of(item)
+        with tenancy.serving(program.plan.city.code):
+            if isinstance(item, duties.Owed):
+                draft = item.draft
+                item.url = draft.get_absolute_url() if draft else None
+                item.url = item.url or reverse("delivery:create", args=[program.pk])
+            else:
+                item.url = item.get_absolute_url()
+        item.region = program.plan.city.name
+    return items
 
 
 def _overview_of(code: str) -> str:

@@ -246,3 +246,16 @@ def test_a_planner_of_another_region_gets_no_round_workbook(client_for, planner_
         subject=round.workbook_subject, filename="w.xlsx", language="id", status="ready"
     )
     assert client.get(f"/64.71/dashboard/rounds/{round.pk}/workbook/{ready.pk}/").status_code == 404
+
+
+def test_an_officers_to_do_list_spans_its_regions_each_linked_into_its_own(
+    officer_client, bpn_program, program_a, planner_bpn, planner, officer_a
+):
+    workflow.program_request_revision(program=bpn_program, by=planner_bpn, comment="Lengkapi")
+    program_a = workflow.program_submit(program=program_a, by=officer_a)
+    workflow.program_request_revision(program=program_a, by=planner, comment="Lengkapi")
+    page = officer_client.get("/36.72/").content.decode()
+    todo = page[page.index("Yang perlu dikerjakan") :].split("</ul>")[0]
+    assert f'href="/64.71/programs/{bpn_program.pk}/"' in todo
+    assert f'href="/36.72/programs/{program_a.pk}/"' in todo
+    assert "Kota Balikpapan" in todo and "Kota Cilegon" in todo  # two regions: each named
