@@ -119,8 +119,12 @@ class Company(ChoiceLabels, models.Model):
             raise ValidationError({"parent": _("A company cannot be its own parent group.")})
 
     def officers_visible_to(self, user) -> bool:
-        """A company's officers are shown to planners, admins and its own officers."""
+        """permissions.sees_officers_of (the planners of its regions, admins, its officers)."""
         return permissions.sees_officers_of(user, self)
+
+    def region_codes(self) -> list[str]:
+        """The codes of the regencies and cities where the company has ring villages."""
+        return Company.objects.filter(pk=self.pk).region_codes()
 
 
 class CompanyVillage(ChoiceLabels, models.Model):

@@ -6,17 +6,25 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core import tenancy
 from core.tasks import run_later, send_messages
 
 # Recipients per queued task: a failure retried resends to at most this many people.
 BATCH = 100
 
 
-def send_on_commit(template: str, context: dict, recipients: list[str]) -> None:
-    """Render `template` (first line: the subject) and mail it to each recipient on commit."""
+def send_on_commit(
+    template: str, context: dict, recipients: list[str], *, region: str | None = None
+) -> None:
+    """Render `template` (first line: the subject) and mail it to each recipient on commit.
+    Its links lead into the region `region` (a code; default: the request's), whoever sends
+    it: a request of another region, the admin, the worker."""
     if not recipients:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with (
+        translation.override(settings.LANGUAGE_CODE),
+        tenancy.serving(region or tenancy.current_code()),
+    ):
         text = render_to_string(template, {**context, "site_url": settings.SITE_URL})
     subject, body = text.split("\n", 1)
     messages = [(subject.strip(), body.strip() + "\n", None, [r]) for r in recipients]

@@ -90,8 +90,20 @@ def can_edit_report(user, report) -> bool:
 
 
 def sees_officers_of(user, company) -> bool:
-    """A company's officers are shown to planners, operators and its own officers."""
-    return sees_all_companies(user) or is_officer_of(user, company.pk)
+    """A company's officers (names, addresses: personal data) are shown to its own officers,
+    to operators, and to the planners and readers of a region the company works in (rings
+    or programs there), in that region; not to every planner of the country."""
+    if is_officer_of(user, company.pk) or (user.is_authenticated and user.is_staff):
+        return True
+    if not sees_all_companies(user):
+        return False
+    from django.apps import apps
+
+    code = tenancy.current_code()
+    Program = apps.get_model("programs", "Program")
+    return code in company.region_codes() or (
+        Program.objects.filter(company=company, plan__city__code=code).exists()
+    )
 
 
 class ReaderRequiredMixin(LoginRequiredMixin):

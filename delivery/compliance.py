@@ -125,9 +125,11 @@ def by_company(
             row.verified += any(r[3] == Report.Status.VERIFIED for r in covering)
     recent = timezone.now() - REMINDERS_SHOWN
     for key, sent_at in Reminder.objects.filter(
-        kind=Reminder.Kind.MISSING_REPORTS, sent_at__gte=recent, key__regex=r"^\d+:"
+        kind=Reminder.Kind.MISSING_REPORTS,
+        sent_at__gte=recent,
+        key__startswith=f"{tenancy.current_code()}:",  # this region's reminders
     ).values_list("key", "sent_at"):
-        row = rows.get(int(key.split(":")[0]))
+        row = rows.get(int(key.split(":")[1]))
         if row and (row.last_reminded is None or sent_at > row.last_reminded):
             row.last_reminded = sent_at
     return list(rows.values())
@@ -211,7 +213,10 @@ def remind_missing(*, compliance: Compliance, by, today: datetime.date | None = 
         if not user.email:
             continue
         _reminder, created = Reminder.objects.get_or_create(
-            kind=Reminder.Kind.MISSING_REPORTS, user=user, key=f"{company.pk}:{today.isoformat()}"
+            kind=Reminder.Kind.MISSING_REPORTS,
+            user=user,
+            # Once a day per region: each region reminds of its own programs' reports.
+            key=f"{tenancy.current_code()}:{company.pk}:{today.isoformat()}",
         )
         if created:
             send_on_commit(

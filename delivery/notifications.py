@@ -9,6 +9,7 @@ def report_submitted(report) -> None:
         "delivery/email/submitted.txt",
         {"report": report},
         planner_emails(report.program.plan.city_id),
+        region=report.program.plan.city.code,
     )
 
 
@@ -17,4 +18,5 @@ def report_decided(report, comment: str) -> None:
         "delivery/email/decided.txt",
         {"report": report, "comment": comment},
         officer_emails(report.program.company),
+        region=report.program.plan.city.code,
     )

@@ -4,15 +4,18 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from companies.models import Company
+from core import tenancy
 from delivery import compliance
 
 
 @shared_task
-def remind_missing_reports(by_id: int) -> int:
-    """Email the officers of every company with missing reports the list of them (each officer
-    once a day), recorded as asked by user `by_id`. Returns how many companies were reminded."""
+def remind_missing_reports(by_id: int, region: str | None = None) -> int:
+    """Email the officers of every company with reports missing in the region `region` (a
+    code; None: the default region) the list of them (each officer once a day per region),
+    recorded as asked by user `by_id`. Returns how many companies were reminded."""
     by = get_user_model().objects.get(pk=by_id)
-    rows = compliance.by_company(Company.objects.order_by("name"))
-    return sum(
-        1 for row in rows if row.missing and compliance.remind_missing(compliance=row, by=by)
-    )
+    with tenancy.serving(region):
+        rows = compliance.by_company(Company.objects.order_by("name"))
+        return sum(
+            1 for row in rows if row.missing and compliance.remind_missing(compliance=row, by=by)
+        )

@@ -13,7 +13,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from companies.models import Company
-from core import concurrency, files, permissions
+from core import concurrency, files, permissions, tenancy
 from core.exports import ExportMixin
 from core.forms import posted_id
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
@@ -329,7 +329,7 @@ class ComplianceRemindView(PlannerRequiredMixin, View):
         missing, pending = compliance.reminders_due(timezone.localdate())
         if not pending:
             return self.nobody(request, missing=bool(missing))
-        run_later(tasks.remind_missing_reports, request.user.pk)
+        run_later(tasks.remind_missing_reports, request.user.pk, tenancy.current_code())
         messages.success(
             request,
             ngettext(

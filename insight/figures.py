@@ -37,6 +37,17 @@ COMMITTED_AMOUNT = Case(
 )
 
 
+def pledge_sums() -> dict:
+    """What a group of counted pledges adds up to (a dashboard's priority, a region, a company
+    in a region): pledged and delivered units, committed and spent Rupiah."""
+    return {
+        "pledged": Sum(COMMITTED_QUANTITY),
+        "delivered": Sum("delivered_quantity"),
+        "pledged_rupiah": Sum(COMMITTED_AMOUNT),
+        "spent_rupiah": Sum("spent_amount"),
+    }
+
+
 def counted_pledges(plan: DevelopmentPlan, year: int | None = None):
     pledges = Pledge.objects.filter(priority__plan=plan, program__status__in=COUNTED)
     if year:
@@ -72,15 +83,7 @@ def priorities(plan: DevelopmentPlan, year: int | None = None) -> list[PriorityF
         ).values_list("priority_id", "quantity"):
             rows[priority_id].target = quantity
     for row in (
-        counted_pledges(plan, year)
-        .values("priority_id")
-        .annotate(
-            pledged=Sum(COMMITTED_QUANTITY),
-            delivered=Sum("delivered_quantity"),
-            pledged_rupiah=Sum(COMMITTED_AMOUNT),
-            spent_rupiah=Sum("spent_amount"),
-        )
-        .order_by()
+        counted_pledges(plan, year).values("priority_id").annotate(**pledge_sums()).order_by()
     ):
         figures = rows[row.pop("priority_id")]
         for name, value in row.items():

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from delivery import duties
+from delivery.models import Report
 from planning.models import UNFUNDED_RUPIAH, DevelopmentPlan, Need, Priority
 from programs.models import Pledge, Program
 from regions.models import Region
 
-from .figures import COMMITTED_AMOUNT, COMMITTED_QUANTITY, COUNTED
+from .figures import COUNTED, pledge_sums
 
 # The table's columns, which a visitor may sort by (?sort=, a leading "-" for largest first).
 HEADERS = [
@@ -47,7 +47,7 @@ class RegionFigures:
     spent_rupiah: int = 0
     unfunded_rupiah: int = 0
     companies: int = 0  # with a committed program (or a cancelled one that delivered)
-    reporting: int = 0  # of those, with a report filed (submitted, returned or verified)
+    reporting: int = 0  # of those, with a realization report verified
     province: str = ""
 
     @property
@@ -113,12 +113,7 @@ def regions_figures(regions: list[Region]) -> Overview:
         for row in (
             Pledge.objects.filter(priority__plan__in=list(by_plan), program__status__in=COUNTED)
             .values("priority__plan_id")
-            .annotate(
-                pledged=Sum(COMMITTED_QUANTITY),
-                delivered=Sum("delivered_quantity"),
-                pledged_rupiah=Sum(COMMITTED_AMOUNT),
-                spent_rupiah=Sum("spent_amount"),
-            )
+            .annotate(**pledge_sums())
             .order_by()
         ):
             figures = by_plan[row.pop("priority__plan_id")]
@@ -141,7 +136,8 @@ def regions_figures(regions: list[Region]) -> Overview:
                 reporting=Count(
                     "company",
                     distinct=True,
-                    filter=Q(reports__status__in=duties.FILED),
+                    # Public: only what the region's planners verified counts.
+                    filter=Q(reports__status=Report.Status.VERIFIED),
                 ),
             )
             .order_by()
@@ -171,13 +167,7 @@ def company_figures(company) -> tuple[list[CompanyRegion], CompanyRegion]:
     for row in (
         Pledge.objects.filter(program__company=company, program__status__in=COUNTED)
         .values("program__plan__city_id")
-        .annotate(
-            programs=Count("program", distinct=True),
-            pledged=Sum(COMMITTED_QUANTITY),
-            delivered=Sum("delivered_quantity"),
-            pledged_rupiah=Sum(COMMITTED_AMOUNT),
-            spent_rupiah=Sum("spent_amount"),
-        )
+        .annotate(programs=Count("program", distinct=True), **pledge_sums())
         .order_by()
     ):
         city_id = row.pop("program__plan__city_id")

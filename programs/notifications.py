@@ -24,7 +24,10 @@ def officer_emails(company) -> list[str]:
 
 def program_submitted(program) -> None:
     send_on_commit(
-        "programs/email/submitted.txt", {"program": program}, planner_emails(program.plan.city_id)
+        "programs/email/submitted.txt",
+        {"program": program},
+        planner_emails(program.plan.city_id),
+        region=program.plan.city.code,
     )
 
 
@@ -33,6 +36,7 @@ def program_decided(program, comment: str) -> None:
         "programs/email/decided.txt",
         {"program": program, "comment": comment},
         officer_emails(program.company),
+        region=program.plan.city.code,
     )
 
 
@@ -40,7 +44,12 @@ def round_invited(round, company_ids: list[int]) -> None:
     """One invitation per officer of the newly invited companies (once, however many of them
     the officer acts for)."""
     emails = {email for found in officer_emails_of(company_ids).values() for email in found}
-    send_on_commit("programs/email/round_invited.txt", {"round": round}, sorted(emails))
+    send_on_commit(
+        "programs/email/round_invited.txt",
+        {"round": round},
+        sorted(emails),
+        region=round.plan.city.code,
+    )
 
 
 def officer_emails_of(company_ids: list[int]) -> dict[int, list[str]]:
@@ -58,5 +67,8 @@ def officer_emails_of(company_ids: list[int]) -> dict[int, list[str]]:
 
 def round_reminder(round, invitation, emails: list[str]) -> None:
     send_on_commit(
-        "programs/email/round_reminder.txt", {"round": round, "invitation": invitation}, emails
+        "programs/email/round_reminder.txt",
+        {"round": round, "invitation": invitation},
+        emails,
+        region=round.plan.city.code,
     )

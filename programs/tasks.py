@@ -11,7 +11,9 @@ def send_round_reminders(invitation_ids: list[int]) -> int:
     """Write and queue the reminder of each invitation (one message per company: it names the
     company). Returns the number of companies."""
     invitations = list(
-        Invitation.objects.filter(pk__in=invitation_ids).select_related("company", "round")
+        Invitation.objects.filter(pk__in=invitation_ids).select_related(
+            "company", "round__plan__city"
+        )
     )
     emails = notifications.officer_emails_of([i.company_id for i in invitations])
     for invitation in invitations:

@@ -25,6 +25,8 @@ from regions.boundaries import import_boundaries, read_boundaries
 from regions.models import Boundary, Region, ServedRegion
 from regions.services import import_regions
 
+from .seed import demo_user
+
 DATA = Path(__file__).with_name("data")
 COUNTRY = [DATA / "indonesia-provinces.geojson", DATA / "indonesia-regencies.geojson"]
 # Kalimantan Selatan is missing from the provinces' source file; its regencies are not.
@@ -297,14 +299,6 @@ def seed_plans() -> int:
     return needs
 
 
-def _user(username: str, password: str, **fields) -> User:
-    user, created = User.objects.get_or_create(username=username, defaults=fields)
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
-    return user
-
-
 PLANNERS = {"64.71": "planner-bpn", "64.09": "planner-ppu", "33.25": "planner-batang"}
 OFFICERS = {KPI: "officer-kpi", BPI: "officer-bpi"}
 
@@ -315,16 +309,16 @@ def seed_users(password: str) -> list[tuple[str, str]]:
         ("64.09", ("Siti", "Rahmawati")),
         ("33.25", ("Bambang", "Wibowo")),
     ):
-        user = _user(PLANNERS[code], password, first_name=name[0], last_name=name[1])
+        user = demo_user(PLANNERS[code], password, first_name=name[0], last_name=name[1])
         RegionRole.objects.get_or_create(
             user=user, region=Region.objects.get(code=code), defaults={"role": RegionRole.PLANNER}
         )
-    kaltim = _user("planner-kaltim", password, first_name="Dewi", last_name="Lestari")
+    kaltim = demo_user("planner-kaltim", password, first_name="Dewi", last_name="Lestari")
     RegionRole.objects.get_or_create(
         user=kaltim, region=Region.objects.get(code="64"), defaults={"role": RegionRole.READER}
     )
     for company, username, name in ((KPI, "officer-kpi", "Rahmat"), (BPI, "officer-bpi", "Wulan")):
-        officer = _user(username, password, first_name=name, last_name="CSR")
+        officer = demo_user(username, password, first_name=name, last_name="CSR")
         Membership.objects.get_or_create(
             user=officer,
             company=Company.objects.get(name=company),

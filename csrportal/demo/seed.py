@@ -124,17 +124,17 @@ def seed_companies() -> int:
     return len(by_name)
 
 
-def _user(username: str, **fields) -> User:
+def demo_user(username: str, password: str = DEMO_PASSWORD, **fields) -> User:
     """The demo account, created with the demo password only if the username is free."""
     user, created = User.objects.get_or_create(username=username, defaults=fields)
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.set_password(password)
         user.save(update_fields=["password"])
     return user
 
 
 def seed_users() -> list[tuple[str, str]]:
-    _user(
+    demo_user(
         "admin",
         first_name="Admin",
         last_name="Portal",
@@ -142,13 +142,17 @@ def seed_users() -> list[tuple[str, str]]:
         is_staff=True,
         is_superuser=True,
     )
-    planner = _user("planner", first_name="Nurul", last_name="Hidayah", email="planner@example.org")
+    planner = demo_user(
+        "planner", first_name="Nurul", last_name="Hidayah", email="planner@example.org"
+    )
     RegionRole.objects.get_or_create(
         user=planner,
         region=Region.objects.get(code="36.72"),
         defaults={"role": RegionRole.PLANNER},
     )
-    officer = _user("officer", first_name="Rizky", last_name="Pratama", email="officer@example.org")
+    officer = demo_user(
+        "officer", first_name="Rizky", last_name="Pratama", email="officer@example.org"
+    )
     Membership.objects.get_or_create(
         user=officer,
         company=Company.objects.get(name=DEMO_OFFICER_COMPANY),

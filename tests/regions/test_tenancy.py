@@ -259,3 +259,50 @@ def test_an_officers_to_do_list_spans_its_regions_each_linked_into_its_own(
     assert f'href="/64.71/programs/{bpn_program.pk}/"' in todo
     assert f'href="/36.72/programs/{program_a.pk}/"' in todo
     assert "Kota Balikpapan" in todo and "Kota Cilegon" in todo  # two regions: each named
+
+
+def test_reminders_of_missing_reports_are_each_regions_own(
+    bpn_program,
+    program_a,
+    officer_a,
+    planner,
+    planner_bpn,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """'Remind every company' asked in Balikpapan reminds of Balikpapan's reports, by the
+    worker too; a reminder sent in Cilegon the same day does not stop Balikpapan's."""
+    from delivery import compliance, tasks
+
+    workflow.program_approve(program=bpn_program, by=planner_bpn)
+    workflow.program_approve(
+        program=workflow.program_submit(program=program_a, by=officer_a), by=planner
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        with tenancy.serving("36.72"):
+            (cilegon,) = [r for r in compliance.by_company([program_a.company]) if r.missing]
+            assert compliance.remind_missing(compliance=cilegon, by=planner) == 1
+        assert tasks.remind_missing_reports(planner_bpn.pk, "64.71") == 1  # as the worker
+    assert len(mailoutbox) == 2
+    assert "Bedah rumah Manggar" in mailoutbox[1].body
+    assert "Bedah rumah Tegal Ratu" not in mailoutbox[1].body
+    with tenancy.serving("64.71"):
+        (row,) = compliance.by_company([program_a.company])
+        assert row.last_reminded is not None
+
+
+def test_mail_about_a_program_links_into_its_region_whoever_sends_it(
+    bpn_program, planner_bpn, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # from the default region
+        workflow.program_approve(program=bpn_program, by=planner_bpn)
+    (decided,) = [m for m in mailoutbox if "Bedah rumah Manggar" in m.subject + m.body]
+    assert f"/64.71/programs/{bpn_program.pk}/" in decided.body
+
+
+def test_a_companys_officers_are_shown_to_the_planners_of_its_regions_only(
+    client_for, company_b, officer_b, planner, planner_bpn, program_b
+):
+    url = reverse("companies:detail", args=[company_b.slug])
+    assert client_for(planner).get(f"/36.72{url}").context["officers"] is not None
+    assert client_for(planner_bpn).get(f"/64.71{url}").context["officers"] is None
