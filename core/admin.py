@@ -13,7 +13,7 @@ from django.http import HttpResponseRedirect
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, concurrency
+from . import audit, concurrency, tenancy
 from .db import model_columns, stamp_columns
 from .forms import (
     BoundedInlineFormSet,
@@ -70,6 +70,13 @@ SAFE_LOOKUPS = {"exact", "iexact", "in", "isnull", "gt", "gte", "lt", "lte", "id
 class PortalAdminMixin(SafeAutocompleteMixin):
     """What every ModelAdmin of the portal needs besides Django's: no server error from a
     tampered URL, action or inline, and no crash from autocompletes (above)."""
+
+    def view_on_site(self, obj):
+        """The object's page in its own region (its `region_code`), from the admin."""
+        if not hasattr(obj, "get_absolute_url"):
+            return None
+        with tenancy.serving(getattr(obj, "region_code", None)):
+            return obj.get_absolute_url()
 
     def lookup_allowed(self, lookup, value, request=None):
         if lookup.split("__")[-1] not in SAFE_LOOKUPS and "__" in lookup:

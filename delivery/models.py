@@ -130,6 +130,11 @@ class Report(ChoiceLabels, models.Model):
     def get_absolute_url(self):
         return reverse("delivery:detail", args=[self.pk])
 
+    @property
+    def region_code(self) -> str:
+        """The code of the regency or city of the report's program."""
+        return self.program.plan.city.code
+
     def get_additional_data(self) -> dict:
         return {"program": self.program_id}
 

@@ -391,6 +391,11 @@ class Need(ChoiceLabels, models.Model):
         return reverse("planning:need_detail", args=[self.pk])
 
     @property
+    def region_code(self) -> str:
+        """The code of the regency or city whose plan holds the need."""
+        return self.priority.plan.city.code
+
+    @property
     def unit(self) -> str:
         return self.priority.unit
 

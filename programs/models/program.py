@@ -212,6 +212,11 @@ class Program(ChoiceLabels, models.Model):
         return reverse("programs:detail", args=[self.pk])
 
     @property
+    def region_code(self) -> str:
+        """The code of the regency or city whose plan the program serves."""
+        return self.plan.city.code
+
+    @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
 

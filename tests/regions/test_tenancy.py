@@ -306,3 +306,12 @@ def test_a_companys_officers_are_shown_to_the_planners_of_its_regions_only(
     url = reverse("companies:detail", args=[company_b.slug])
     assert client_for(planner).get(f"/36.72{url}").context["officers"] is not None
     assert client_for(planner_bpn).get(f"/64.71{url}").context["officers"] is None
+
+
+def test_the_admin_views_a_program_on_its_regions_site(bpn_program):
+    from django.contrib import admin
+
+    from programs.models import Program
+
+    url = admin.site._registry[Program].view_on_site(bpn_program)
+    assert url == f"/64.71/programs/{bpn_program.pk}/"
