@@ -13,9 +13,10 @@ REGION_SEGMENT = re.compile(r"^/(\d{2}\.\d{2})(/.*)$", re.DOTALL)
 class RegionMiddleware:
     """The request's region (core.tenancy): a served region's code at the start of the path is
     taken off before the URLs are resolved and becomes the script prefix, so the page's links
-    keep it. A path without one is the default region's, as before regions were served. A code
-    that is not served is left in place: nothing resolves it, 404. The region stays the
-    thread's until its next request (a streamed export is read after this returns)."""
+    keep it. A path without one is the default region's, as before regions were served (its
+    code is accepted too, served or not). Another code that is not served is left in place:
+    nothing resolves it, 404. The region stays the thread's until its next request (a
+    streamed export is read after this returns)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -23,7 +24,10 @@ class RegionMiddleware:
     def __call__(self, request):
         base = f"{get_script_name(request.META).rstrip('/')}/"  # as the handler sets it
         found = REGION_SEGMENT.match(request.path_info)
-        if found and found[1] in ServedRegion.objects.codes():
+        # The default region is served at every path without a code, so under its own too.
+        if found and (
+            found[1] == tenancy.default_code() or found[1] in ServedRegion.objects.codes()
+        ):
             request.path_info = found[2]
             tenancy.enter(found[1], base)
             request.region_prefixed = True

@@ -315,3 +315,11 @@ def test_the_admin_views_a_program_on_its_regions_site(bpn_program):
 
     url = admin.site._registry[Program].view_on_site(bpn_program)
     assert url == f"/64.71/programs/{bpn_program.pk}/"
+
+
+def test_the_default_region_is_reached_under_its_code_even_before_it_is_switched_on(
+    planner_client, tegal_ratu_need
+):
+    ServedRegion.objects.all().delete()  # a single-city install whose city is not served
+    assert planner_client.get("/36.72/plan/needs/").status_code == 200
+    assert planner_client.get("/64.71/plan/needs/").status_code == 404
