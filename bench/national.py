@@ -506,6 +506,8 @@ def pages():
         ("equity map (anonymous)", "/public/map/"),
         ("public kecamatan page (anonymous)", "/public/districts/36.72.04/"),
         ("public kelurahan page (anonymous)", "/public/villages/36.72.04.1002/"),
+        ("province overview (anonymous)", "/overview/36/"),
+        ("national overview (anonymous)", "/overview/"),
     ]
     return [(*page, True) for page in signed_in] + [(*page, False) for page in public]
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import permissions, tenancy
 
-from .models import ServedRegion
+from .middleware import RegionMiddleware
 
 # How the UI names the request's region in a sentence ("CSR in the regency": "CSR di kabupaten
 # ini"), by its kind.
@@ -16,7 +16,7 @@ def region(request):
     """The request's region: its site name, and the regions the user may go to (the header's
     switcher, read only by the pages that draw it)."""
     code = tenancy.current_code()
-    served = ServedRegion.objects.codes()
+    served = RegionMiddleware.served(request)
     user = getattr(request, "user", None)
     here = served.get(code)
     words = (here.city_word, here.village_word) if here else ("kota", "kelurahan")

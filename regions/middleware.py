@@ -21,13 +21,19 @@ class RegionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @staticmethod
+    def served(request) -> dict:
+        """The served regions, read once per request (the header reads them too), and only by
+        a request that needs them: /healthz reads none while the database is away."""
+        if not hasattr(request, "served_regions"):
+            request.served_regions = ServedRegion.objects.codes()
+        return request.served_regions
+
     def __call__(self, request):
         base = f"{get_script_name(request.META).rstrip('/')}/"  # as the handler sets it
         found = REGION_SEGMENT.match(request.path_info)
         # The default region is served at every path without a code, so under its own too.
-        if found and (
-            found[1] == tenancy.default_code() or found[1] in ServedRegion.objects.codes()
-        ):
+        if found and (found[1] == tenancy.default_code() or found[1] in self.served(request)):
             request.path_info = found[2]
             tenancy.enter(found[1], base)
             request.region_prefixed = True
