@@ -205,7 +205,7 @@ def seed_companies(s: Seeding) -> int:
 
     log(f"{COMPANIES:,} companies and their ring villages")
     first_company = 1_000_000
-    sectors = list(Sector.values)
+    sectors = sorted(Sector.objects.names())
     copy_rows(
         s.raw,
         "companies_company",

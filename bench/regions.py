@@ -102,7 +102,7 @@ def serve_more_regions(count: int) -> int:
     from django.db import connection
 
     from companies.models import Company, CompanyVillage
-    from planning.models import DevelopmentPlan, Need, Pillar, Priority, Unit
+    from planning.models import DevelopmentPlan, Need, Pillar, Priority
     from programs.models import Pledge, Program
     from regions.models import Region, ServedRegion
 
@@ -137,15 +137,15 @@ def serve_more_regions(count: int) -> int:
                 code=code,
                 title=title,
                 pillar=pillar,
-                unit=unit,
+                unit_id=unit,
                 target_quantity=500,
                 indicator=title,
                 agency="Bappeda",
             )
             for code, title, pillar, unit in (
-                ("RTLH", "Rumah tidak layak huni", Pillar.INFRASTRUCTURE, Unit.HOUSE),
-                ("STUNTING", "Penurunan stunting", Pillar.HEALTH, Unit.CHILD),
-                ("UMKM", "Usaha mikro", Pillar.ECONOMY, Unit.BUSINESS),
+                ("RTLH", "Rumah tidak layak huni", Pillar.INFRASTRUCTURE, "house"),
+                ("STUNTING", "Penurunan stunting", Pillar.HEALTH, "child"),
+                ("UMKM", "Usaha mikro", Pillar.ECONOMY, "business"),
             )
         ]
         villages = list(Region.objects.villages().within(city))
@@ -164,7 +164,7 @@ def serve_more_regions(count: int) -> int:
             Company(
                 name=f"PT Wilayah {city.code} {n}",
                 slug=f"pt-wilayah-{city.code.replace('.', '-')}-{n}",
-                sector="services",
+                sector_id="services",
             )
             for n in range(3)
         )

@@ -4,9 +4,11 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import SafeAutocompleteMixin, SaveChangedFieldsMixin, TabularInline
+from core.admin import SafeAutocompleteMixin, SaveChangedFieldsMixin, TabularInline, TermAdmin
 
-from .models import Company, CompanyVillage, Membership
+from .models import Company, CompanyVillage, Membership, Sector
+
+admin.site.register(Sector, TermAdmin)
 
 
 class CompanyVillageInline(SafeAutocompleteMixin, TabularInline):
@@ -26,7 +28,7 @@ class CompanyAdmin(SaveChangedFieldsMixin, admin.ModelAdmin):
     list_display = ["name", "sector", "parent", "nib", "village_count", "officer_count"]
     list_filter = ["sector"]
     search_fields = ["name", "legal_name", "=nib"]
-    list_select_related = ["parent"]
+    list_select_related = ["parent", "sector"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CompanyVillageInline, MembershipInline]

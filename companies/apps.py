@@ -8,11 +8,12 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Companies")
 
     def ready(self):
-        from core import versions
+        from core import versions, vocabulary
         from core.audit import track
 
-        from .models import Company, CompanyVillage, Membership
+        from .models import DEFAULT_SECTORS, Company, CompanyVillage, Membership, Sector
 
+        track(Sector)
         track(Company)
         track(CompanyVillage)
         track(Membership)
@@ -26,6 +27,7 @@ class CompaniesConfig(AppConfig):
         # companies are choices of the list filters.
         versions.watch("reach", CompanyVillage)
         versions.watch("filter_choices", Company)
+        vocabulary.watch(Sector, DEFAULT_SECTORS, app_config=self)
 
 
 def _membership_changed(sender, instance, **kwargs):

@@ -11,7 +11,7 @@ from .models import Company, Sector
 class CompanyFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     sector = django_filters.ChoiceFilter(
-        label=_("Sector"), choices=Sector.choices, empty_label=_("All sectors")
+        label=_("Sector"), choices=Sector.objects.choices, empty_label=_("All sectors")
     )
     district = django_filters.ModelChoiceFilter(
         label=_("Operates in kecamatan"),

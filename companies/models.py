@@ -8,19 +8,34 @@ from django.utils.translation import gettext_lazy as _
 
 from core import permissions
 from core.db import ChoiceLabels
+from core.vocabulary import Term
 from regions.models import Region
 
+# The sectors a new deployment starts with (core.vocabulary.install); administrators keep them.
+# (code, name, name in English)
+DEFAULT_SECTORS = [
+    ("petrochemicals", "Petrokimia", "Petrochemicals"),
+    ("metal_steel", "Logam dan baja", "Metal and steel"),
+    ("logistics", "Logistik", "Logistics"),
+    ("ports", "Pelabuhan", "Ports"),
+    ("food", "Pangan", "Food"),
+    ("energy_utilities", "Energi dan utilitas", "Energy and utilities"),
+    ("services", "Jasa", "Services"),
+    ("engineering", "Rekayasa dan konstruksi", "Engineering"),
+    ("it", "Teknologi informasi", "Information technology"),
+    ("oil_gas", "Minyak dan gas bumi", "Oil and gas"),
+    ("mining", "Pertambangan", "Mining"),
+    ("plantations", "Perkebunan", "Plantations"),
+    ("banking", "Perbankan dan keuangan", "Banking and finance"),
+]
 
-class Sector(models.TextChoices):
-    PETROCHEMICALS = "petrochemicals", _("Petrochemicals")
-    METAL_STEEL = "metal_steel", _("Metal and steel")
-    LOGISTICS = "logistics", _("Logistics")
-    PORTS = "ports", _("Ports")
-    FOOD = "food", _("Food")
-    ENERGY_UTILITIES = "energy_utilities", _("Energy and utilities")
-    SERVICES = "services", _("Services")
-    ENGINEERING = "engineering", _("Engineering")
-    IT = "it", _("Information technology")
+
+class Sector(Term):
+    """A company's line of business, kept by administrators (core.vocabulary)."""
+
+    class Meta(Term.Meta):
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
 
 
 class Ring(models.IntegerChoices):
@@ -64,7 +79,13 @@ class Company(ChoiceLabels, models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     legal_name = models.CharField(_("legal name"), max_length=255, blank=True)
-    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("sector"),
+        on_delete=models.PROTECT,
+        db_column="sector",
+        related_name="companies",
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent group"),
@@ -113,6 +134,10 @@ class Company(ChoiceLabels, models.Model):
 
     def get_absolute_url(self):
         return reverse("companies:detail", args=[self.slug])
+
+    def get_sector_display(self) -> str:
+        """The sector's name without a query (core.vocabulary keeps the names)."""
+        return Sector.objects.label(self.sector_id)
 
     def clean(self):
         if self.parent_id and self.parent_id == self.pk:

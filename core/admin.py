@@ -175,6 +175,17 @@ class SaveChangedFieldsMixin(PortalAdminMixin):
         return None
 
 
+class TermAdmin(SaveChangedFieldsMixin, admin.ModelAdmin):
+    """A list kept as data (core.vocabulary): its code is set once, its names corrected at
+    will; a term in use cannot be deleted."""
+
+    list_display = ["name", "name_en", "code"]
+    search_fields = ["name", "name_en", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj is not None else []
+
+
 def rupiah_column(name: str, label):
     """A list column showing the money field `name` as "Rp 1.500.000.000", sortable by it."""
 

@@ -119,7 +119,11 @@ def history(
     program's history. PostgreSQL indexes that key (programs migration 0004).
     """
     own = ContentType.objects.get_for_model(instance)
-    query = Q(content_type=own, object_id=instance.pk)
+    # auditlog keeps an integer key in object_id, any other (a code) only in object_pk.
+    if isinstance(instance.pk, int):
+        query = Q(content_type=own, object_id=instance.pk)
+    else:
+        query = Q(content_type=own, object_pk=str(instance.pk))
     parts = [
         ContentType.objects.get_for_model(apps.get_model(part) if isinstance(part, str) else part)
         for part in parts

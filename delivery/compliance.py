@@ -144,7 +144,7 @@ class CompanyName(NamedTuple):
     sector: str
 
     def get_sector_display(self) -> str:
-        return str(Sector(self.sector).label) if self.sector in Sector.values else self.sector
+        return Sector.objects.label(self.sector)
 
 
 def summary(today: datetime.date | None = None) -> list[Compliance]:
@@ -156,7 +156,7 @@ def summary(today: datetime.date | None = None) -> list[Compliance]:
         companies = Company.objects.order_by("name").only("pk", "name", "sector")
         return [
             (
-                *(r.company.pk, r.company.name, r.company.sector),
+                *(r.company.pk, r.company.name, r.company.sector_id),
                 *(r.running, r.due, r.on_time, r.late, r.verified, r.missing_count),
                 r.last_reminded,
             )

@@ -47,7 +47,7 @@ class ComplianceFilter(PortalFilterSet):
         label=_("Company"), field_name="name", lookup_expr="icontains"
     )
     sector = django_filters.ChoiceFilter(
-        label=_("Sector"), choices=Sector.choices, empty_label=_("All sectors")
+        label=_("Sector"), choices=Sector.objects.choices, empty_label=_("All sectors")
     )
     missing = YesNoFilter(label=_("With missing reports"), method="computed")
     order = django_filters.ChoiceFilter(

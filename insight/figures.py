@@ -145,11 +145,10 @@ def by_pillar(plan, year=None) -> list[GroupFigures]:
 
 
 def by_sector(plan, year=None) -> list[GroupFigures]:
-    labels = dict(Sector.choices)
     return [
         GroupFigures(
             key=row["program__company__sector"],
-            label=str(labels.get(row["program__company__sector"], "")),
+            label=Sector.objects.label(row["program__company__sector"]),
             pledged_rupiah=row["pledged_rupiah"],
             spent_rupiah=row["spent_rupiah"],
             programs=row["programs"],

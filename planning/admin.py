@@ -4,10 +4,26 @@ from django.contrib.admin import ShowFacets
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import PortalAdminMixin, SaveChangedFieldsMixin, TabularInline, rupiah_column
+from core.admin import (
+    PortalAdminMixin,
+    SaveChangedFieldsMixin,
+    TabularInline,
+    TermAdmin,
+    rupiah_column,
+)
 
 from . import services
-from .models import DevelopmentPlan, Need, NeedImport, Priority, PriorityYearTarget, SourceAlias
+from .models import (
+    DevelopmentPlan,
+    Need,
+    NeedImport,
+    Priority,
+    PriorityYearTarget,
+    SourceAlias,
+    Unit,
+)
+
+admin.site.register(Unit, TermAdmin)
 
 
 class PriorityInline(TabularInline):
@@ -35,7 +51,7 @@ class PriorityAdmin(SaveChangedFieldsMixin, admin.ModelAdmin):
     list_display = ["code", "title", "plan", "pillar", "unit", "target_quantity", "agency"]
     list_filter = ["plan", "pillar"]
     search_fields = ["code", "title", "agency"]
-    list_select_related = ["plan"]
+    list_select_related = ["plan", "unit"]
     inlines = [PriorityYearTargetInline]
 
 

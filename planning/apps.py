@@ -8,12 +8,20 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Development plan")
 
     def ready(self):
-        from core import versions
+        from core import versions, vocabulary
         from core.audit import track
 
-        from .models import DevelopmentPlan, Need, NeedImport, Priority, PriorityYearTarget
+        from .models import (
+            DEFAULT_UNITS,
+            DevelopmentPlan,
+            Need,
+            NeedImport,
+            Priority,
+            PriorityYearTarget,
+            Unit,
+        )
 
-        for model in (DevelopmentPlan, Priority, PriorityYearTarget, Need, NeedImport):
+        for model in (Unit, DevelopmentPlan, Priority, PriorityYearTarget, Need, NeedImport):
             track(model)
         # The current plan is kept between requests (planning.models): forget it on every
         # change of a plan, whatever the entry point.
@@ -23,6 +31,7 @@ class PlanningConfig(AppConfig):
         # filters' drawn choices (templates/includes/_filter_form.html).
         versions.watch("needs", Need, Priority)
         versions.watch("filter_choices", DevelopmentPlan, Priority)
+        vocabulary.watch(Unit, DEFAULT_UNITS, app_config=self)
 
 
 def _plan_changed(sender, **kwargs):

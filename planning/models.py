@@ -16,6 +16,7 @@ from core import permissions, tenancy
 from core.db import ChoiceLabels
 from core.limits import MAX_QUANTITY, MAX_UNIT_COST
 from core.uploads import random_upload_name
+from core.vocabulary import Term
 from regions.models import Region, ServedRegion
 
 
@@ -28,15 +29,28 @@ class Pillar(models.TextChoices):
     SOCIAL = "social", _("Social and disaster")
 
 
-class Unit(models.TextChoices):
-    HOUSE = "house", _("house")
-    CLASSROOM = "classroom", _("classroom")
-    PERSON = "person", _("person")
-    CHILD = "child", _("child")
-    HOUSEHOLD = "household", _("household")
-    BUSINESS = "business", _("business")
-    FACILITY = "facility", _("facility")
-    PACKAGE = "package", _("package")
+# The units a new deployment counts needs in (core.vocabulary.install); administrators keep them.
+# (code, name, name in English)
+DEFAULT_UNITS = [
+    ("house", "rumah", "house"),
+    ("classroom", "ruang kelas", "classroom"),
+    ("person", "orang", "person"),
+    ("child", "anak", "child"),
+    ("household", "rumah tangga", "household"),
+    ("business", "usaha", "business"),
+    ("facility", "unit fasilitas", "facility"),
+    ("package", "paket", "package"),
+    ("group", "kelompok", "group"),
+    ("hectare", "hektare", "hectare"),
+]
+
+
+class Unit(Term):
+    """What a priority and its needs are counted in, kept by administrators (core.vocabulary)."""
+
+    class Meta(Term.Meta):
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
 
 
 # Seconds the portal's current plan is kept between requests (every save or deletion of a plan
@@ -150,7 +164,9 @@ class Priority(ChoiceLabels, models.Model):
     description = models.TextField(_("description"), blank=True)
     pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices)
     indicator = models.CharField(_("performance indicator"), max_length=255)
-    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, db_column="unit", related_name="+"
+    )
     baseline = models.PositiveIntegerField(
         _("baseline"), default=0, validators=[MaxValueValidator(MAX_QUANTITY)]
     )
@@ -177,6 +193,10 @@ class Priority(ChoiceLabels, models.Model):
 
     def get_absolute_url(self):
         return reverse("planning:priority_detail", args=[self.pk])
+
+    def get_unit_display(self) -> str:
+        """The unit's name without a query (core.vocabulary keeps the names)."""
+        return Unit.objects.label(self.unit_id)
 
 
 class PriorityYearTarget(models.Model):
@@ -394,10 +414,6 @@ class Need(ChoiceLabels, models.Model):
     def region_code(self) -> str:
         """The code of the regency or city whose plan holds the need."""
         return self.priority.plan.city.code
-
-    @property
-    def unit(self) -> str:
-        return self.priority.unit
 
     def get_unit_display(self) -> str:
         return self.priority.get_unit_display()

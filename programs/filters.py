@@ -35,7 +35,7 @@ class ProgramFilter(PortalFilterSet):
     sector = django_filters.ChoiceFilter(
         label=_("Sector"),
         field_name="company__sector",
-        choices=Sector.choices,
+        choices=Sector.objects.choices,
         empty_label=_("All sectors"),
     )
     pillar = django_filters.ChoiceFilter(
@@ -148,7 +148,7 @@ class InvitationFilter(PortalFilterSet):
     sector = django_filters.ChoiceFilter(
         label=_("Sector"),
         field_name="company__sector",
-        choices=Sector.choices,
+        choices=Sector.objects.choices,
         empty_label=_("All sectors"),
     )
     order = OrderingFilter(

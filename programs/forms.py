@@ -380,7 +380,7 @@ class RoundForm(VersionedFormMixin, forms.ModelForm):
     year = forms.TypedChoiceField(label=_("Program year"), coerce=int)
     sectors = forms.TypedMultipleChoiceField(
         label=_("Sectors"),
-        choices=Sector.choices,
+        choices=Sector.objects.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

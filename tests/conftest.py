@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 
-from core import tenancy
+from core import tenancy, vocabulary
 from csrportal.demo.seed import seed_regions
 from planning.models import Need, NeedImport
 from programs.models import Attachment
@@ -34,6 +34,7 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _fast_and_plain(settings, tmp_path):
     cache.clear()  # cached fragments (filter forms) must not leak from one test to the next
+    vocabulary.forget_all()  # nor sectors' and units' names kept in the process
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No collectstatic in tests: look static files up instead of the hashed manifest.
     settings.STORAGES = {
@@ -147,7 +148,7 @@ def classrooms(plan):
         plan=plan,
         code="RKB",
         title="Ruang kelas",
-        unit="classroom",
+        unit_id="classroom",
         pillar="education",
         target_quantity=60,
     )

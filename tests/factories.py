@@ -4,8 +4,8 @@ import factory
 from django.conf import settings
 
 from accounts.models import RegionRole, User
-from companies.models import Company, CompanyVillage, Membership, Ring, Sector
-from planning.models import DevelopmentPlan, Need, Pillar, Priority, Unit
+from companies.models import Company, CompanyVillage, Membership, Ring
+from planning.models import DevelopmentPlan, Need, Pillar, Priority
 from programs import commitments
 from programs.models import Invitation, Pledge, Program, Round
 from regions.models import Region
@@ -50,7 +50,7 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"PT Industri Contoh {n}")
     slug = factory.Sequence(lambda n: f"pt-industri-contoh-{n}")
     legal_name = factory.LazyAttribute(lambda c: c.name)
-    sector = Sector.PETROCHEMICALS
+    sector_id = "petrochemicals"
 
 
 class CompanyVillageFactory(factory.django.DjangoModelFactory):
@@ -88,7 +88,7 @@ class PriorityFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"P{n}")
     title = factory.Sequence(lambda n: f"Prioritas {n}")
     pillar = Pillar.INFRASTRUCTURE
-    unit = Unit.HOUSE
+    unit_id = "house"
     target_quantity = 100
     indicator = "Jumlah yang ditangani"
     agency = "Disperkim"

@@ -17,8 +17,8 @@ import datetime
 from pathlib import Path
 
 from accounts.models import RegionRole, User
-from companies.models import Company, CompanyVillage, Membership, Ring, Sector
-from planning.models import DevelopmentPlan, Need, Pillar, Priority, Unit
+from companies.models import Company, CompanyVillage, Membership, Ring
+from planning.models import DevelopmentPlan, Need, Pillar, Priority
 from programs import workflow
 from programs.models import Pledge, Program
 from regions.boundaries import import_boundaries, read_boundaries
@@ -46,7 +46,7 @@ PLANS = {
                 "RTLH",
                 "Rumah tidak layak huni",
                 Pillar.INFRASTRUCTURE,
-                Unit.HOUSE,
+                "house",
                 400,
                 25_000_000,
                 [("64.71.02.1001", 12), ("64.71.02.1002", 9), ("64.71.01.1001", 7)],
@@ -55,7 +55,7 @@ PLANS = {
                 "STUNTING",
                 "Penurunan stunting",
                 Pillar.HEALTH,
-                Unit.CHILD,
+                "child",
                 900,
                 1_500_000,
                 [("64.71.02.1001", 60), ("64.71.01.1001", 45)],
@@ -69,7 +69,7 @@ PLANS = {
                 "KESEHATAN",
                 "Kesehatan ibu dan anak",
                 Pillar.HEALTH,
-                Unit.PERSON,
+                "person",
                 1200,
                 750_000,
                 [("64.09.01.1001", 150), ("64.09.01.2020", 120)],
@@ -78,7 +78,7 @@ PLANS = {
                 "PANGAN",
                 "Ketahanan pangan keluarga",
                 Pillar.ECONOMY,
-                Unit.HOUSEHOLD,
+                "household",
                 500,
                 3_000_000,
                 [("64.09.01.1001", 60), ("64.09.01.2020", 40)],
@@ -87,7 +87,7 @@ PLANS = {
                 "BAHASA",
                 "Kecakapan bahasa Inggris pemuda",
                 Pillar.EDUCATION,
-                Unit.PERSON,
+                "person",
                 600,
                 2_000_000,
                 [("64.09.01.1001", 80)],
@@ -101,7 +101,7 @@ PLANS = {
                 "KUB",
                 "Kelompok usaha bersama",
                 Pillar.ECONOMY,
-                Unit.BUSINESS,
+                "group",
                 300,
                 10_000_000,
                 [("33.25.13.2010", 60), ("33.25.13.2011", 50), ("33.25.10.2020", 43)],
@@ -110,7 +110,7 @@ PLANS = {
                 "PERPUSDES",
                 "Perpustakaan desa",
                 Pillar.EDUCATION,
-                Unit.FACILITY,
+                "facility",
                 40,
                 60_000_000,
                 [("33.25.13.2010", 1), ("33.25.13.2011", 1), ("33.25.10.2020", 1)],
@@ -119,7 +119,7 @@ PLANS = {
                 "BEASISWA",
                 "Beasiswa pelajar",
                 Pillar.EDUCATION,
-                Unit.CHILD,
+                "child",
                 800,
                 3_000_000,
                 [("33.25.13.2010", 40), ("33.25.13.2011", 35), ("33.25.10.2020", 25)],
@@ -135,13 +135,13 @@ COMPANIES = [
     (
         KPI,
         "pt-kpi-unit-balikpapan",
-        Sector.ENERGY_UTILITIES,
+        "oil_gas",
         ["64.71.02.1001", "64.71.02.1002", "64.09.01.1001", "64.09.01.2020"],
     ),
     (
         BPI,
         "pt-bhimasena-power-indonesia",
-        Sector.ENERGY_UTILITIES,
+        "energy_utilities",
         ["33.25.13.2010", "33.25.13.2011", "33.25.10.2020"],
     ),
 ]
@@ -277,7 +277,7 @@ def seed_plans() -> int:
                 defaults={
                     "title": name,
                     "pillar": pillar,
-                    "unit": unit,
+                    "unit_id": unit,
                     "target_quantity": target,
                     "indicator": name,
                     "agency": "Bappeda",
@@ -337,7 +337,7 @@ def seed_users(password: str) -> list[tuple[str, str]]:
 def seed_companies() -> int:
     for name, slug, sector, villages in COMPANIES:
         company, _created = Company.objects.get_or_create(
-            slug=slug, defaults={"name": name, "legal_name": name, "sector": sector}
+            slug=slug, defaults={"name": name, "legal_name": name, "sector_id": sector}
         )
         for code in villages:
             CompanyVillage.objects.get_or_create(

@@ -87,7 +87,7 @@ def seed_companies() -> int:
             defaults={
                 "slug": slugify(name)[:200],
                 "legal_name": name,
-                "sector": sector,
+                "sector_id": sector,
                 "nib": f"{9120000000000 + index * 7919:013d}",
                 "address": f"Jl. Industri No. {rng.randint(1, 120)}, Cilegon, Banten",
                 "website": f"https://www.{slugify(name.removeprefix('PT '))[:40]}.co.id",
@@ -222,7 +222,7 @@ def seed_plan() -> tuple[int, int]:
             defaults={
                 "title": title,
                 "pillar": pillar,
-                "unit": unit,
+                "unit_id": unit,
                 "baseline": baseline,
                 "target_quantity": target,
                 "agency": agency,

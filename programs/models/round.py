@@ -111,7 +111,8 @@ class Round(ChoiceLabels, models.Model):
         return self.status == self.Status.OPEN
 
     def get_sectors_display(self) -> list[str]:
-        return [Sector(value).label for value in self.sectors if value in Sector.values]
+        names = Sector.objects.names()
+        return [Sector.objects.label(value) for value in self.sectors if value in names]
 
 
 class InvitationQuerySet(models.QuerySet):

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from companies.models import Sector
 from programs.models import Program
 from regions.models import Region
 from tests.factories import CompanyFactory, NeedFactory, PledgeFactory, ProgramFactory
@@ -24,7 +23,7 @@ def listed(client, **params):
 @pytest.fixture
 def programs(plan, rutilahu, classrooms, company_a, company_b):
     """Three submitted programs that differ in every filtered attribute."""
-    company_b.sector = Sector.PORTS
+    company_b.sector_id = "ports"
     company_b.save()
     housing = ProgramFactory(
         company=company_a,

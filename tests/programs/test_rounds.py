@@ -12,7 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from companies.models import Sector
 from programs.models import Invitation, Program, ProgramTransition, Round
 from tests.factories import (
     CompanyFactory,
@@ -67,8 +66,8 @@ def test_opening_a_round_invites_every_company_and_emails_their_officers(
 
 
 def test_a_round_can_invite_by_sector_or_by_ring_kelurahan(planner_client, plan, village):
-    steel = CompanyFactory(sector=Sector.METAL_STEEL)
-    CompanyFactory(sector=Sector.LOGISTICS)
+    steel = CompanyFactory(sector_id="metal_steel")
+    CompanyFactory(sector_id="logistics")
     ring1, ring3 = CompanyFactory(), CompanyFactory()
     CompanyVillageFactory(company=ring1, village=village, ring=1)
     CompanyVillageFactory(company=ring3, village=village, ring=3)
@@ -111,7 +110,7 @@ def test_changing_whom_a_round_invites_keeps_companies_that_have_programs_in_it(
     open_round(planner_client)
     round = Round.objects.get()
     ProgramFactory(company=company_a, plan=plan, round=round)
-    other = CompanyFactory(sector=Sector.PORTS)
+    other = CompanyFactory(sector_id="ports")
     data = {
         "title": round.title,
         "year": "2027",
@@ -397,7 +396,7 @@ def test_the_round_page_counts_its_rows_right_whatever_narrows_them(planner_clie
     round = RoundFactory(plan=plan)
     for n in range(55):
         company = InvitationFactory(
-            round=round, company__sector="ports" if n < 5 else "logistics"
+            round=round, company__sector_id="ports" if n < 5 else "logistics"
         ).company
         if n % 2:
             ProgramFactory(company=company, plan=plan, round=round, status=S.SUBMITTED)
