@@ -13,7 +13,7 @@ from django_filters.views import FilterView
 from core import concurrency
 from core.exports import ExportMixin
 from core.pagination import NeverPastTheEndMixin
-from core.permissions import PlannerRequiredMixin
+from core.permissions import PlannerRequiredMixin, ReaderRequiredMixin
 from core.spreadsheets import SpreadsheetError, read_table
 from core.uploads import display_name
 from core.views import HistoryView
@@ -104,7 +104,7 @@ class NeedDetailView(LoginRequiredMixin, DetailView):
         return get_object_or_404(needs, pk=self.kwargs["pk"])
 
 
-class NeedHistoryView(PlannerRequiredMixin, HistoryView):
+class NeedHistoryView(ReaderRequiredMixin, HistoryView):
     """Every recorded change of a need: edits, imports and each approval's pledges."""
 
     back = ("planning:need_list", gettext_lazy("Needs"))

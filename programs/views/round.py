@@ -20,7 +20,7 @@ from core import concurrency, prepared
 from core.exports import ExportMixin
 from core.forms import posted_id
 from core.pagination import NeverPastTheEndMixin
-from core.permissions import PlannerRequiredMixin
+from core.permissions import PlannerRequiredMixin, ReaderRequiredMixin
 from planning.models import DevelopmentPlan
 
 from .. import exports, rounds
@@ -39,8 +39,9 @@ def get_round(pk) -> Round:
     return get_object_or_404(Round.objects.in_region().select_related("plan__city"), pk=pk)
 
 
-class RoundListView(PlannerRequiredMixin, ListView):
-    """Every synchronisation round, the open ones first, with how many companies answered."""
+class RoundListView(ReaderRequiredMixin, ListView):
+    """Every synchronisation round, the open ones first, with how many companies answered (its
+    readers read it too; only its planners open, change, remind or close)."""
 
     template_name = "programs/round_list.html"
     context_object_name = "rounds"
@@ -126,7 +127,7 @@ class RoundFormView(PlannerRequiredMixin, View):
         return render(self.request, self.template_name, {"form": form, "round": round})
 
 
-class RoundDetailView(PlannerRequiredMixin, ExportMixin, NeverPastTheEndMixin, FilterView):
+class RoundDetailView(ReaderRequiredMixin, ExportMixin, NeverPastTheEndMixin, FilterView):
     """A round's invited companies and where each stands, with reminders and the closing."""
 
     filterset_class = InvitationFilter
@@ -173,6 +174,7 @@ class RoundDetailView(PlannerRequiredMixin, ExportMixin, NeverPastTheEndMixin, F
         stages = self.stages
         return super().get_context_data(
             round=self.round,
+            decides=self.request.user.is_planner,  # readers read, only planners act
             workbook=prepared.latest(self.round.workbook_subject),
             stages=[(stage, stages.get(stage.value, 0)) for stage in Invitation.Stage],
             invited=sum(stages.values()),

@@ -323,3 +323,29 @@ def test_the_default_region_is_reached_under_its_code_even_before_it_is_switched
     ServedRegion.objects.all().delete()  # a single-city install whose city is not served
     assert planner_client.get("/36.72/plan/needs/").status_code == 200
     assert planner_client.get("/64.71/plan/needs/").status_code == 404
+
+
+def test_a_province_planner_reads_the_rounds_and_a_needs_history_but_acts_on_neither(
+    client_for, province_planner, planner_client, plan, tegal_ratu_need, company_a, balikpapan
+):
+    from tests.factories import InvitationFactory, RoundFactory
+
+    round = RoundFactory(plan=plan)
+    InvitationFactory(round=round, company=company_a)
+    client = client_for(province_planner)
+    listed = client.get(in_region("36.72", "programs:round_list"))
+    assert listed.status_code == 200 and round in listed.context["rounds"]
+    page = client.get(in_region("36.72", "programs:round_detail", round.pk))
+    assert page.status_code == 200 and company_a.name in page.content.decode()
+    acts = [
+        in_region("36.72", name, round.pk)
+        for name in ("programs:round_remind", "programs:round_close", "insight:round_workbook")
+    ]
+    html = page.content.decode()
+    assert not [url for url in acts if url in html]  # no button a reader could not use
+    planner_html = planner_client.get(in_region("36.72", "programs:round_detail", round.pk))
+    assert all(url in planner_html.content.decode() for url in acts)  # the planner's are there
+    history = client.get(in_region("36.72", "planning:need_history", tegal_ratu_need.pk))
+    assert history.status_code == 200
+    # Kalimantan Timur is not Banten's: its rounds stay closed to Banten's reader.
+    assert client.get(in_region("64.71", "programs:round_list")).status_code == 403
