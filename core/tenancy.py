@@ -15,7 +15,7 @@ import contextlib
 import contextvars
 
 from django.conf import settings
-from django.urls import get_script_prefix, set_script_prefix
+from django.urls import get_script_prefix, reverse, set_script_prefix
 
 _code: contextvars.ContextVar[str | None] = contextvars.ContextVar("region_code", default=None)
 _base: contextvars.ContextVar[str | None] = contextvars.ContextVar("script_base", default=None)
@@ -69,3 +69,12 @@ class InRegionQuerySet:
     def in_region(self, code: str | None = None):
         """The rows of the region `code` (default: the request's region)."""
         return self.filter(**{self.region_path: code or current_code()})
+
+
+def reverse_in(code: str | None, viewname: str, args=()) -> str:
+    """The URL of `viewname` in the region `code` (an object's own: a Balikpapan program is
+    under /64.71/ on whichever region's page it is listed); the request's when None."""
+    if code is None or code == current_code():
+        return reverse(viewname, args=args)
+    with serving(code):
+        return reverse(viewname, args=args)

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -128,12 +127,16 @@ class Report(ChoiceLabels, models.Model):
         return f"{self.program} · {self.period_label}"
 
     def get_absolute_url(self):
-        return reverse("delivery:detail", args=[self.pk])
+        """In the report's region when its program is at hand (no query for a link); else the
+        request's, where every page listing reports lists its own."""
+        program = self.program if type(self).program.is_cached(self) else None
+        code = program.region_code if program else None
+        return tenancy.reverse_in(code, "delivery:detail", [self.pk])
 
     @property
     def region_code(self) -> str:
         """The code of the regency or city of the report's program."""
-        return self.program.plan.city.code
+        return self.program.region_code
 
     def get_additional_data(self) -> dict:
         return {"program": self.program_id}

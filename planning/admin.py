@@ -40,6 +40,10 @@ class DevelopmentPlanAdmin(SaveChangedFieldsMixin, admin.ModelAdmin):
     autocomplete_fields = ["city"]
     inlines = [PriorityInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Its needs, programs and rounds are that region's: a plan never moves to another.
+        return ["city"] if obj is not None else []
+
 
 class PriorityYearTargetInline(TabularInline):
     model = PriorityYearTarget

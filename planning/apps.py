@@ -34,7 +34,8 @@ class PlanningConfig(AppConfig):
         vocabulary.watch(Unit, DEFAULT_UNITS, app_config=self)
 
 
-def _plan_changed(sender, **kwargs):
-    from .models import forget_current_plan
+def _plan_changed(sender, instance, signal, **kwargs):
+    from .models import forget_current_plan, plan_saved
 
     forget_current_plan()
+    plan_saved(instance, deleted=signal is post_delete)

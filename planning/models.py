@@ -62,6 +62,28 @@ def _current_plan_key(code: str, year: int) -> str:
     return f"plan:current:{code}:{year}"
 
 
+# Per process: {plan id: its region's code}. A plan's region never changes (the admin shows it
+# read-only once the plan is saved) and ids are not reused, so an entry is never stale: a plan
+# saved here is added at once (`plan_saved`), one saved elsewhere read on first sight.
+_plan_regions: dict[int, str] = {}
+
+
+def plan_region(plan_id: int) -> str | None:
+    """The code of the regency or city whose plan `plan_id` is: every link to a program names
+    its region. No query but once per process and new plan."""
+    if plan_id not in _plan_regions:
+        _plan_regions.update(DevelopmentPlan.objects.values_list("pk", "city__code"))
+    return _plan_regions.get(plan_id)
+
+
+def plan_saved(plan: "DevelopmentPlan", deleted: bool = False) -> None:
+    """This process's plan regions follow a plan saved or deleted (signals: planning.apps)."""
+    if deleted:
+        _plan_regions.pop(plan.pk, None)
+    else:
+        _plan_regions[plan.pk] = plan.city.code
+
+
 def forget_current_plan() -> None:
     """Every served region's current plan (a plan may have moved to another region)."""
     year = datetime.date.today().year
@@ -192,7 +214,7 @@ class Priority(ChoiceLabels, models.Model):
         return f"{self.code} · {self.title}"
 
     def get_absolute_url(self):
-        return reverse("planning:priority_detail", args=[self.pk])
+        return tenancy.reverse_in(plan_region(self.plan_id), "planning:priority_detail", [self.pk])
 
     def get_unit_display(self) -> str:
         """The unit's name without a query (core.vocabulary keeps the names)."""
@@ -408,12 +430,17 @@ class Need(ChoiceLabels, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("planning:need_detail", args=[self.pk])
+        """In the need's region when its priority is at hand (no query for a link); else the
+        request's, where every page listing needs lists its own."""
+        priority = self.priority if Need.priority.is_cached(self) else None
+        plan_id = priority.__dict__.get("plan_id") if priority else None
+        code = plan_region(plan_id) if plan_id else None
+        return tenancy.reverse_in(code, "planning:need_detail", [self.pk])
 
     @property
     def region_code(self) -> str:
         """The code of the regency or city whose plan holds the need."""
-        return self.priority.plan.city.code
+        return plan_region(self.priority.plan_id)
 
     def get_unit_display(self) -> str:
         return self.priority.get_unit_display()

@@ -5,14 +5,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, Sector
 from core import tenancy
 from core.db import ChoiceLabels
-from planning.models import DevelopmentPlan
+from planning.models import DevelopmentPlan, plan_region
 from regions.models import Region
 
 
@@ -99,7 +98,7 @@ class Round(ChoiceLabels, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("programs:round_detail", args=[self.pk])
+        return tenancy.reverse_in(plan_region(self.plan_id), "programs:round_detail", [self.pk])
 
     @property
     def workbook_subject(self) -> str:

@@ -349,3 +349,21 @@ def test_a_province_planner_reads_the_rounds_and_a_needs_history_but_acts_on_nei
     assert history.status_code == 200
     # Kalimantan Timur is not Banten's: its rounds stay closed to Banten's reader.
     assert client.get(in_region("64.71", "programs:round_list")).status_code == 403
+
+
+def test_an_objects_link_names_its_own_region_wherever_it_is_listed(
+    bpn_program, program_a, tegal_ratu_need
+):
+    from delivery.models import Report
+
+    with tenancy.serving("36.72"):
+        assert bpn_program.get_absolute_url() == f"/64.71/programs/{bpn_program.pk}/"
+        assert program_a.get_absolute_url() == f"/36.72/programs/{program_a.pk}/"
+        need = Need.objects.select_related("priority").get(pk=tegal_ratu_need.pk)
+        assert need.get_absolute_url() == f"/36.72/plan/needs/{need.pk}/"
+    with tenancy.serving("64.71"):
+        assert program_a.get_absolute_url() == f"/36.72/programs/{program_a.pk}/"
+        need = Need.objects.select_related("priority").get(pk=tegal_ratu_need.pk)
+        assert need.get_absolute_url() == f"/36.72/plan/needs/{need.pk}/"
+        report = Report(pk=7, program=bpn_program)
+        assert report.get_absolute_url() == "/64.71/reports/7/"
