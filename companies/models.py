@@ -50,6 +50,11 @@ class CompanyQuerySet(models.QuerySet):
         rings = CompanyVillage.objects.filter(company__in=self.values("pk"))
         return sorted({code[:5] for code in rings.values_list("village__code", flat=True)})
 
+    def with_rings_in(self, code: str):
+        """The companies with ring villages in the regency or city `code`."""
+        rings = CompanyVillage.objects.filter(village__code__startswith=f"{code}.")
+        return self.filter(pk__in=rings.values("company_id"))
+
     def visible_to(self, user):
         """The company directory is readable by every signed-in user."""
         return self.all() if user.is_authenticated else self.none()
@@ -146,10 +151,6 @@ class Company(ChoiceLabels, models.Model):
     def officers_visible_to(self, user) -> bool:
         """permissions.sees_officers_of (the planners of its regions, admins, its officers)."""
         return permissions.sees_officers_of(user, self)
-
-    def region_codes(self) -> list[str]:
-        """The codes of the regencies and cities where the company has ring villages."""
-        return Company.objects.filter(pk=self.pk).region_codes()
 
 
 class CompanyVillage(ChoiceLabels, models.Model):

@@ -78,7 +78,7 @@ class CompanyProfileEditView(LoginRequiredMixin, View):
         company works in, the request's, and one the officer adds with ?region=; the served
         ones the officer may add)."""
         served = Region.objects.filter(served__is_active=True).order_by("name")
-        codes = {tenancy.current_code(), *company.region_codes()}
+        codes = {tenancy.current_code(), *Company.objects.filter(pk=company.pk).region_codes()}
         added = self.request.GET.get("region") or self.request.POST.get("region")
         if isinstance(added, str) and added in ServedRegion.objects.codes():
             codes.add(added)

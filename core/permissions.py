@@ -101,7 +101,7 @@ def sees_officers_of(user, company) -> bool:
 
     code = tenancy.current_code()
     Program = apps.get_model("programs", "Program")
-    return code in company.region_codes() or (
+    return code in type(company).objects.filter(pk=company.pk).region_codes() or (
         Program.objects.filter(company=company, plan__city__code=code).exists()
     )
 

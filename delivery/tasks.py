@@ -3,7 +3,6 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from companies.models import Company
 from core import tenancy
 from delivery import compliance
 
@@ -15,7 +14,7 @@ def remind_missing_reports(by_id: int, region: str | None = None) -> int:
     recorded as asked by user `by_id`. Returns how many companies were reminded."""
     by = get_user_model().objects.get(pk=by_id)
     with tenancy.serving(region):
-        rows = compliance.by_company(Company.objects.order_by("name"))
+        rows = compliance.by_company(compliance.region_companies().order_by("name"))
         return sum(
             1 for row in rows if row.missing and compliance.remind_missing(compliance=row, by=by)
         )

@@ -265,10 +265,9 @@ class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, Filt
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        companies = Company.objects.order_by("name")
-        if permissions.sees_all_companies(self.request.user):
-            return companies
-        return companies.filter(permissions.of_own_companies(self.request.user, "pk"))
+        if permissions.sees_all_companies(self.request.user):  # those the region follows
+            return compliance.region_companies().order_by("name")
+        return Company.objects.filter(permissions.of_own_companies(self.request.user, "pk"))
 
     def rows(self, filterset) -> list:
         """Counts of the companies the filters select, sorted as asked: a planner's come from

@@ -14,7 +14,7 @@ from django.utils import timezone
 from delivery import compliance
 from delivery.models import Reminder, Report, ReportTransition
 from programs.models import Program
-from tests.factories import CompanyFactory, ProgramFactory
+from tests.factories import CompanyFactory, CompanyVillageFactory, ProgramFactory
 
 TODAY = datetime.date(2025, 11, 24)
 
@@ -74,8 +74,10 @@ def test_a_company_with_nothing_due_has_no_rate(company_a, plan):
 
 
 def test_planners_see_every_company_and_an_officer_only_their_own(
-    client_for, planner, officer_a, running, company_b
+    client_for, planner, officer_a, running, company_b, village
 ):
+    CompanyVillageFactory(company=company_b, village=village)  # rings here, no program yet
+    CompanyFactory(name="PT Elsewhere")  # no ring, no program here: another region's
     planner_page = client_for(planner).get(reverse("delivery:compliance"))
     officer_page = client_for(officer_a).get(reverse("delivery:compliance"))
     assert {r.company for r in planner_page.context["rows"]} == {running.company, company_b}
@@ -84,8 +86,9 @@ def test_planners_see_every_company_and_an_officer_only_their_own(
 
 
 def test_the_page_sorts_lowest_compliance_first_and_filters_those_with_missing_reports(
-    planner_client, running, company_b, plan, officer_a
+    planner_client, running, company_b, plan, officer_a, village
 ):
+    CompanyVillageFactory(company=company_b, village=village)
     report(running, (2025, 1, 1), "submitted", datetime.date(2025, 4, 10), officer_a)
     rows = planner_client.get(reverse("delivery:compliance")).context["rows"]
     assert rows[0].company == running.company  # the only one with anything due
