@@ -270,10 +270,18 @@ def _targets() -> list[Target]:
             "officer_a",
             lambda w: reverse("companies:edit", args=[w["company"]]),
             st.tuples(
-                fields_of(names(CompanyProfileForm)),
+                fields_of([*names(CompanyProfileForm), "region"]),  # region: one more regency
                 formset_data("operating_villages", names(VillageRingForm)),
             ).map(lambda parts: {**parts[0], **parts[1]}),
             models=[CompanyVillage],
+        ),
+        Target(
+            "company profile, another regency's villages asked for",
+            set(),
+            "officer_a",
+            lambda w: reverse("companies:edit", args=[w["company"]]),
+            st.fixed_dictionaries({"region": st.one_of(VALUE, st.sampled_from(["64.71", "36"]))}),
+            method="get",
         ),
         Target(
             "need create",
