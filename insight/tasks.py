@@ -1,12 +1,12 @@
-"""Background work of the dashboard (core.tasks): its sums, the round's workbook."""
+"""Background work of the dashboard (core.tasks): the round's workbook. Its kept values are
+renewed by core.tasks.renew_kept: importing their modules here declares them in the worker."""
 
 from celery import shared_task
 
 from core import prepared
 from programs.models import Round
 
-from . import workbook
-from .dashboard import renew_dashboard  # noqa: F401 (defined beside what it renews)
+from . import dashboard, views, workbook  # noqa: F401 (they declare the kept values the worker renews)
 
 
 @shared_task

@@ -12,14 +12,13 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from core import prepared, tenancy, versions
+from core import prepared, versions
 from core.exports import XLSX_TYPE
 from core.forms import posted_id
 from core.models import PreparedFile
@@ -29,12 +28,11 @@ from core.uploads import serve_private
 from delivery.models import Report
 from planning.models import DevelopmentPlan, Need
 from programs.models import Pledge, Program, Round
-from regions.models import Region, ServedRegion
+from regions.models import Region
 
-from . import dashboard, figures, maps, overview, tasks, workbook
+from . import dashboard, figures, overview, public, tasks, workbook
 
-# Seconds the public figures and the map are kept (per process, or in Redis with REDIS_URL).
-PUBLIC_CACHE_SECONDS = 300
+PUBLIC_CACHE_SECONDS = public.PUBLIC_CACHE_SECONDS
 
 
 class PlanMixin:
@@ -49,25 +47,6 @@ class PlanMixin:
         """The year asked for (?year=), when it lies within the plan; None means all years."""
         year = posted_id(self.request.GET.get("year", ""))
         return year if year in self.plan.years else None
-
-
-def village_link(region: Region) -> str:
-    return reverse("insight:village", args=[region.code])
-
-
-def equity_map(plan, metric: str, priority=None) -> maps.Map | None:
-    """The map of `plan`'s city coloured by `metric`, cached for everyone alike."""
-    key = f"insight:map:{plan.pk}:{metric}:{priority.pk if priority else ''}:{get_language()}"
-
-    def draw():
-        return maps.draw(
-            plan.city,
-            figures.village_values(plan, metric, priority),
-            link=village_link,
-            sites=figures.output_sites(plan),
-        )
-
-    return cache.get_or_set(key, draw, PUBLIC_CACHE_SECONDS)
 
 
 def metric_choice(request, plan):
@@ -121,7 +100,7 @@ class DashboardView(ReaderRequiredMixin, PlanMixin, TemplateView):
             awaiting_count=awaiting_count,
             awaiting=awaiting,
             to_verify=Report.objects.in_region().filter(status=Report.Status.SUBMITTED).count(),
-            map=equity_map(plan, "gap"),
+            map=public.equity_map(plan, "gap"),
             **kwargs,
         )
 
@@ -185,22 +164,7 @@ class PublicHomeView(PublicMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         plan = self.plan
-        key = f"insight:public:{plan.pk}:{get_language()}"
-
-        def compute():
-            districts = list(
-                Region.objects.districts().within(plan.city).order_by("name").values("code", "name")
-            )
-            return {
-                "priorities": figures.priorities(plan),
-                "districts": districts,
-                "program_count": self.committed.count(),
-                "company_count": self.committed.values("company").distinct().count(),
-            }
-
-        return super().get_context_data(
-            plan=plan, **cache.get_or_set(key, compute, PUBLIC_CACHE_SECONDS), **kwargs
-        )
+        return super().get_context_data(plan=plan, **public.home_figures(plan.pk), **kwargs)
 
 
 class MapView(PublicMixin, TemplateView):
@@ -208,7 +172,7 @@ class MapView(PublicMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         metric, priority, label = metric_choice(self.request, self.plan)
-        shown = equity_map(self.plan, metric, priority)
+        shown = public.equity_map(self.plan, metric, priority)
         ranked = sorted(shown.villages, key=lambda s: (-s.value, s.region.code)) if shown else []
         return super().get_context_data(
             plan=self.plan,
@@ -314,12 +278,6 @@ class RoundWorkbookFileView(PlannerRequiredMixin, View):
         )
 
 
-def region_home(region: Region) -> str:
-    """A served region's public home page, from a page of any region."""
-    with tenancy.serving(region.code):
-        return reverse("insight:public")
-
-
 class OverviewView(TemplateView):
     """Every served regency and city of a province (or of the country) side by side: target,
     pledged, delivered and gap in units and Rupiah, companies active and reporting; sortable;
@@ -332,8 +290,7 @@ class OverviewView(TemplateView):
         province = None
         if code is not None:
             province = get_object_or_404(Region, code=code, level=Region.Level.PROVINCE)
-        key = f"insight:overview:{code or ''}:{get_language()}"
-        found = cache.get_or_set(key, lambda: self.count(province), PUBLIC_CACHE_SECONDS)
+        found = public.overview_figures(province.code if province else None)
         sort = self.request.GET.get("sort", "name")
         sort = sort if sort.removeprefix("-") in overview.SORTS else "name"
         return super().get_context_data(
@@ -347,27 +304,3 @@ class OverviewView(TemplateView):
             public_cache_seconds=PUBLIC_CACHE_SECONDS,
             **kwargs,
         )
-
-    @staticmethod
-    def count(province: Region | None) -> dict:
-        """The figures, the map and the provinces' links: kept five minutes for everyone alike
-        (public figures may lag five minutes, as the regency pages' do)."""
-        served = Region.objects.filter(
-            served__is_active=True, level=Region.Level.REGENCY
-        ).select_related("parent")
-        if province is not None:
-            served = served.filter(parent=province)
-        found = overview.regions_figures(list(served.order_by("code")))
-        for row in found.rows:
-            row.url = region_home(row.region)
-        served_codes = ServedRegion.objects.codes()
-        area_map = maps.draw(
-            province,
-            {row.region.pk: row.unfunded_rupiah for row in found.rows},
-            link=lambda region: region_home(region) if region.code in served_codes else "",
-            level=Region.Level.REGENCY,
-        )
-        provinces = Region.objects.filter(
-            level=Region.Level.PROVINCE, children__served__is_active=True
-        ).distinct()
-        return {"overview": found, "map": area_map, "provinces": list(provinces.order_by("name"))}

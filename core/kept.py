@@ -1,0 +1,168 @@
+"""Expensive values kept in the cache and renewed without a stampede, and without a person
+waiting for them (the compliance of 5,000 companies, the dashboard's sums, the public figures
+and maps, the overviews).
+
+A value is kept with the time it was counted. A read finds it:
+- fresh (counted less than `fresh` seconds ago): it is served;
+- stale: it is served all the same, and exactly one process renews it: the one whose
+  `cache.add` of the value's lock succeeds (in the shared cache, so one in the deployment).
+  With a worker (a broker and a shared cache) the worker counts it; without one, the process
+  counts it after its response has been sent (`after_response`), never before;
+- missing (a cold cache, a value forgotten): one process counts it while the others wait for
+  it, up to WAIT_SECONDS, then count it themselves (a holder that died). When the cache does
+  not answer (a Redis outage) every request counts it, as on a cold cache: slower, never down.
+
+Each kind is declared once (`renewable`), with a name and a function of JSON-serialisable
+arguments, so the worker can count it by name (`core.tasks.renew_kept`). Its key carries the
+request's region and language: the function runs in them. docs/caching.md lists every kind.
+"""
+
+import contextvars
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.utils import translation
+
+from . import tenancy
+
+logger = logging.getLogger(__name__)
+
+# A renewal not finished by then (a process or worker that died) may be started again.
+RENEWING_SECONDS = 5 * 60
+# How long a request waits for a missing value another process is counting.
+WAIT_SECONDS = 30
+POLL_SECONDS = 0.05
+
+_kinds: dict[str, "Renewable"] = {}
+
+
+@dataclass(frozen=True)
+class Renewable:
+    name: str
+    count: Callable
+    fresh: int  # seconds a value is served without a renewal
+    keep: int  # seconds a value is kept at all (served stale meanwhile)
+    per_language: bool  # its text is in the reader's language
+
+    def key(self, args) -> str:
+        parts = ":".join("" if a is None else str(a) for a in args)
+        language = translation.get_language() if self.per_language else ""
+        return f"kept:{self.name}:{tenancy.current_code()}:{language}:{parts}"
+
+    def __call__(self, *args):
+        return read(self, args)
+
+    def forget(self, *args) -> None:
+        """The value of `args` in the request's region and language is counted again at its
+        next read (in that read: a change the person who made it must see at once)."""
+        cache.delete(self.key(args))
+
+    def renew(self, *args):
+        """Count the value of `args` now and keep it (a renewal, the worker, a cold read)."""
+        key = self.key(args)
+        try:
+            value = self.count(*args)
+            cache.set(key, (time.time(), value), self.keep)
+            return value
+        finally:
+            cache.delete(f"{key}:renewing")
+
+
+def renewable(name: str, *, fresh: int, keep: int | None = None, per_language: bool = True):
+    """Declare an expensive value: `@renewable("compliance", fresh=60)` over its counting
+    function. Calling the result reads the value (kept, or counted once)."""
+
+    def declare(count: Callable) -> Renewable:
+        kind = Renewable(name, count, fresh, keep or max(24 * fresh, 60 * 60), per_language)
+        _kinds[name] = kind
+        return kind
+
+    return declare
+
+
+def kind(name: str) -> Renewable:
+    return _kinds[name]
+
+
+def read(kind: Renewable, args: tuple):
+    key = kind.key(args)
+    found = cache.get(key)
+    if found is not None:
+        counted_at, value = found
+        if time.time() - counted_at > kind.fresh and cache.add(
+            f"{key}:renewing", True, RENEWING_SECONDS
+        ):
+            _renew_later(kind, args)
+        return value
+    if cache.add(f"{key}:renewing", True, RENEWING_SECONDS):
+        return kind.renew(*args)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while cache.get(f"{key}:renewing") is not None and time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        found = cache.get(key)
+        if found is not None:
+            return found[1]
+    # No one is counting it (the lock went, or the cache does not answer): count it here.
+    found = cache.get(key)
+    return found[1] if found is not None else kind.renew(*args)
+
+
+def _renew_later(kind: Renewable, args: tuple) -> None:
+    if settings.SHARED_CACHE and not settings.CELERY_TASK_ALWAYS_EAGER:
+        from .tasks import renew_kept, run_later
+
+        run_later(renew_kept, kind.name, list(args), translation.get_language(), _region())
+        return
+    language, region = translation.get_language(), _region()
+
+    def renew():
+        with translation.override(language), tenancy.serving(region):
+            kind.renew(*args)
+
+    after_response(renew)
+
+
+def _region() -> str | None:
+    code = tenancy.current_code()
+    return None if code == tenancy.default_code() else code
+
+
+# Work a request leaves for after its response: None outside a request (done at once).
+_after: contextvars.ContextVar[list | None] = contextvars.ContextVar("after_response", default=None)
+
+
+def after_response(work: Callable[[], object]) -> None:
+    """Do `work` once the request's response has been sent (Django's `request_finished`, when
+    the server closes the response); at once outside a request. A failure is logged."""
+    waiting = _after.get()
+    if waiting is None:
+        _run(work)
+    else:
+        waiting.append(work)
+
+
+def _run(work) -> None:
+    try:
+        work()
+    except Exception:  # the response was sent: nobody to show it to
+        logger.exception("work after the response failed")
+
+
+def _started(**kwargs) -> None:
+    _after.set([])
+
+
+def _finished(**kwargs) -> None:
+    waiting = _after.get()
+    _after.set(None)
+    for work in waiting or ():
+        _run(work)
+
+
+request_started.connect(_started, dispatch_uid="kept_after_response_started")
+request_finished.connect(_finished, dispatch_uid="kept_after_response_finished")
