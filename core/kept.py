@@ -7,7 +7,7 @@ A value is kept with the time it was counted. A read finds it:
 - stale: it is served all the same, and exactly one process renews it: the one whose
   `cache.add` of the value's lock succeeds (in the shared cache, so one in the deployment).
   With a worker (a broker and a shared cache) the worker counts it; without one, the process
-  counts it after its response has been sent (`after_response`), never before;
+  counts it after its response has been sent (`core.tasks.after_response`), never before;
 - missing (a cold cache, a value forgotten): one process counts it while the others wait for
   it, up to WAIT_SECONDS, then count it themselves (a holder that died). When the cache does
   not answer (a Redis outage) every request counts it, as on a cold cache: slower, never down.
@@ -17,20 +17,15 @@ arguments, so the worker can count it by name (`core.tasks.renew_kept`). Its key
 request's region and language: the function runs in them. docs/caching.md lists every kind.
 """
 
-import contextvars
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
 from django.utils import translation
 
 from . import tenancy
-
-logger = logging.getLogger(__name__)
 
 # A renewal not finished by then (a process or worker that died) may be started again.
 RENEWING_SECONDS = 5 * 60
@@ -113,9 +108,9 @@ def read(kind: Renewable, args: tuple):
 
 
 def _renew_later(kind: Renewable, args: tuple) -> None:
-    if settings.SHARED_CACHE and not settings.CELERY_TASK_ALWAYS_EAGER:
-        from .tasks import renew_kept, run_later
+    from .tasks import after_response, renew_kept, run_later
 
+    if settings.SHARED_CACHE and not settings.CELERY_TASK_ALWAYS_EAGER:
         run_later(renew_kept, kind.name, list(args), translation.get_language(), _region())
         return
     language, region = translation.get_language(), _region()
@@ -130,39 +125,3 @@ def _renew_later(kind: Renewable, args: tuple) -> None:
 def _region() -> str | None:
     code = tenancy.current_code()
     return None if code == tenancy.default_code() else code
-
-
-# Work a request leaves for after its response: None outside a request (done at once).
-_after: contextvars.ContextVar[list | None] = contextvars.ContextVar("after_response", default=None)
-
-
-def after_response(work: Callable[[], object]) -> None:
-    """Do `work` once the request's response has been sent (Django's `request_finished`, when
-    the server closes the response); at once outside a request. A failure is logged."""
-    waiting = _after.get()
-    if waiting is None:
-        _run(work)
-    else:
-        waiting.append(work)
-
-
-def _run(work) -> None:
-    try:
-        work()
-    except Exception:  # the response was sent: nobody to show it to
-        logger.exception("work after the response failed")
-
-
-def _started(**kwargs) -> None:
-    _after.set([])
-
-
-def _finished(**kwargs) -> None:
-    waiting = _after.get()
-    _after.set(None)
-    for work in waiting or ():
-        _run(work)
-
-
-request_started.connect(_started, dispatch_uid="kept_after_response_started")
-request_finished.connect(_finished, dispatch_uid="kept_after_response_finished")

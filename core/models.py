@@ -23,6 +23,8 @@ class PreparedFile(ChoiceLabels, models.Model):
 
     subject = models.CharField(_("subject"), max_length=100)
     filename = models.CharField(_("file name"), max_length=200)
+    # What the file was written from, when its subject says (open data: the figures' tokens).
+    version = models.CharField(_("version"), max_length=60, blank=True)
     language = models.CharField(_("language"), max_length=10)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED

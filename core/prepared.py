@@ -31,7 +31,7 @@ def latest(subject: str) -> PreparedFile | None:
     return PreparedFile.objects.filter(subject=subject).order_by("-requested_at", "-pk").first()
 
 
-def ask(*, subject: str, filename: str, by) -> tuple[PreparedFile, bool]:
+def ask(*, subject: str, filename: str, by, version: str = "") -> tuple[PreparedFile, bool]:
     """(the file, whether it is new): the one being prepared for `subject`, else a new one
     in the asking person's language, for the caller to queue (core.tasks.run_later). Two
     asks at once make one (a unique constraint on the subject while queued)."""
@@ -46,6 +46,7 @@ def ask(*, subject: str, filename: str, by) -> tuple[PreparedFile, bool]:
                 created = PreparedFile.objects.create(
                     subject=subject,
                     filename=filename,
+                    version=version,
                     language=translation.get_language() or "id",
                     requested_by=by,
                 )

@@ -4,12 +4,14 @@
 at once, in the same process; with a broker that cannot be reached it runs here too, so a
 Redis outage delays no decision and loses no mail."""
 
+import contextvars
 import logging
 import time
 
 from celery import current_app, shared_task
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -41,6 +43,51 @@ def run_later(task, /, *args) -> None:
         task.apply(args)
 
     transaction.on_commit(queue)
+
+
+def run_soon(task, /, *args) -> None:
+    """Queue `task(*args)` for the worker; without a broker, do it after the response was sent
+    (never in the request: a person does not wait for it)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        after_response(lambda: task.apply(args))
+    else:
+        run_later(task, *args)
+
+
+# Work a request leaves for after its response: None outside a request (done at once).
+_after: contextvars.ContextVar[list | None] = contextvars.ContextVar("after_response", default=None)
+
+
+def after_response(work) -> None:
+    """Do `work()` once the request's response has been sent (Django's `request_finished`,
+    when the server closes the response); at once outside a request. A failure is logged."""
+    waiting = _after.get()
+    if waiting is None:
+        _run(work)
+    else:
+        waiting.append(work)
+
+
+def _run(work) -> None:
+    try:
+        work()
+    except Exception:  # the response was sent: nobody to show it to
+        logger.exception("work after the response failed")
+
+
+def _started(**kwargs) -> None:
+    _after.set([])
+
+
+def _finished(**kwargs) -> None:
+    waiting = _after.get()
+    _after.set(None)
+    for work in waiting or ():
+        _run(work)
+
+
+request_started.connect(_started, dispatch_uid="after_response_started")
+request_finished.connect(_finished, dispatch_uid="after_response_finished")
 
 
 def broker() -> outages.Breaker:

@@ -1,5 +1,6 @@
 """Uploaded files: random stored names, sizes checked before anything else, types by content."""
 
+import re
 import uuid
 from pathlib import Path
 
@@ -61,4 +62,64 @@ def serve_private(stored, *, filename: str, content_type: str, inline: bool):
         handle, content_type=content_type, as_attachment=not inline, filename=filename
     )
     response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_CHUNK = 64 * 1024
+
+
+def serve_public(request, stored, *, content_type: str, etag: str, modified, max_age: int):
+    """A stored public file (open data) with `ETag`/`Last-Modified` (a client that has it gets
+    304) and one byte range (`Range: bytes=a-b`, `a-` or `-n`: 206; beyond the end: 416; a
+    range whose `If-Range` no longer matches: the whole file), read in chunks."""
+    from django.http import Http404, HttpResponse, StreamingHttpResponse
+    from django.utils.cache import get_conditional_response
+    from django.utils.http import http_date
+
+    stamp = int(modified.timestamp())
+    headers = {
+        "ETag": etag,
+        "Last-Modified": http_date(stamp),
+        "Accept-Ranges": "bytes",
+        "Cache-Control": f"public, max-age={max_age}",
+    }
+    answered = get_conditional_response(request, etag=etag, last_modified=stamp)
+    if answered is not None:
+        for name, value in headers.items():
+            answered[name] = value
+        return answered
+    size = stored.size
+    start, end, status = 0, size - 1, 200
+    asked = _RANGE.match(request.headers.get("Range", "").strip())
+    if_range = request.headers.get("If-Range")
+    if asked and any(asked.groups()) and if_range in (None, etag, headers["Last-Modified"]):
+        first, last = asked.groups()
+        if first:
+            start, end = int(first), min(int(last), size - 1) if last else size - 1
+        else:
+            start = max(0, size - int(last))
+        if start >= size or start > end or (not first and int(last) == 0):
+            refused = HttpResponse(status=416, headers=headers)
+            refused["Content-Range"] = f"bytes */{size}"
+            return refused
+        status = 206
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, ValueError) as e:
+        raise Http404 from e
+    handle.seek(start)
+
+    def chunks(left=end - start + 1):
+        with handle:
+            while left > 0 and (data := handle.read(min(_CHUNK, left))):
+                left -= len(data)
+                yield data
+
+    response = StreamingHttpResponse(
+        chunks(), status=status, content_type=content_type, headers=headers
+    )
+    response["Content-Length"] = str(end - start + 1)
+    if status == 206:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
     return response

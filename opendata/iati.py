@@ -17,12 +17,16 @@ public pages show and nothing else (never a draft, an undecided program, a file 
   transactions, and each output as a result whose target is the planned quantity and whose
   actual is what verified reports delivered.
 
-The XML is built once (ElementTree) and the JSON is the same tree, element for element
-(`as_json`), so the two never disagree. The schema files in `schema/` are the official ones;
-the tests validate every export against them.
+Each activity is built as an ElementTree element and written at once (`write`), a few hundred
+programs read at a time, so a whole country's feed (a hundred thousand activities) is written
+in flat memory; the JSON is the same tree, element for element (`as_json`), so the two never
+disagree. The schema files in `schema/` are the official ones; the tests validate every export
+against them.
 """
 
 import datetime
+import json
+from itertools import islice
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
@@ -94,10 +98,14 @@ def _date(value) -> str:
     return value.isoformat()
 
 
-def programs(plan: DevelopmentPlan):
-    """The plan's committed programs with everything an activity shows (constant queries)."""
+# Programs read, built and written at a time: memory stays flat whatever the feed's size.
+CHUNK = 500
+
+
+def _programs(ids: list[int]) -> list[Program]:
+    """The programs `ids` with everything an activity shows (constant queries)."""
     return list(
-        Program.objects.filter(plan=plan, status__in=list(STATUS))
+        Program.objects.filter(pk__in=ids)
         .select_related("company")
         .prefetch_related(
             Prefetch("villages", queryset=Region.objects.select_related("boundary")),
@@ -146,22 +154,42 @@ def _figures(ids: list[int]):
     return moves, spending, achieved
 
 
-def activities(plan: DevelopmentPlan) -> ET.Element:
-    """The `<iati-activities>` document of the plan's committed programs."""
-    root = ET.Element(
-        "iati-activities",
-        {
-            "version": VERSION,
-            "generated-datetime": timezone.now().replace(microsecond=0).isoformat(),
-        },
-    )
-    rows = programs(plan)
-    moves, spending, achieved = _figures([p.pk for p in rows])
-    reporter = organisation_ref(plan.city.code)
-    city = plan.city.name
-    for program in rows:
-        _activity(root, program, reporter, city, moves, spending, achieved)
-    return root
+def elements(plans: list[DevelopmentPlan]):
+    """Every `<iati-activity>` of the committed programs of `plans`, one at a time."""
+    for plan in plans:
+        reporter = organisation_ref(plan.city.code)
+        committed = Program.objects.filter(plan=plan, status__in=list(STATUS)).order_by("pk")
+        pks = committed.values_list("pk", flat=True).iterator()
+        while ids := list(islice(pks, CHUNK)):
+            moves, spending, achieved = _figures(ids)
+            for program in _programs(ids):
+                holder = ET.Element("iati-activities")
+                _activity(holder, program, reporter, plan.city.name, moves, spending, achieved)
+                yield holder[0]
+
+
+def write(plans: list[DevelopmentPlan], file, fmt: str) -> int:
+    """Write the `<iati-activities>` document of `plans` as "xml" or "json" into the binary
+    `file`, activity by activity. Returns how many activities it holds."""
+    generated = timezone.now().replace(microsecond=0).isoformat()
+    count = 0
+    if fmt == "json":
+        head = {"version": VERSION, "generated-datetime": generated}
+        file.write(f'{{"iati-activities": {json.dumps(head)[:-1]}, "iati-activity": ['.encode())
+        for count, activity in enumerate(elements(plans), start=1):
+            text = json.dumps(as_json(activity)["iati-activity"], ensure_ascii=False)
+            file.write(f"{',' if count > 1 else ''}\n{text}".encode())
+        file.write(b"\n]}}\n")
+        return count
+    file.write(b"<?xml version='1.0' encoding='utf-8'?>\n")
+    file.write(f'<iati-activities version="{VERSION}" generated-datetime="{generated}">\n'.encode())
+    for activity in elements(plans):
+        count += 1
+        ET.indent(activity, level=1)
+        activity.tail = "\n"
+        file.write(b"  " + ET.tostring(activity, encoding="utf-8", xml_declaration=False))
+    file.write(b"</iati-activities>\n")
+    return count
 
 
 def _activity(root, program, reporter, city, moves, spending, achieved):
@@ -263,11 +291,6 @@ def _result(activity, program, output, actual: int):
         _sub(period, "period-end", iso_date=_date(program.end_date))
         _sub(period, "target", value=output.target_quantity)
         _sub(period, "actual", value=actual)
-
-
-def as_xml(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def as_json(element: ET.Element) -> dict:

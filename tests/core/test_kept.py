@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 
-from core import kept
+from core import kept, tasks
 
 CALLS: list[str] = []
 
@@ -63,12 +63,12 @@ def test_a_stale_value_is_served_while_exactly_one_renews_it():
 def test_in_a_request_the_renewal_waits_for_the_response():
     slow("x")
     done = []
-    kept._started()  # as Django's request_started
+    tasks._started()  # as Django's request_started
     clock = time.time() + 61
     with mock.patch.object(kept.time, "time", lambda: clock):
         done.append(slow("x"))  # the page: served the old value, nothing counted yet
         assert CALLS == ["x"]
-    kept._finished()  # the response was sent
+    tasks._finished()  # the response was sent
     assert done == ["x #1"] and CALLS == ["x", "x"]
     assert slow("x") == "x #2"
 

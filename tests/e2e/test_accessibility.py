@@ -25,6 +25,8 @@ NOT_PAGES = {
     "delivery:evidence",
     "opendata:iati_xml",
     "opendata:iati_json",
+    "opendata:iati_all_xml",
+    "opendata:iati_all_json",
     "insight:round_workbook_file",
 }
 WIDTHS = [1366, 390]
