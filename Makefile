@@ -13,7 +13,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/csrportal
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=0
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-postgres outage lint fmt messages clean bench bench-import bench-export bench-photos bench-caches bench-regions
+.PHONY: help install run test test-postgres outage lint fmt messages clean bench bench-import bench-export bench-opendata bench-photos bench-caches bench-regions
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ bench-import: $(STAMP) ## Time the preview and import of a 5,000-row needs workb
 
 bench-export: $(STAMP) ## Time CSV and Excel downloads of 1,000 and 10,000 rows, and their peak memory
 	DEBUG=1 $(BIN)/python bench/exports.py
+
+bench-opendata: $(STAMP) ## Seconds and peak memory to write the IATI files of 2,000 and 20,000 programs
+	DEBUG=1 $(BIN)/python bench/opendata.py
 
 bench-photos: $(STAMP) ## Seconds and peak memory to check and re-encode photos of 12 to 59 megapixels
 	DEBUG=1 $(BIN)/python bench/photos.py

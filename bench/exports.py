@@ -98,7 +98,7 @@ def main():
         seed_regions()
         seed_plan()
         plan = DevelopmentPlan.objects.current()
-        company = Company.objects.create(name="PT Uji", slug="pt-uji", sector="logistics")
+        company = Company.objects.create(name="PT Uji", slug="pt-uji", sector_id="logistics")
         villages = list(Region.objects.villages().within(plan.city))
         priority = plan.priorities.order_by("code").first()
         from accounts.models import RegionRole

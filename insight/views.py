@@ -23,6 +23,7 @@ from core.exports import XLSX_TYPE
 from core.forms import posted_id
 from core.models import PreparedFile
 from core.permissions import PlannerRequiredMixin, ReaderRequiredMixin
+from core.replica import LaggingReadsMixin
 from core.tasks import run_later
 from core.uploads import serve_private
 from delivery.models import Report
@@ -105,8 +106,9 @@ class DashboardView(ReaderRequiredMixin, PlanMixin, TemplateView):
         )
 
 
-class PublicMixin(PlanMixin):
-    """Pages anyone may read: the city's plan and what companies committed to it."""
+class PublicMixin(LaggingReadsMixin, PlanMixin):
+    """Pages anyone may read: the city's plan and what companies committed to it (from a
+    replica when there is one: they may lag a minute)."""
 
     programs_per_page = 20
 
@@ -278,7 +280,7 @@ class RoundWorkbookFileView(PlannerRequiredMixin, View):
         )
 
 
-class OverviewView(TemplateView):
+class OverviewView(LaggingReadsMixin, TemplateView):
     """Every served regency and city of a province (or of the country) side by side: target,
     pledged, delivered and gap in units and Rupiah, companies active and reporting; sortable;
     a map of the regencies coloured by the unfunded gap. Public, as the regency pages are."""

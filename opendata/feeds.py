@@ -15,7 +15,7 @@ import datetime
 
 from django.utils import timezone, translation
 
-from core import prepared, tenancy, versions
+from core import prepared, replica, tenancy, versions
 from core.models import PreparedFile
 from core.tasks import run_soon
 from planning.models import DevelopmentPlan
@@ -97,7 +97,7 @@ def filler(scope: str, fmt: str):
     xml:lang="id": their words are Indonesian whoever asked."""
 
     def fill(file):
-        with translation.override("id"):
+        with translation.override("id"), replica.lagging_reads():
             iati.write(plans(scope), file, fmt)
 
     return fill
