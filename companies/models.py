@@ -90,6 +90,7 @@ class Company(ChoiceLabels, models.Model):
         on_delete=models.PROTECT,
         db_column="sector",
         related_name="companies",
+        db_index=False,  # company_sector_name (sector, name) serves it
     )
     parent = models.ForeignKey(
         "self",

@@ -27,10 +27,13 @@ from django.utils import translation
 
 from . import tenancy
 
-# A renewal not finished by then (a process or worker that died) may be started again.
-RENEWING_SECONDS = 5 * 60
-# How long a request waits for a missing value another process is counting.
-WAIT_SECONDS = 30
+# A renewal queued and not done by then (a worker that died, or none) may be queued again.
+QUEUED_SECONDS = 5 * 60
+# A count not finished by then (its process died) no longer holds the readers that wait.
+COUNTING_SECONDS = 60
+# How long a request waits for a missing value another process is counting: well under
+# gunicorn's 30 s timeout, after which it counts the value itself.
+WAIT_SECONDS = 8
 POLL_SECONDS = 0.05
 
 _kinds: dict[str, "Renewable"] = {}
@@ -43,37 +46,54 @@ class Renewable:
     fresh: int  # seconds a value is served without a renewal
     keep: int  # seconds a value is kept at all (served stale meanwhile)
     per_language: bool  # its text is in the reader's language
+    per_region: bool  # it depends on the request's region
 
     def key(self, args) -> str:
         parts = ":".join("" if a is None else str(a) for a in args)
         language = translation.get_language() if self.per_language else ""
-        return f"kept:{self.name}:{tenancy.current_code()}:{language}:{parts}"
+        region = tenancy.current_code() if self.per_region else ""
+        return f"kept:{self.name}:{region}:{language}:{parts}"
 
     def __call__(self, *args):
         return read(self, args)
 
     def forget(self, *args) -> None:
         """The value of `args` in the request's region and language is counted again at its
-        next read (in that read: a change the person who made it must see at once)."""
-        cache.delete(self.key(args))
+        next read (in that read: a change the person who made it must see at once). A count
+        that started before keeps its result to itself."""
+        key = self.key(args)
+        cache.set(f"{key}:forgotten", time.time(), self.keep)
+        cache.delete_many([key, f"{key}:counting", f"{key}:queued"])
 
     def renew(self, *args):
         """Count the value of `args` now and keep it (a renewal, the worker, a cold read)."""
         key = self.key(args)
+        started = time.time()
+        cache.set(f"{key}:counting", True, COUNTING_SECONDS)
         try:
             value = self.count(*args)
-            cache.set(key, (time.time(), value), self.keep)
+            forgotten = cache.get(f"{key}:forgotten")
+            if forgotten is None or forgotten < started:  # else the data changed meanwhile
+                cache.set(key, (time.time(), value), self.keep)
             return value
         finally:
-            cache.delete(f"{key}:renewing")
+            cache.delete_many([f"{key}:counting", f"{key}:queued"])
 
 
-def renewable(name: str, *, fresh: int, keep: int | None = None, per_language: bool = True):
+def renewable(
+    name: str,
+    *,
+    fresh: int,
+    keep: int | None = None,
+    per_language: bool = True,
+    per_region: bool = True,
+):
     """Declare an expensive value: `@renewable("compliance", fresh=60)` over its counting
-    function. Calling the result reads the value (kept, or counted once)."""
+    function. Calling the result reads the value (kept, or counted once). A stale value is
+    served up to `keep` seconds (default: ten times `fresh`) while it is renewed."""
 
     def declare(count: Callable) -> Renewable:
-        kind = Renewable(name, count, fresh, keep or max(24 * fresh, 60 * 60), per_language)
+        kind = Renewable(name, count, fresh, keep or 10 * fresh, per_language, per_region)
         _kinds[name] = kind
         return kind
 
@@ -89,20 +109,19 @@ def read(kind: Renewable, args: tuple):
     found = cache.get(key)
     if found is not None:
         counted_at, value = found
-        if time.time() - counted_at > kind.fresh and cache.add(
-            f"{key}:renewing", True, RENEWING_SECONDS
-        ):
+        stale = time.time() - counted_at > kind.fresh
+        if stale and cache.add(f"{key}:queued", True, QUEUED_SECONDS):
             _renew_later(kind, args)
         return value
-    if cache.add(f"{key}:renewing", True, RENEWING_SECONDS):
+    if cache.add(f"{key}:counting", True, COUNTING_SECONDS):
         return kind.renew(*args)
     deadline = time.monotonic() + WAIT_SECONDS
-    while cache.get(f"{key}:renewing") is not None and time.monotonic() < deadline:
+    while cache.get(f"{key}:counting") is not None and time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
         found = cache.get(key)
         if found is not None:
             return found[1]
-    # No one is counting it (the lock went, or the cache does not answer): count it here.
+    # No one is counting it (the count ended, or the cache does not answer): count it here.
     found = cache.get(key)
     return found[1] if found is not None else kind.renew(*args)
 

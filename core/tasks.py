@@ -133,5 +133,8 @@ def renew_kept(name: str, args: list, language: str, region: str | None) -> None
 
     from . import kept, tenancy
 
-    with translation.override(language), tenancy.serving(region):
-        kept.kind(name).renew(*args)
+    try:
+        with translation.override(language), tenancy.serving(region):
+            kept.kind(name).renew(*args)
+    except Exception:  # run in a request when the broker is away: the stale value stands
+        logger.exception("could not renew the kept value %s%s", name, args)

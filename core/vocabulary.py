@@ -76,7 +76,13 @@ class Term(models.Model):
 
 
 def forget(sender, **kwargs) -> None:
-    _kept.pop(sender._meta.label, None)
+    """Forget `sender`'s names now and again on commit (a read in between would keep the
+    names before the change)."""
+    from django.db import transaction
+
+    label = sender._meta.label
+    _kept.pop(label, None)
+    transaction.on_commit(lambda: _kept.pop(label, None))
 
 
 def forget_all() -> None:
@@ -124,8 +130,12 @@ def carry_over(term: str, used_by: str, column: str, defaults):
     def run(apps, schema_editor):
         model, rows = apps.get_model(term), apps.get_model(used_by)
         names = {code: (name, name_en) for code, name, name_en in defaults}
+        taken = {name for name, _en in names.values()}
         for value in rows.objects.order_by().values_list(column, flat=True).distinct():
-            names.setdefault(value, (value, value))
+            if value not in names:  # named by its code ("code (code)" if a name has it)
+                name = value if value not in taken else f"{value} ({value})"
+                names[value] = (name, value)
+                taken.add(name)
         model.objects.bulk_create(
             model(code=code, name=name, name_en=name_en) for code, (name, name_en) in names.items()
         )

@@ -31,7 +31,7 @@ def equity_map(plan, metric: str, priority=None) -> maps.Map | None:
     return _drawn_map(plan.pk, metric, priority.pk if priority else None)
 
 
-@kept.renewable("map", fresh=PUBLIC_CACHE_SECONDS)
+@kept.renewable("map", fresh=PUBLIC_CACHE_SECONDS, keep=3 * PUBLIC_CACHE_SECONDS)
 def _drawn_map(plan_id: int, metric: str, priority_id: int | None) -> maps.Map | None:
     plan = DevelopmentPlan.objects.select_related("city").get(pk=plan_id)
     priority = Priority.objects.get(pk=priority_id) if priority_id else None
@@ -43,7 +43,7 @@ def _drawn_map(plan_id: int, metric: str, priority_id: int | None) -> maps.Map |
     )
 
 
-@kept.renewable("public", fresh=PUBLIC_CACHE_SECONDS)
+@kept.renewable("public", fresh=PUBLIC_CACHE_SECONDS, keep=3 * PUBLIC_CACHE_SECONDS)
 def home_figures(plan_id: int) -> dict:
     """A regency's public home: its priorities' figures, kecamatan, programs and companies."""
     plan = DevelopmentPlan.objects.select_related("city").get(pk=plan_id)
@@ -57,7 +57,10 @@ def home_figures(plan_id: int) -> dict:
     }
 
 
-@kept.renewable("overview", fresh=PUBLIC_CACHE_SECONDS)
+# The same whichever region's page asks (the overview is above the regions).
+@kept.renewable(
+    "overview", fresh=PUBLIC_CACHE_SECONDS, keep=3 * PUBLIC_CACHE_SECONDS, per_region=False
+)
 def overview_figures(province_code: str | None) -> dict:
     """The served regencies of a province (None: of the country) side by side, their map and
     the provinces' links."""

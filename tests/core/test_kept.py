@@ -95,6 +95,9 @@ class Away:
     def delete(self, *args, **kwargs):
         return False
 
+    def delete_many(self, *args, **kwargs):
+        return None
+
 
 def test_when_the_cache_does_not_answer_everyone_counts_without_waiting():
     with (
@@ -107,7 +110,23 @@ def test_when_the_cache_does_not_answer_everyone_counts_without_waiting():
 
 
 def test_a_holder_that_died_is_waited_for_a_bounded_time(settings):
-    cache.add(slow.key(("x",)) + ":renewing", True, 300)  # a process took the lock, then died
+    cache.add(slow.key(("x",)) + ":counting", True, 300)  # a process began to count, then died
     with mock.patch.object(kept, "WAIT_SECONDS", 0.2):
         assert slow("x") == "x #1"
     assert CALLS == ["x"]
+
+
+def test_a_count_that_began_before_a_change_does_not_keep_its_result():
+    original = slow.count
+
+    def count_then_change(label):
+        value = original(label)
+        slow.forget(label)  # the data changed while it was being counted
+        return value
+
+    object.__setattr__(slow, "count", count_then_change)
+    try:
+        assert slow("x") == "x #1"  # the reader that counted gets its count...
+    finally:
+        object.__setattr__(slow, "count", original)
+    assert slow("x") == "x #2"  # ...but it was not kept: counted afresh
