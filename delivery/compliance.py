@@ -9,6 +9,7 @@ Two queries for any number of companies; the quarters are counted in Python.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -156,30 +157,84 @@ def region_companies() -> QuerySet:
     )
 
 
+# The orders the page offers (delivery.filters.ComplianceFilter.ORDERS), as sort keys of the
+# stored tuples: (pk, name, sector, running, due, on_time, late, verified, missing, reminded,
+# rate).
+ORDERS = {
+    "rate": lambda t: (t[10] is None, t[10] or 0, -t[8]),
+    "missing": lambda t: (-t[8], t[1]),
+    "name": None,  # as counted: by name
+}
+
+
+def _rate(due: int, filed: int) -> int | None:
+    return round(100 * filed / due) if due else None
+
+
 @kept.renewable("compliance", fresh=SUMMARY_CACHE_SECONDS, per_language=False)
-def _counted(day: str) -> list[tuple]:
-    """Every company's counts in the request's region on `day`, as plain tuples: they come
-    back from the cache several times faster than objects."""
+def _counted(day: str) -> dict:
+    """Every company's counts in the request's region on `day`, stored ready to show: plain
+    tuples (they come back from the cache several times faster than objects), each rate
+    computed once, and the positions of the rows in each order the page offers."""
     companies = region_companies().order_by("name").only("pk", "name", "sector")
-    return [
+    rows = [
         (
             *(r.company.pk, r.company.name, r.company.sector_id),
             *(r.running, r.due, r.on_time, r.late, r.verified, r.missing_count),
             r.last_reminded,
+            _rate(r.due, r.on_time + r.late),
         )
         for r in by_company(companies, datetime.date.fromisoformat(day), details=False)
     ]
+    positions = range(len(rows))
+    orders = {
+        name: list(positions) if key is None else sorted(positions, key=lambda i: key(rows[i]))
+        for name, key in ORDERS.items()
+    }
+    return {"rows": rows, "orders": orders}
 
 
-def summary(today: datetime.date | None = None) -> list[Compliance]:
-    """Every company's counts in the request's region, without the missing reports' details,
-    kept for a minute and renewed without a planner waiting (core.kept): for a whole
+class Summary(Sequence):
+    """The stored counts in one order, made into Compliance rows only when read: a page of 50
+    builds 50, not one per company of the region."""
+
+    def __init__(self, stored: dict, order: list[int]):
+        self.stored, self.order = stored, order
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._row(i) for i in self.order[index]]
+        return self._row(self.order[index])
+
+    def _row(self, position: int) -> Compliance:
+        row = self.stored["rows"][position]
+        return Compliance(CompanyName(*row[:3]), *row[3:9], last_reminded=row[9])
+
+    def arranged(self, *, ids=None, missing: bool | None = None, order: str = "rate"):
+        """The rows of the companies `ids` (None: all), with (True) or without (False) missing
+        reports (None: either), in `order`."""
+        rows = self.stored["rows"]
+        kept = set(self.order) if len(self.order) != len(rows) else None
+        chosen = [
+            i
+            for i in self.stored["orders"].get(order, self.stored["orders"]["rate"])
+            if (kept is None or i in kept)
+            and (ids is None or rows[i][0] in ids)
+            and (missing is None or bool(rows[i][8]) == missing)
+        ]
+        return Summary(self.stored, chosen)
+
+
+def summary(today: datetime.date | None = None) -> Summary:
+    """Every company's counts in the request's region (by name), without the missing reports'
+    details, kept for a minute and renewed without a planner waiting (core.kept): for a whole
     country's companies the count takes about a second."""
     today = today or timezone.localdate()
-    return [
-        Compliance(CompanyName(*row[:3]), *row[3:9], last_reminded=row[9])
-        for row in _counted(today.isoformat())
-    ]
+    stored = _counted(today.isoformat())
+    return Summary(stored, stored["orders"]["name"])
 
 
 def with_details(rows: list[Compliance]) -> list[Compliance]:

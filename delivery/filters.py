@@ -6,6 +6,7 @@ from companies.models import Company, Sector
 from core import permissions
 from core.filters import LabelledDateRangeWidget, PortalFilterSet, YesNoFilter
 
+from .compliance import Summary
 from .models import Report
 
 
@@ -61,8 +62,12 @@ class ComplianceFilter(PortalFilterSet):
     def computed(self, queryset, name, value):
         return queryset  # applied to the rows by `arrange`
 
-    def arrange(self, rows: list) -> list:
+    def arrange(self, rows):
         cleaned = getattr(self.form, "cleaned_data", {})
+        if isinstance(rows, Summary):  # a region's stored counts: sorted when they were stored
+            return rows.arranged(
+                missing=cleaned.get("missing"), order=cleaned.get("order") or "rate"
+            )
         if cleaned.get("missing") is True:
             rows = [row for row in rows if row.missing_count]
         elif cleaned.get("missing") is False:

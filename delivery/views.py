@@ -274,8 +274,11 @@ class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, Filt
         every company's counts, shared for a minute (delivery.compliance.summary)."""
         if not permissions.sees_all_companies(self.request.user):  # a few: with details
             return filterset.arrange(compliance.by_company(filterset.qs))
-        selected = set(filterset.qs.values_list("pk", flat=True))
-        return filterset.arrange([r for r in compliance.summary() if r.company.pk in selected])
+        rows = compliance.summary()
+        data = filterset.form.cleaned_data if filterset.is_valid() else {}
+        if data.get("company") or data.get("sector"):  # else: every company the region follows
+            rows = rows.arranged(ids=set(filterset.qs.values_list("pk", flat=True)), order="name")
+        return filterset.arrange(rows)
 
     def export(self, kind, queryset):
         return exports.compliance_columns(), self.rows(self.get_filterset(self.filterset_class))
