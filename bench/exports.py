@@ -8,23 +8,14 @@ Runs on a throwaway test database (SQLite, or PostgreSQL with DATABASE_URL=postg
 """
 
 import datetime
-import os
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csrportal.settings")
-os.environ.setdefault("DEBUG", "1")
-
-import django
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import override_settings, setup_test_environment  # noqa: E402
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from throwaway import city_database  # sets Django up before any model is imported
 
 SIZES = (1_000, 10_000)
 
@@ -86,18 +77,11 @@ def download(client, url) -> tuple[float, float, int]:
 
 
 def main():
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with city_database() as plan:
         from accounts.models import User
         from companies.models import Company
-        from csrportal.demo.seed import seed_plan, seed_regions
-        from planning.models import DevelopmentPlan
         from regions.models import Region
 
-        seed_regions()
-        seed_plan()
-        plan = DevelopmentPlan.objects.current()
         company = Company.objects.create(name="PT Uji", slug="pt-uji", sector_id="logistics")
         villages = list(Region.objects.villages().within(plan.city))
         priority = plan.priorities.order_by("code").first()
@@ -113,7 +97,7 @@ def main():
         plain = {
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
         }
-        with override_settings(STORAGES={**django.conf.settings.STORAGES, **plain}):
+        with override_settings(STORAGES={**settings.STORAGES, **plain}):
             for rows in SIZES:
                 seed_rows(plan, company, villages, priority, rows)
                 for name, path in [("programs", "/programs/"), ("needs", "/plan/needs/")]:
@@ -123,8 +107,6 @@ def main():
                             f"| {name} | {rows:,} | {fmt} | {seconds:.2f} | {peak:.1f} "
                             f"| {size / 1024:.0f} |"
                         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

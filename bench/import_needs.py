@@ -8,21 +8,11 @@ Runs on a throwaway test database (SQLite, or PostgreSQL with DATABASE_URL=postg
 import io
 import os
 import random
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csrportal.settings")
-os.environ.setdefault("DEBUG", "1")
-
-import django
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
+from django.db import connection
+from openpyxl import Workbook
+from throwaway import city_database  # sets Django up before any model is imported
 
 ROWS = int(os.environ.get("BENCH_ROWS", "5000"))
 
@@ -103,21 +93,14 @@ def bombs():
 
 
 def main():
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with city_database() as plan:
         from accounts.models import User
         from core.spreadsheets import read_table as read_spreadsheet
-        from csrportal.demo.seed import seed_plan, seed_regions
         from planning.imports import MAX_ROWS, apply_needs, preview_needs
-        from planning.models import DevelopmentPlan
 
         def read_table(data, name):
             return read_spreadsheet(data, name, max_rows=MAX_ROWS)
 
-        seed_regions()
-        seed_plan()
-        plan = DevelopmentPlan.objects.current()
         user = User.objects.create(username="bench")
         data = workbook(plan)
         results = []
@@ -139,8 +122,6 @@ def main():
         for label, seconds in results:
             print(f"| {label:<26} | {seconds:7.2f} |")
         bombs()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -8,23 +8,12 @@ Runs on a throwaway test database (SQLite, or PostgreSQL with DATABASE_URL=postg
 """
 
 import datetime
-import os
-import sys
 import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csrportal.settings")
-os.environ.setdefault("DEBUG", "1")
-
-import django
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.db import connection
+from throwaway import city_database  # sets Django up before any model is imported
 
 SIZES = (2_000, 20_000)
 
@@ -84,18 +73,11 @@ def write(plan, fmt: str) -> tuple[float, float, int]:
 
 
 def main():
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with city_database() as plan:
         from companies.models import Company
-        from csrportal.demo.seed import seed_plan, seed_regions
-        from planning.models import DevelopmentPlan
         from programs.models import OutputIndicator
         from regions.models import Region
 
-        seed_regions()
-        seed_plan()
-        plan = DevelopmentPlan.objects.select_related("city").current()
         company = Company.objects.create(name="PT Uji", slug="pt-uji", sector_id="logistics")
         villages = list(Region.objects.villages().within(plan.city))
         indicator = OutputIndicator.objects.create(name="Rumah dibedah", unit="rumah")
@@ -110,8 +92,6 @@ def main():
                     f"| {size:,} | {fmt} | {seconds:.1f} | {1000 * seconds / size:.2f} "
                     f"| {peak:.1f} | {written / 2**20:.1f} |"
                 )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
