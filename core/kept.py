@@ -13,19 +13,22 @@ A value is kept with the time it was counted. A read finds it:
   not answer (a Redis outage) every request counts it, as on a cold cache: slower, never down.
 
 Each kind is declared once (`renewable`), with a name and a function of JSON-serialisable
-arguments, so the worker can count it by name (`core.tasks.renew_kept`). Its key carries the
+arguments, so the worker can count it by name (`renew_kept`). Its key carries the
 request's region and language: the function runs in them. docs/caching.md lists every kind.
 """
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
 from . import tenancy
+from .tasks import after_response, run_later
 
 # A renewal queued and not done by then (a worker that died, or none) may be queued again.
 QUEUED_SECONDS = 5 * 60
@@ -37,6 +40,7 @@ WAIT_SECONDS = 8
 POLL_SECONDS = 0.05
 
 _kinds: dict[str, "Renewable"] = {}
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,6 @@ def read(kind: Renewable, args: tuple):
 
 
 def _renew_later(kind: Renewable, args: tuple) -> None:
-    from .tasks import after_response, renew_kept, run_later
 
     if settings.SHARED_CACHE and not settings.CELERY_TASK_ALWAYS_EAGER:
         run_later(renew_kept, kind.name, list(args), translation.get_language(), _region())
@@ -144,3 +147,14 @@ def _renew_later(kind: Renewable, args: tuple) -> None:
 def _region() -> str | None:
     code = tenancy.current_code()
     return None if code == tenancy.default_code() else code
+
+
+@shared_task
+def renew_kept(name: str, args: list, language: str, region: str | None) -> None:
+    """Count a kept value again in the language and region it is read in (the worker: every
+    module declaring a kind imports this one). A failure is logged: the stale value stands."""
+    try:
+        with translation.override(language), tenancy.serving(region):
+            kind(name).renew(*args)
+    except Exception:  # also when it runs in a request because the broker is away
+        logger.exception("could not renew the kept value %s%s", name, args)

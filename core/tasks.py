@@ -124,17 +124,3 @@ def send_messages(self, template: str, messages: list[list]) -> int:
             logger.exception("could not send %s to %d recipients", template, len(messages))
             return 0
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
-
-
-@shared_task
-def renew_kept(name: str, args: list, language: str, region: str | None) -> None:
-    """Count a kept value again (core.kept) in the language and region it is read in."""
-    from django.utils import translation
-
-    from . import kept, tenancy
-
-    try:
-        with translation.override(language), tenancy.serving(region):
-            kept.kind(name).renew(*args)
-    except Exception:  # run in a request when the broker is away: the stale value stands
-        logger.exception("could not renew the kept value %s%s", name, args)

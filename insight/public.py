@@ -1,7 +1,7 @@
 """What the public pages show that takes counting: a regency's figures and map, and the
 province and national overviews. Kept five minutes and renewed without anyone waiting
 (core.kept): public figures may lag five minutes. Declared here, apart from the views, so the
-worker that renews them (core.tasks.renew_kept) knows them without the views."""
+worker that renews them (core.kept.renew_kept) knows them without the views."""
 
 from django.urls import reverse
 

@@ -1,12 +1,12 @@
 """Background work of the dashboard (core.tasks): the round's workbook. Its kept values are
-renewed by core.tasks.renew_kept: importing their modules here declares them in the worker."""
+renewed by core.kept.renew_kept: importing their modules here declares them in the worker."""
 
 from celery import shared_task
 
 from core import prepared
 from programs.models import Round
 
-from . import dashboard, views, workbook  # noqa: F401 (they declare the kept values the worker renews)
+from . import dashboard, public, workbook  # noqa: F401 (they declare the kept values the worker renews)
 
 
 @shared_task

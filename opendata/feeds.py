@@ -13,6 +13,7 @@ deployment's first start at national scale, where a feed takes minutes).
 
 import datetime
 
+from celery import shared_task
 from django.utils import timezone, translation
 
 from core import prepared, replica, tenancy, versions
@@ -86,8 +87,6 @@ def current(scope: str, fmt: str) -> PreparedFile:
             raise BeingWritten  # another request writes it, or it failed (logged)
         return first
     if new:
-        from .tasks import write_feed
-
         run_soon(write_feed, asked.pk, scope, fmt)
     return ready
 
@@ -101,6 +100,12 @@ def filler(scope: str, fmt: str):
             iati.write(plans(scope), file, fmt)
 
     return fill
+
+
+@shared_task
+def write_feed(prepared_id: int, scope: str, fmt: str) -> None:
+    """Write the feed's file `prepared_id` (the worker, or the process after its response)."""
+    prepared.write(prepared_id, filler(scope, fmt))
 
 
 def write_all() -> list[PreparedFile]:

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from core import kept
-from core.tasks import renew_kept
+from core.kept import renew_kept
 from insight import dashboard
 from planning import services as planning_services
 from planning.models import Need
