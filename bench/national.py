@@ -4,12 +4,20 @@
     BENCH_PAGES=round,compliance make bench    # only the pages whose names contain these
 
 Seeds a throwaway database (dropped and created again) with every Indonesian region from
-../shared/data, 5,000 companies, 200,000 programs and 600,000 pledges (COPY, so it takes about
-a minute), serves it with gunicorn (4 sync workers) on 127.0.0.1 and drives each page with
+../shared/data, 5,000 companies, 200,000 programs and 600,000 pledges (COPY; the run prints how
+long it took), serves it with gunicorn (4 sync workers) on 127.0.0.1 and drives each page with
 wrk at 8 connections. The load generator shares the machine's cores with the server.
-Skips cleanly when ../shared/data or PostgreSQL is not there.
+
+Per page: p50/p95, req/s, the CPU per request of gunicorn's processes and of this database's own
+PostgreSQL backends (no other database's), the SQL queries of a warm request, and times the
+floor (/healthz in the same run). A page with a Django admin counterpart (the changelist of the
+same table, or the change form of the same object) is driven in alternating rounds with it and
+compared by throughput. The open-data files are written first (seconds, peak memory of the
+process writing them) and then served. The results are also written to var/bench-national.json,
+so that two runs can be compared. Skips cleanly when ../shared/data or PostgreSQL is not there.
 """
 
+import json
 import os
 import random
 import shutil
@@ -39,7 +47,10 @@ ENV = {
     "SECURE_COOKIES": "0",
     "DEBUG": "0",
     "DJANGO_SETTINGS_MODULE": "csrportal.settings",
+    # Backends live through the run: a backend that ends takes its CPU time with it.
+    "CONN_MAX_AGE": "3600",
 }
+RESULTS = ROOT / "var" / "bench-national.json"
 # The cache shared by the web processes, as deployed (docker-compose.yml); its own database,
 # emptied before each run. Without Redis here, each process keeps its own (REDIS_URL unset).
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")
@@ -508,8 +519,28 @@ def pages():
         ("public kelurahan page (anonymous)", "/public/villages/36.72.04.1002/"),
         ("province overview (anonymous)", "/overview/36/"),
         ("national overview (anonymous)", "/overview/"),
+        (
+            "open data: the region's IATI XML, 64 KiB range (anonymous)",
+            "/open-data/iati-activities.xml",
+        ),
+        (
+            "open data: every region's IATI JSON, 64 KiB range (anonymous)",
+            "/open-data/all/iati-activities.json",
+        ),
     ]
+    # The admin's change form of the same object (its changelists: ADMIN_CHANGELISTS).
+    ADMIN_FORMS.update(
+        {
+            "program page (+ matching needs)": f"/admin/programs/program/{program}/change/",
+            "need page (+ matching companies)": f"/admin/planning/need/{need}/change/",
+            "running program (+ delivery)": f"/admin/programs/program/{running}/change/",
+            "report page": f"/admin/delivery/report/{report}/change/",
+        }
+    )
     return [(*page, True) for page in signed_in] + [(*page, False) for page in public]
+
+
+ADMIN_FORMS: dict[str, str] = {}
 
 
 # The same list in Django admin's changelist (signed in as the superuser), driven in the same
@@ -537,7 +568,7 @@ def session_cookie(username: str) -> str:
 
 
 def queries_per_page(paths, cookie) -> dict[str, int]:
-    """SQL queries of each page's first (uncached) request."""
+    """SQL queries of each page's second request (warm: its caches filled, as served)."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client, override_settings
@@ -550,11 +581,11 @@ def queries_per_page(paths, cookie) -> dict[str, int]:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
     for _name, path, signed_in in paths:
-        with (
-            override_settings(STORAGES={**settings.STORAGES, **plain_static}),
-            CaptureQueriesContext(connection) as ctx,
-        ):
-            response = (planner if signed_in else anonymous).get(path)
+        client = planner if signed_in else anonymous
+        with override_settings(STORAGES={**settings.STORAGES, **plain_static}):
+            client.get(path)
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
         counts[path] = len(ctx.captured_queries)
     return counts
@@ -613,35 +644,66 @@ def server_cpu_seconds(server) -> float:
 
 
 def database_cpu_seconds() -> float:
-    """User + system CPU time of the PostgreSQL server (it runs on this machine): its processes
-    alive now plus those that ended (parallel query workers live for one query; their time is
-    added to the postmaster's children's total), this process's own connection left out. Run
-    the bench on an otherwise quiet server: every database's backends count."""
+    """User + system CPU time of this database's own PostgreSQL backends (their process title
+    names the database) and of the parallel workers they lead, alive now; this process's own
+    connection left out. Other databases on the server do not count; parallel workers that
+    ended are not counted (PostgreSQL adds their time to the postmaster's, every database's)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         own = cursor.fetchone()[0]
-    postmaster = int(dict(processes())[own][1])
-    ticks = sum(
-        cpu_ticks(f, children=pid == postmaster)
-        for pid, f in processes()
-        if pid == postmaster or (int(f[1]) == postmaster and pid != own)
-    )
+    ours = set()
+    titles = {}
+    for pid, _fields in processes():
+        try:
+            titles[pid] = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+    for pid, title in titles.items():
+        if pid != own and title.startswith("postgres: ") and f" {DB_NAME} " in title:
+            ours.add(pid)
+    for pid, title in titles.items():
+        leader = title.removeprefix("postgres: parallel worker for PID ").split(" ")[0]
+        if (
+            title.startswith("postgres: parallel worker")
+            and leader.isdigit()
+            and int(leader) in ours
+        ):
+            ours.add(pid)
+    ticks = sum(cpu_ticks(f) for pid, f in processes() if pid in ours)
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def drive(server, path: str, cookie: str, lua: str) -> tuple[float, ...]:
+def workers_rss_mb(server) -> list[float]:
+    """Resident memory of each gunicorn worker (MB)."""
+    sizes = []
+    for pid, fields in processes():
+        if int(fields[1]) == server.pid:
+            status = Path(f"/proc/{pid}/status").read_text()
+            kb = next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
+            )
+            sizes.append(kb / 1024)
+    return sizes
+
+
+def drive(
+    server, path: str, cookie: str, lua: str, seconds: int = SECONDS, warm: bool = True
+) -> tuple[float, ...]:
     url = f"http://127.0.0.1:{PORT}{path}"
     header = ["-H", f"Cookie: {cookie}"] if cookie else []
-    subprocess.run(
-        ["wrk", "-t2", "-c8", "-d3s", *header, url],
-        capture_output=True,
-        check=True,
-    )  # warm-up: connections, caches
+    if path.startswith("/open-data/"):  # the file's first 64 KiB: what serving costs
+        header += ["-H", "Range: bytes=0-65535"]
+    if warm:
+        subprocess.run(
+            ["wrk", "-t2", "-c8", "-d3s", *header, url],
+            capture_output=True,
+            check=True,
+        )  # warm-up: connections, caches
     cpu_before, db_before = server_cpu_seconds(server), database_cpu_seconds()
     out = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{SECONDS}s", "-s", lua, *header, url],
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", "-s", lua, *header, url],
         capture_output=True,
         text=True,
         check=True,
@@ -653,6 +715,44 @@ def drive(server, path: str, cookie: str, lua: str) -> tuple[float, ...]:
     cpu_ms = 1000 * cpu / requests if requests else 0.0
     db_ms = 1000 * db / requests if requests else 0.0
     return p50_us / 1000, p95_us / 1000, requests / (duration_us / 1e6), cpu_ms, db_ms, errors
+
+
+def alternating(server, ours: tuple, theirs: tuple, lua: str) -> tuple[tuple, tuple]:
+    """Our page and the admin's driven in alternating rounds (ours, theirs, ours, theirs) of
+    half the time each, so that both meet the same moments of a shared machine."""
+    rounds = {"ours": [], "theirs": []}
+    for turn in range(4):
+        side, (path, cookie) = ("ours", ours) if turn % 2 == 0 else ("theirs", theirs)
+        rounds[side].append(
+            drive(server, path, cookie, lua, seconds=max(2, SECONDS // 2), warm=turn < 2)
+        )
+
+    def combined(results):
+        n = len(results)
+        return (*(sum(r[i] for r in results) / n for i in range(5)), sum(r[5] for r in results))
+
+    return combined(rounds["ours"]), combined(rounds["theirs"])
+
+
+def write_open_data() -> tuple[float, float]:
+    """Every open-data file written by `manage.py write_open_data` in a process of its own:
+    (seconds, that process's peak resident memory in MB)."""
+    script = (
+        "import resource; from django.core.management import call_command; "
+        "call_command('write_open_data'); "
+        "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    started = time.monotonic()
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    peak_kb = int(next(x for x in out.splitlines() if x.startswith("PEAK")).split()[1])
+    return time.monotonic() - started, peak_kb / 1024
 
 
 def main():
@@ -690,52 +790,103 @@ def main():
     sys.path.insert(0, str(ROOT))
     django.setup()
     seed()
-    log(f"seeded in {time.monotonic() - started:.0f} s")
+    seeded = time.monotonic() - started
+    log(f"seeded in {seeded:.0f} s")
 
     only = [part for part in os.environ.get("BENCH_PAGES", "").split(",") if part]
     paths = [page for page in pages() if not only or any(part in page[0] for part in only)]
     cookie, admin_cookie = session_cookie("planner"), session_cookie("admin")
+    log("writing the open-data files")
+    written_seconds, written_peak = write_open_data()
     queries = queries_per_page(paths, cookie)
+    admins = {**ADMIN_CHANGELISTS, **ADMIN_FORMS}
     with tempfile.TemporaryDirectory() as tmp:
         lua = Path(tmp, "p95.lua")
         lua.write_text(LUA)
         server = serve(str(Path(tmp, "static")))
         try:
-            rows = [
-                (name, path, *drive(server, path, cookie if signed_in else "", str(lua)))
-                for name, path, signed_in in paths
-            ]
-            admin = {
-                name: drive(server, ADMIN_CHANGELISTS[name], admin_cookie, str(lua))
-                for name, _path, _signed_in in paths
-                if name in ADMIN_CHANGELISTS
-            }
+            rows, admin = [], {}
+            for name, path, signed_in in paths:
+                log(name)
+                own = (path, cookie if signed_in else "")
+                if name in admins:
+                    mine, theirs = alternating(server, own, (admins[name], admin_cookie), str(lua))
+                    admin[name] = theirs
+                else:
+                    mine = drive(server, *own, str(lua))
+                rows.append((name, path, *mine))
+            rss = workers_rss_mb(server)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
 
+    floor = next(
+        (cpu + db for name, _p, _a, _b, _r, cpu, db, _e in rows if name.startswith("/healthz")),
+        None,
+    )
     print()
     print(
         f"National scale: 91,599 regions, {COMPANIES:,} companies, {PROGRAMS:,} programs, "
-        f"{PLEDGES:,} pledges; gunicorn 4 sync workers, wrk -t2 -c8 -d{SECONDS}s on the same "
-        f"2 cores; {'cache in Redis (REDIS_URL)' if shared else 'cache per process'}; "
-        f"signed in as planner, the public pages anonymous."
+        f"{PLEDGES:,} pledges, seeded in {seeded:.0f} s; gunicorn 4 sync workers, wrk -t2 -c8 "
+        f"-d{SECONDS}s on the same 2 cores (load {os.getloadavg()[0]:.1f} at the end); "
+        f"{'cache in Redis (REDIS_URL)' if shared else 'cache per process'}; signed in as "
+        "planner, the public pages anonymous; CPU of gunicorn and of this database's own "
+        "backends; queries of a warm request; a page with an admin counterpart driven in "
+        "alternating rounds with it."
     )
     print()
     print(
-        "| page | p50 ms | p95 ms | req/s | app CPU ms/req | PostgreSQL CPU ms/req "
-        "| SQL queries | errors | Django admin's changelist: CPU ms/req (times ours) |"
+        "| page | p50 ms | p95 ms | req/s | app CPU ms/req | PostgreSQL CPU ms/req | x floor "
+        "| SQL queries | errors | Django admin: req/s (ours / admin) |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    results = []
     for name, path, p50, p95, rps, cpu_ms, db_ms, errors in rows:
         versus = ""
         if name in admin:
-            admin_cpu = admin[name][3] + admin[name][4]
-            versus = f"{admin_cpu:.1f} ({admin_cpu / (cpu_ms + db_ms):.1f}x)"
+            versus = f"{admin[name][2]:.0f} ({rps / admin[name][2]:.1f}x)"
+        times = (cpu_ms + db_ms) / floor if floor else 0
         print(
             f"| {name} | {p50:.1f} | {p95:.1f} | {rps:.0f} | {cpu_ms:.1f} | {db_ms:.1f} "
-            f"| {queries[path]} | {errors} | {versus} |"
+            f"| {times:.1f} | {queries.get(path, '-')} | {errors} | {versus} |"
         )
+        results.append(
+            {
+                "page": name,
+                "path": path,
+                "p50_ms": p50,
+                "p95_ms": p95,
+                "rps": rps,
+                "app_cpu_ms": cpu_ms,
+                "db_cpu_ms": db_ms,
+                "times_floor": times,
+                "queries": queries.get(path),
+                "errors": errors,
+                "admin_rps": admin[name][2] if name in admin else None,
+            }
+        )
+    print()
+    print(
+        f"Open-data files (each region's and every region's, XML and JSON) written in "
+        f"{written_seconds:.0f} s, peak memory of the writing process {written_peak:.0f} MB; "
+        f"gunicorn workers' memory after the run: {', '.join(f'{r:.0f}' for r in rss)} MB."
+    )
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "when": time.strftime("%Y-%m-%d %H:%M"),
+                "seeded_seconds": seeded,
+                "seconds_per_page": SECONDS,
+                "shared_cache": shared,
+                "pages": results,
+                "open_data": {"seconds": written_seconds, "peak_mb": written_peak},
+                "worker_rss_mb": rss,
+            },
+            indent=1,
+        )
+    )
+    print(f"(also in {RESULTS.relative_to(ROOT)})")
 
     if not only or any(part in "round workbook" for part in only):
         round_workbook()
