@@ -76,3 +76,10 @@ class NeverPastTheEndMixin:
             page = paginator._get_page([], max(1, number), paginator)
             page.beyond = True
         return (paginator, page, page.object_list, page.has_other_pages())
+
+
+def count_at_most(queryset, cap: int = CappedPaginator.cap) -> int:
+    """How many rows `queryset` holds, counted up to `cap` + 1 (a badge shows "250+", as the
+    lists do): a whole country's 50,000 reports awaiting verification are not counted on
+    every view of a dashboard."""
+    return queryset.order_by().values("pk")[: cap + 1].count()

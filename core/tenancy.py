@@ -60,17 +60,6 @@ def _strip(prefix: str, code: str | None) -> str:
     return prefix.removesuffix(f"{code}/") if code else prefix
 
 
-class InRegionQuerySet:
-    """A queryset mixin: `in_region()` keeps the rows of one regency or city, found along
-    `region_path` (the lookup of the region's code from the row, e.g. "plan__city__code")."""
-
-    region_path: str
-
-    def in_region(self, code: str | None = None):
-        """The rows of the region `code` (default: the request's region)."""
-        return self.filter(**{self.region_path: code or current_code()})
-
-
 def reverse_in(code: str | None, viewname: str, args=()) -> str:
     """The URL of `viewname` in the region `code` (an object's own: a Balikpapan program is
     under /64.71/ on whichever region's page it is listed); the request's when None."""

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from companies.models import Company
 from core import permissions, tasks, tenancy
+from core.pagination import count_at_most
 from delivery import duties
 from delivery.models import Report
 from insight.views import DashboardView
@@ -69,11 +70,11 @@ def home(request):
     if user.sees_all_companies:
         context["company_count"] = Company.objects.count()
     if user.is_planner:
-        context["to_review"] = (
-            Program.objects.in_region().filter(status=Program.Status.SUBMITTED).count()
+        context["to_review"] = count_at_most(
+            Program.objects.in_region().filter(status=Program.Status.SUBMITTED)
         )
-        context["to_verify"] = (
-            Report.objects.in_region().filter(status=Report.Status.SUBMITTED).count()
+        context["to_verify"] = count_at_most(
+            Report.objects.in_region().filter(status=Report.Status.SUBMITTED)
         )
     return render(request, "home.html", context)
 

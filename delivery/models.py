@@ -17,13 +17,14 @@ from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
 from core.models import StoredFile, Transition
 from core.uploads import random_upload_name
+from planning.models import InRegionQuerySet
 from programs.models import Pledge, Program, ProgramOutput
 
 from . import periods
 
 
-class ReportQuerySet(tenancy.InRegionQuerySet, models.QuerySet):
-    region_path = "program__plan__city__code"
+class ReportQuerySet(InRegionQuerySet, models.QuerySet):
+    plan_path = "program__plan_id"
 
     def visible_to(self, user):
         """Officers see their companies' reports; planners and admins every report that was

@@ -12,6 +12,7 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Sum, When
 from django.db.models.functions import Coalesce
 
 from companies.models import Company, Sector
+from core.pagination import count_at_most
 from delivery.models import OutputLine, Report
 from planning.models import (
     UNFUNDED_RUPIAH,
@@ -211,7 +212,7 @@ def forgotten_villages(plan, limit: int = 10) -> list[dict]:
 def awaiting_decision(limit: int = 5):
     submitted = Program.objects.in_region().filter(status=Program.Status.SUBMITTED)
     return (
-        submitted.count(),
+        count_at_most(submitted),
         list(submitted.select_related("company").order_by("submitted_at", "pk")[:limit]),
     )
 

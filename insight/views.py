@@ -22,6 +22,7 @@ from core import prepared, versions
 from core.exports import XLSX_TYPE
 from core.forms import posted_id
 from core.models import PreparedFile
+from core.pagination import count_at_most
 from core.permissions import PlannerRequiredMixin, ReaderRequiredMixin
 from core.replica import LaggingReadsMixin
 from core.tasks import run_later
@@ -100,7 +101,9 @@ class DashboardView(ReaderRequiredMixin, PlanMixin, TemplateView):
             **dashboard.needs_lists(plan),
             awaiting_count=awaiting_count,
             awaiting=awaiting,
-            to_verify=Report.objects.in_region().filter(status=Report.Status.SUBMITTED).count(),
+            to_verify=count_at_most(
+                Report.objects.in_region().filter(status=Report.Status.SUBMITTED)
+            ),
             map=public.equity_map(plan, "gap"),
             **kwargs,
         )

@@ -84,12 +84,47 @@ def plan_saved(plan: "DevelopmentPlan", deleted: bool = False) -> None:
         _plan_regions[plan.pk] = plan.city.code
 
 
+def _plan_ids_key(code: str) -> str:
+    return f"plan:ids:{code}"
+
+
+def region_plan_ids(code: str) -> list[int]:
+    """The ids of the plans of the regency or city `code`: what `in_region()` filters by, as
+    literal ids (joined to the region by its code, PostgreSQL misjudged the rows by thousands
+    of times and read every program). Kept between requests, set again on every plan change."""
+    key = _plan_ids_key(code)
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(DevelopmentPlan.objects.filter(city__code=code).values_list("pk", flat=True))
+        cache.set(key, sorted(ids), CURRENT_PLAN_CACHE_SECONDS)
+    return ids
+
+
 def forget_current_plan() -> None:
-    """Every served region's current plan (a plan may have moved to another region)."""
+    """Every served region's current plan (a plan may have moved to another region), and the
+    regions' plan ids counted again (one query)."""
     year = datetime.date.today().year
-    codes = set(DevelopmentPlan.objects.values_list("city__code", flat=True))
-    codes |= set(ServedRegion.objects.codes())
+    plans: dict[str, list[int]] = {}
+    for code, pk in DevelopmentPlan.objects.values_list("city__code", "pk"):
+        plans.setdefault(code, []).append(pk)
+    codes = set(plans) | set(ServedRegion.objects.codes())
     cache.delete_many([_current_plan_key(code, year) for code in codes])
+    cache.set_many(
+        {_plan_ids_key(code): sorted(plans.get(code, [])) for code in codes},
+        CURRENT_PLAN_CACHE_SECONDS,
+    )
+
+
+class InRegionQuerySet:
+    """A queryset mixin: `in_region()` keeps the rows of one regency or city, those of its
+    plans, found along `plan_path` (the lookup of the plan's id from the row, e.g. "plan_id")."""
+
+    plan_path: str
+
+    def in_region(self, code: str | None = None):
+        """The rows of the region `code` (default: the request's region)."""
+        ids = region_plan_ids(code or tenancy.current_code())
+        return self.filter(**{f"{self.plan_path}__in": ids})
 
 
 class DevelopmentPlanQuerySet(models.QuerySet):
@@ -262,8 +297,8 @@ UNFUNDED_RUPIAH = (F("quantity") - F("pledged_quantity")) * F("estimated_unit_co
 FIGURES = ("needed", "pledged", "delivered", "gap")
 
 
-class NeedQuerySet(tenancy.InRegionQuerySet, models.QuerySet):
-    region_path = "priority__plan__city__code"
+class NeedQuerySet(InRegionQuerySet, models.QuerySet):
+    plan_path = "priority__plan_id"
 
     def visible_to(self, user):
         """Planners and admins see every need; other signed-in users see open needs."""
@@ -476,8 +511,8 @@ def _import_path(instance, filename: str) -> str:
     return random_upload_name("imports", filename)
 
 
-class NeedImportQuerySet(tenancy.InRegionQuerySet, models.QuerySet):
-    region_path = "plan__city__code"
+class NeedImportQuerySet(InRegionQuerySet, models.QuerySet):
+    plan_path = "plan_id"
 
 
 class NeedImport(models.Model):

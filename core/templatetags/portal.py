@@ -2,9 +2,11 @@
 permission rules for templates (core.permissions: `user|officer_of:program.company_id`)."""
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
 from core import audit, money, permissions
+from core.pagination import CappedPaginator
 
 register = template.Library()
 
@@ -12,6 +14,12 @@ register.filter("rupiah", money.rupiah)
 register.filter("rupiah_short", money.rupiah_short)
 register.filter("officer_of", permissions.is_officer_of)
 register.filter("acts_as_company", permissions.acts_as_company)
+
+
+@register.filter
+def at_most(number: int, cap: int = CappedPaginator.cap) -> str:
+    """A count of core.pagination.count_at_most: "250+" past the cap."""
+    return f"{intcomma(cap)}+" if number > cap else intcomma(number)
 
 
 @register.filter

@@ -13,7 +13,7 @@ from core import permissions, tenancy
 from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_RUPIAH
 from core.models import Transition
-from planning.models import DevelopmentPlan, Pillar, plan_region
+from planning.models import DevelopmentPlan, InRegionQuerySet, Pillar, plan_region
 from regions.models import Region
 
 from .round import Round
@@ -39,8 +39,8 @@ class Sdg(models.IntegerChoices):
     PARTNERSHIPS = 17, _("17 Partnerships for the goals")
 
 
-class ProgramQuerySet(tenancy.InRegionQuerySet, models.QuerySet):
-    region_path = "plan__city__code"
+class ProgramQuerySet(InRegionQuerySet, models.QuerySet):
+    plan_path = "plan_id"
 
     def visible_to(self, user):
         """In the request's region, officers see their companies' programs; its planners and

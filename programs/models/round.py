@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company, Sector
 from core import tenancy
 from core.db import ChoiceLabels
-from planning.models import DevelopmentPlan, plan_region
+from planning.models import DevelopmentPlan, InRegionQuerySet, plan_region
 from regions.models import Region
 
 
-class RoundQuerySet(tenancy.InRegionQuerySet, models.QuerySet):
-    region_path = "plan__city__code"
+class RoundQuerySet(InRegionQuerySet, models.QuerySet):
+    plan_path = "plan_id"
 
     def open(self):
         return self.filter(status=Round.Status.OPEN)

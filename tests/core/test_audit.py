@@ -138,7 +138,8 @@ def test_the_history_page_keeps_its_query_count(planner_client, planner, tegal_r
         tegal_ratu_need.title = f"Rutilahu Tegal Ratu {index}"
         services.need_save(need=tegal_ratu_need, by=planner, fields=["title"])
     url = reverse("planning:need_history", args=[tegal_ratu_need.pk])
-    assert queries_for(planner_client, url) == 8  # cold: the served regions (2), both roles read
+    # Cold: the served regions (2), the region's plans (in_region), both roles read.
+    assert queries_for(planner_client, url) == 9
 
 
 def test_sign_ins_are_recorded_with_the_client_address(client, planner, settings):
