@@ -19,7 +19,7 @@ import functools
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
@@ -64,8 +64,28 @@ def _guarded(name: str):
     return call
 
 
+class _ReusedClient(RedisCacheClient):
+    """Django's Redis client builds a `redis.Redis` (copying its ~150 reply callbacks) for
+    every cache call; one per connection pool serves them all (it is thread-safe: each command
+    takes a connection from the pool). A page makes about seven cache calls."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        if index not in self._clients:
+            self._clients[index] = super().get_client(key, write=write)
+        return self._clients[index]
+
+
 class ResilientRedisCache(RedisCache):
     """RedisCache whose calls answer as an empty cache while Redis is unreachable."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusedClient
 
     # Per process (threads share them), by cache: writes missed since it was last emptied, and
     # whether the database's note was read since the process started or last saw an outage.

@@ -100,29 +100,45 @@ def by_company(
         .values_list("program_id", "period_start", "period_end", "status", "first_sent")
     ):
         reports.setdefault(report[0], []).append(report)
-    bounds: dict[periods.Quarter, tuple] = {}  # a few dozen quarters, met thousands of times
+    # Quarters as numbers (year * 4 + quarter - 1): a company owes dozens and a region's
+    # summary counts hundreds of thousands, so no Quarter object is made but for a missing one.
+    last_due = periods.last_due(today).index
+    dues: dict[int, datetime.date] = {}  # each quarter's due date, met thousands of times
     for pk, company_id, title, status, start, end in programs:
         row = rows[company_id]
         row.running += status in Program.REPORTING
-        for quarter in periods.quarters(start, min(end or today, today)):
-            if quarter not in bounds:
-                bounds[quarter] = (quarter.start, quarter.end, quarter.due)
-            first_day, last_day, due = bounds[quarter]
-            if due >= today:
-                continue  # not due yet
-            row.due += 1
-            covering = [r for r in reports.get(pk, ()) if r[1] <= last_day and r[2] >= first_day]
-            if not covering:
+        first = periods.Quarter.of(start).index
+        last = min(periods.Quarter.of(min(end or today, today)).index, last_due)
+        if last < first:
+            continue
+        # Of each quarter a report covers: its first sending and whether one was verified.
+        covered: dict[int, list] = {}
+        for _pk, period_start, period_end, report_status, first_sent in reports.get(pk, ()):
+            sent = timezone.localdate(first_sent) if first_sent else None
+            verified = report_status == Report.Status.VERIFIED
+            for index in range(
+                max(periods.Quarter.of(period_start).index, first),
+                min(periods.Quarter.of(period_end).index, last) + 1,
+            ):
+                cover = covered.setdefault(index, [None, False])
+                if sent and (cover[0] is None or sent < cover[0]):
+                    cover[0] = sent
+                cover[1] = cover[1] or verified
+        row.due += last - first + 1
+        for index in range(first, last + 1):
+            cover = covered.get(index)
+            if cover is None:
                 row.missing_count += 1
                 if details:
-                    row.missing.append(Missing(pk, title, quarter))
+                    row.missing.append(Missing(pk, title, periods.Quarter.at(index)))
                 continue
-            sent = min((r[4] for r in covering if r[4]), default=None)
-            if sent is None or timezone.localdate(sent) <= due:
+            if index not in dues:
+                dues[index] = periods.Quarter.at(index).due
+            if cover[0] is None or cover[0] <= dues[index]:
                 row.on_time += 1  # no transition recorded (imported data): counted on time
             else:
                 row.late += 1
-            row.verified += any(r[3] == Report.Status.VERIFIED for r in covering)
+            row.verified += cover[1]
     recent = timezone.now() - REMINDERS_SHOWN
     for key, sent_at in Reminder.objects.filter(
         kind=Reminder.Kind.MISSING_REPORTS,

@@ -34,6 +34,15 @@ class Quarter:
         return self.end + datetime.timedelta(days=GRACE_DAYS)
 
     @property
+    def index(self) -> int:
+        """The quarters as consecutive numbers (`Quarter.at` turns one back)."""
+        return 4 * self.year + self.number - 1
+
+    @classmethod
+    def at(cls, index: int) -> "Quarter":
+        return cls(index // 4, index % 4 + 1)
+
+    @property
     def key(self) -> str:
         return f"{self.year}-Q{self.number}"
 
@@ -67,6 +76,12 @@ def quarters(start: datetime.date, end: datetime.date) -> list[Quarter]:
 
 def last_finished(today: datetime.date) -> Quarter:
     return Quarter.of(today).previous()
+
+
+def last_due(today: datetime.date) -> Quarter:
+    """The latest quarter whose report was due before `today`."""
+    quarter = last_finished(today)
+    return quarter if quarter.due < today else quarter.previous()
 
 
 def label(start: datetime.date, end: datetime.date) -> str:

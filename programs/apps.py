@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +13,15 @@ def villages_changed(sender, instance, action, **kwargs):
         versions.bump("reach")
 
 
+def round_changed(sender, instance, **kwargs):
+    """A program of a round, or an invitation, saved or deleted (any entry point): the round's
+    stage counts are counted again."""
+    if instance.round_id:
+        from . import rounds
+
+        rounds.forget_stages(instance.round_id)
+
+
 class ProgramsConfig(AppConfig):
     name = "programs"
     verbose_name = _("CSR programs")
@@ -21,8 +30,11 @@ class ProgramsConfig(AppConfig):
         from core import versions
         from core.audit import track
 
+        # Declares the kept stage counts, which the worker renews by name (core.kept).
+        from . import rounds  # noqa: F401
         from .models import (
             Attachment,
+            Invitation,
             OutputIndicator,
             Pledge,
             Program,
@@ -40,3 +52,8 @@ class ProgramsConfig(AppConfig):
         for model in (Pledge, Attachment, OutputIndicator, ProgramOutput, ProgramPartner):
             track(model)
         versions.watch("filter_choices", Round)  # the inbox filters by round
+        for model in (Program, Invitation):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    round_changed, sender=model, dispatch_uid=f"round_stages:{model.__name__}"
+                )

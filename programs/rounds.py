@@ -3,7 +3,9 @@ remind those that have sent nothing, close it after the meeting.
 
 Where each invited company stands is read from its programs in the round
 (`Invitation.objects.with_progress()`), never stored: a program submitted or approved moves
-its company's line at once.
+its company's line at once. How many companies stand at each stage (the round page's header,
+a grouped count over every invitation: tens of milliseconds at 5,000 companies) is kept
+(core.kept) and counted again as soon as a program of the round or an invitation changes.
 """
 
 import datetime
@@ -15,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from companies.models import Company
-from core import audit
+from core import audit, kept
 from core.db import model_columns
 from core.tasks import run_later
 
@@ -51,6 +53,32 @@ def _locked_open(round: Round) -> Round:
     return locked
 
 
+# Seconds a round's stage counts are served before they are counted again (sooner when a
+# program of the round or an invitation changes: forget_stages).
+STAGES_FRESH_SECONDS = 60
+
+
+@kept.renewable("round-stages", fresh=STAGES_FRESH_SECONDS, per_language=False, per_region=False)
+def _stages(round_id: int) -> dict[str, int]:
+    stages = Invitation.objects.filter(round=round_id).with_progress()
+    counts: dict[str, int] = {}
+    for stage in stages.values_list("stage", flat=True).iterator(chunk_size=2000):
+        counts[stage] = counts.get(stage, 0) + 1
+    return counts
+
+
+def stage_counts(round: Round) -> dict[str, int]:
+    """How many invited companies stand at each stage (Invitation.Stage values)."""
+    return _stages(round.pk)
+
+
+def forget_stages(round_id: int) -> None:
+    """The round's stage counts are counted again at their next read: at once (this request
+    sees its change) and once the change is committed (a count read meanwhile is not kept)."""
+    _stages.forget(round_id)
+    transaction.on_commit(lambda: _stages.forget(round_id))
+
+
 @transaction.atomic
 def round_save(*, form, by) -> tuple[Round, int, int]:
     """Open a round, or change an open one, and bring its invitations in line with whom it
@@ -83,6 +111,7 @@ def round_save(*, form, by) -> tuple[Round, int, int]:
         )
     )
     Invitation.objects.filter(pk__in=[i.pk for i in dropped]).delete()
+    forget_stages(round.pk)  # bulk_create and a queryset's delete send no signals
 
     created = list(
         round.invitations.filter(company_id__in=[i.company_id for i in new]).select_related(

@@ -1,7 +1,6 @@
 """The synchronisation rounds' pages: the list, the form, a round's invited companies, closing and
 reminding."""
 
-from collections import Counter
 from functools import cached_property
 
 from django.contrib import messages
@@ -153,9 +152,9 @@ class RoundDetailView(ReaderRequiredMixin, ExportMixin, NeverPastTheEndMixin, Fi
         return exports.invitation_columns(), queryset.iterator(chunk_size=1000)
 
     @cached_property
-    def stages(self) -> Counter:
-        """How many invited companies stand at each stage (one grouped query)."""
-        return Counter(self.round.invitations.with_progress().values_list("stage", flat=True))
+    def stages(self) -> dict[str, int]:
+        """How many invited companies stand at each stage (kept: programs.rounds)."""
+        return rounds.stage_counts(self.round)
 
     def get_paginator(self, queryset, *args, **kwargs):
         """Rows counted from the stages when only the stage (or nothing) narrows them: at

@@ -177,3 +177,82 @@ def test_a_row_lists_ten_missing_reports_and_counts_the_rest(planner_client, com
     assert (len(row.missing_listed), row.missing_unlisted) == (10, 2)
     page = planner_client.get(reverse("delivery:compliance")).content.decode()
     assert "dan 2 lainnya" in page and page.count("<li>Program CSR") == 10
+
+
+def test_counts_agree_with_counting_quarter_by_quarter(company_a, plan, officer_a):
+    """The counting by quarter numbers gives what walking every quarter and every report
+    covering it gives (reports of a half year or a few days, several for one quarter, sent
+    early, late or never, a program starting mid-quarter or ending before today)."""
+    import random
+
+    from delivery import periods
+
+    rng = random.Random(24)
+    today = datetime.date(2026, 8, 20)
+    for n in range(12):
+        start = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randrange(0, 800))
+        end = start + datetime.timedelta(days=rng.randrange(30, 900)) if n % 3 else None
+        program = ProgramFactory(
+            company=company_a,
+            plan=plan,
+            status=Program.Status.IN_PROGRESS,
+            start_date=start,
+            end_date=end,
+        )
+        for _ in range(rng.randrange(0, 6)):
+            first = start + datetime.timedelta(days=rng.randrange(-30, 700))
+            filed = Report.objects.create(
+                program=program,
+                period_start=first,
+                period_end=first + datetime.timedelta(days=rng.choice([3, 89, 182])),
+                status=rng.choice(["submitted", "verified", "returned", "draft"]),
+            )
+            if rng.random() < 0.8:
+                sent = ReportTransition.objects.create(
+                    report=filed, from_status="draft", to_status="submitted", by=officer_a
+                )
+                due = periods.Quarter.of(first).due  # on the day, a day late, or any day
+                at = rng.choice(
+                    [due, due + datetime.timedelta(days=1), first + datetime.timedelta(days=99)]
+                )
+                ReportTransition.objects.filter(pk=sent.pk).update(
+                    at=timezone.make_aware(datetime.datetime.combine(at, datetime.time(23)))
+                )
+
+    expected = {"due": 0, "on_time": 0, "late": 0, "verified": 0, "missing": []}
+    filed_status = {"submitted", "verified", "returned"}
+    for program in Program.objects.filter(company=company_a).order_by("pk"):
+        reports = [r for r in program.reports.all() if r.status in filed_status]
+        for quarter in periods.quarters(program.start_date, min(program.end_date or today, today)):
+            if quarter.due >= today:
+                continue
+            expected["due"] += 1
+            covering = [
+                r
+                for r in reports
+                if r.period_start <= quarter.end and r.period_end >= quarter.start
+            ]
+            if not covering:
+                expected["missing"].append((program.pk, quarter))
+                continue
+            sent = [
+                timezone.localdate(t.at)
+                for r in covering
+                for t in r.transitions.filter(to_status="submitted")
+            ]
+            first_sent = min(sent, default=None)
+            on_time = first_sent is None or first_sent <= quarter.due
+            expected["on_time" if on_time else "late"] += 1
+            expected["verified"] += any(r.status == "verified" for r in covering)
+
+    (row,) = compliance.by_company([company_a], today=today)
+    assert (row.due, row.on_time, row.late, row.verified) == (
+        expected["due"],
+        expected["on_time"],
+        expected["late"],
+        expected["verified"],
+    )
+    assert sorted((m.program, m.quarter.index) for m in row.missing) == sorted(
+        (pk, quarter.index) for pk, quarter in expected["missing"]
+    )
+    assert row.missing_count == len(expected["missing"]) > 0

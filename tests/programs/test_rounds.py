@@ -413,3 +413,30 @@ def test_the_round_page_counts_its_rows_right_whatever_narrows_them(planner_clie
         page = planner_client.get(url + query).context["page_obj"]
         assert page.paginator.count == total, query
         assert len(page.object_list) == min(50, total - (page.number - 1) * 50), query
+
+
+def test_the_round_pages_stage_counts_are_kept_and_move_with_every_change(planner_client, plan):
+    """Counted once and read back (no grouped count over every invitation on each page), and
+    counted again as soon as a program of the round or an invitation changes, whatever the
+    entry point (a model's save, as the admin does)."""
+    round = RoundFactory(plan=plan)
+    companies = [InvitationFactory(round=round).company for _ in range(3)]
+    draft = ProgramFactory(company=companies[0], plan=plan, round=round)
+    url = round.get_absolute_url()
+
+    def stages():
+        return dict(planner_client.get(url).context["stages"])
+
+    assert stages()[Invitation.Stage.DRAFT] == 1
+    with CaptureQueriesContext(connection) as captured:
+        planner_client.get(url)
+    assert not any("CASE WHEN" in q["sql"] and "LIMIT" not in q["sql"] for q in captured)
+
+    draft.status = S.SUBMITTED
+    draft.save(update_fields=["status"])
+    counted = stages()
+    assert (counted[Invitation.Stage.DRAFT], counted[Invitation.Stage.SUBMITTED]) == (0, 1)
+    InvitationFactory(round=round)
+    assert stages()[Invitation.Stage.NOTHING] == 3
+    draft.delete()
+    assert stages()[Invitation.Stage.NOTHING] == 4
