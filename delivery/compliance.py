@@ -62,8 +62,13 @@ class Compliance:
         return self.missing[:MISSING_LISTED]
 
     @property
+    def missing_lines(self) -> list[str]:
+        """The same, as the lines of a list ("Title, Quarter 3 2025")."""
+        return [f"{item.title}, {item.quarter}" for item in self.missing_listed]
+
+    @property
     def missing_unlisted(self) -> int:
-        return max(0, len(self.missing) - MISSING_LISTED)
+        return max(0, self.missing_count - len(self.missing_listed))
 
     @property
     def filed(self) -> int:
@@ -76,10 +81,15 @@ class Compliance:
 
 
 def by_company(
-    companies, today: datetime.date | None = None, *, details: bool = True
+    companies,
+    today: datetime.date | None = None,
+    *,
+    details: bool = True,
+    listed: int | None = None,
 ) -> list[Compliance]:
     """The compliance of each of `companies` (a queryset or a list), in their order; with
-    `details`, each missing report is listed, else only counted (a smaller result to cache)."""
+    `details`, each missing report is listed (the first `listed` of each company, None: all),
+    else only counted (a smaller result to cache)."""
     today = today or timezone.localdate()
     rows = {company.pk: Compliance(company) for company in companies}
     # The request's region's programs: each region counts only its own.
@@ -129,7 +139,7 @@ def by_company(
             cover = covered.get(index)
             if cover is None:
                 row.missing_count += 1
-                if details:
+                if details and (listed is None or len(row.missing) < listed):
                     row.missing.append(Missing(pk, title, periods.Quarter.at(index)))
                 continue
             if index not in dues:
@@ -152,15 +162,18 @@ def by_company(
 
 
 class CompanyName(NamedTuple):
-    """What the shared counts keep of a company: enough to filter, sort and export them. A
-    whole model instance per company made reading 5,000 rows back from the cache cost 160 ms."""
+    """What the shared counts keep of a company: enough to filter, sort, link and export them.
+    A whole model instance per company made reading 5,000 rows back from the cache cost 160 ms."""
 
     pk: int
     name: str
     sector: str
+    slug: str
 
     def get_sector_display(self) -> str:
         return Sector.objects.label(self.sector)
+
+    get_absolute_url = Company.get_absolute_url
 
 
 def region_companies() -> QuerySet:
@@ -175,7 +188,7 @@ def region_companies() -> QuerySet:
 
 # The orders the page offers (delivery.filters.ComplianceFilter.ORDERS), as sort keys of the
 # stored tuples: (pk, name, sector, running, due, on_time, late, verified, missing, reminded,
-# rate).
+# rate, slug).
 ORDERS = {
     "rate": lambda t: (t[10] is None, t[10] or 0, -t[8]),
     "missing": lambda t: (-t[8], t[1]),
@@ -187,18 +200,20 @@ def _rate(due: int, filed: int) -> int | None:
     return round(100 * filed / due) if due else None
 
 
-@kept.renewable("compliance", fresh=SUMMARY_CACHE_SECONDS, per_language=False)
+# Named for the layout of its tuples: a value kept by an older release is never read as one.
+@kept.renewable("compliance-summary", fresh=SUMMARY_CACHE_SECONDS, per_language=False)
 def _counted(day: str) -> dict:
     """Every company's counts in the request's region on `day`, stored ready to show: plain
     tuples (they come back from the cache several times faster than objects), each rate
     computed once, and the positions of the rows in each order the page offers."""
-    companies = region_companies().order_by("name").only("pk", "name", "sector")
+    companies = region_companies().order_by("name").only("pk", "name", "sector", "slug")
     rows = [
         (
             *(r.company.pk, r.company.name, r.company.sector_id),
             *(r.running, r.due, r.on_time, r.late, r.verified, r.missing_count),
             r.last_reminded,
             _rate(r.due, r.on_time + r.late),
+            r.company.slug,
         )
         for r in by_company(companies, datetime.date.fromisoformat(day), details=False)
     ]
@@ -227,16 +242,19 @@ class Summary(Sequence):
 
     def _row(self, position: int) -> Compliance:
         row = self.stored["rows"][position]
-        return Compliance(CompanyName(*row[:3]), *row[3:9], last_reminded=row[9])
+        return Compliance(CompanyName(*row[:3], row[11]), *row[3:9], last_reminded=row[9])
 
     def arranged(self, *, ids=None, missing: bool | None = None, order: str = "rate"):
         """The rows of the companies `ids` (None: all), with (True) or without (False) missing
         reports (None: either), in `order`."""
         rows = self.stored["rows"]
         kept = set(self.order) if len(self.order) != len(rows) else None
+        ordered = self.stored["orders"].get(order, self.stored["orders"]["rate"])
+        if kept is None and ids is None and missing is None:
+            return Summary(self.stored, ordered)
         chosen = [
             i
-            for i in self.stored["orders"].get(order, self.stored["orders"]["rate"])
+            for i in ordered
             if (kept is None or i in kept)
             and (ids is None or rows[i][0] in ids)
             and (missing is None or bool(rows[i][8]) == missing)
@@ -258,7 +276,7 @@ def with_details(rows: list[Compliance]) -> list[Compliance]:
     shared summary, whose rows only count them), in the same order."""
     ids = [row.company.pk for row in rows]
     companies = Company.objects.in_bulk(ids)
-    fresh = {row.company.pk: row for row in by_company(companies.values())}
+    fresh = {row.company.pk: row for row in by_company(companies.values(), listed=MISSING_LISTED)}
     return [fresh[pk] for pk in ids if pk in fresh]
 
 

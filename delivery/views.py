@@ -273,7 +273,9 @@ class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, Filt
         """Counts of the companies the filters select, sorted as asked: a planner's come from
         every company's counts, shared for a minute (delivery.compliance.summary)."""
         if not permissions.sees_all_companies(self.request.user):  # a few: with details
-            return filterset.arrange(compliance.by_company(filterset.qs))
+            return filterset.arrange(
+                compliance.by_company(filterset.qs, listed=compliance.MISSING_LISTED)
+            )
         rows = compliance.summary()
         data = filterset.form.cleaned_data if filterset.is_valid() else {}
         if data.get("company") or data.get("sector"):  # else: every company the region follows
@@ -286,7 +288,11 @@ class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, Filt
     def get_context_data(self, **kwargs):
         kwargs["object_list"] = self.rows(self.filterset)
         context = super().get_context_data(may_remind=self.request.user.is_planner, **kwargs)
-        if permissions.sees_all_companies(self.request.user):  # a page of the shared counts
+        filterset = self.filterset
+        named = filterset.is_valid() and filterset.form.cleaned_data.get("company")
+        if permissions.sees_all_companies(self.request.user) and named:
+            # The companies asked for by name, their missing reports listed; on the whole
+            # list a row's list is fetched when it is opened (its link asks for its company).
             context["rows"] = compliance.with_details(context["rows"])
         return context
 

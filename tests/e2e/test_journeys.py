@@ -462,3 +462,29 @@ def test_a_penajam_program_is_decided_in_penajam_hidden_from_balikpapan_and_coun
     first = national.locator("tbody tr").first
     assert "Kabupaten Penajam Paser Utara" in first.inner_text()
     assert audited.violations() == [], audited.summary()
+
+
+def test_a_planner_opens_a_companys_missing_reports_on_the_compliance_page(signed_in):
+    """The whole list shows how many reports each company owes; opening the count fetches
+    that company's list (htmx), so a region of thousands of companies draws a light page."""
+    import datetime
+
+    from programs.models import Program
+    from tests.factories import ProgramFactory
+
+    need, company = tegal_ratu()
+    ProgramFactory(
+        company=company,
+        plan=need.priority.plan,
+        title="Bedah rumah Tegal Ratu",
+        status=Program.Status.IN_PROGRESS,
+        start_date=datetime.date(2020, 1, 1),
+        end_date=datetime.date(2022, 12, 31),
+    )
+    page = signed_in("planner")
+    page.goto("/reports/compliance/")
+    row = page.get_by_role("row", name="PT Krakatau Posco")
+    assert "Bedah rumah Tegal Ratu" not in row.inner_text()
+    row.locator("summary").click()
+    row.get_by_text("Bedah rumah Tegal Ratu, Triwulan 1 2020").wait_for()
+    assert row.get_by_text("dan 2 lainnya").is_visible()
