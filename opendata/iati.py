@@ -108,7 +108,12 @@ def _programs(ids: list[int]) -> list[Program]:
         Program.objects.filter(pk__in=ids)
         .select_related("company")
         .prefetch_related(
-            Prefetch("villages", queryset=Region.objects.select_related("boundary")),
+            # The boundary's centre, not its outline (parsed for every village of every
+            # program otherwise).
+            Prefetch(
+                "villages",
+                queryset=Region.objects.select_related("boundary").defer("boundary__coordinates"),
+            ),
             Prefetch("partners", queryset=ProgramPartner.objects.select_related("company")),
             Prefetch(
                 "outputs",
