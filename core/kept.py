@@ -28,7 +28,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from . import tenancy
-from .tasks import after_response, run_later
+from .tasks import after_response, run_soon
 
 # A renewal queued and not done by then (a worker that died, or none) may be queued again.
 QUEUED_SECONDS = 5 * 60
@@ -131,17 +131,13 @@ def read(kind: Renewable, args: tuple):
 
 
 def _renew_later(kind: Renewable, args: tuple) -> None:
-
-    if settings.SHARED_CACHE and not settings.CELERY_TASK_ALWAYS_EAGER:
-        run_later(renew_kept, kind.name, list(args), translation.get_language(), _region())
-        return
-    language, region = translation.get_language(), _region()
-
-    def renew():
-        with translation.override(language), tenancy.serving(region):
-            kind.renew(*args)
-
-    after_response(renew)
+    """The worker renews it when its count lands in the cache everyone reads; otherwise (no
+    shared cache: a worker's count would stay in its own) this process, after its response."""
+    task_args = (kind.name, list(args), translation.get_language(), _region())
+    if settings.SHARED_CACHE:
+        run_soon(renew_kept, *task_args)
+    else:
+        after_response(lambda: renew_kept.apply(task_args))
 
 
 def _region() -> str | None:

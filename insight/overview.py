@@ -4,7 +4,6 @@ so that a row equals the sum of that region's dashboard. A constant number of qu
 the number of regions, programs or pledges.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
@@ -76,29 +75,10 @@ class Overview:
         return sorted(self.rows, key=lambda r: getattr(r, column), reverse=key.startswith("-"))
 
 
-def current_plans(regions: list[Region], year: int | None = None) -> dict[int, DevelopmentPlan]:
-    """{region id: its current plan}, by the rule of DevelopmentPlan.objects.current (running
-    in `year`, else the latest), for every region at once: one query."""
-    year = year or datetime.date.today().year
-    found: dict[int, DevelopmentPlan] = {}
-    plans = DevelopmentPlan.objects.filter(city__in=regions).order_by("city_id", "-first_year")
-    for plan in plans:
-        kept = found.get(plan.city_id)
-        if kept is None or (
-            not _runs(kept, year) and (_runs(plan, year) or plan.last_year > kept.last_year)
-        ):
-            found[plan.city_id] = plan
-    return found
-
-
-def _runs(plan: DevelopmentPlan, year: int) -> bool:
-    return plan.first_year <= year <= plan.last_year
-
-
 def regions_figures(regions: list[Region]) -> Overview:
     """Each of `regions` (regencies and cities) with its current plan's figures over all years:
     five queries."""
-    plans = current_plans(regions)
+    plans = DevelopmentPlan.objects.current_of(regions)
     rows = [RegionFigures(region=region, plan=plans.get(region.pk)) for region in regions]
     by_plan = {row.plan.pk: row for row in rows if row.plan is not None}
     if by_plan:

@@ -20,7 +20,7 @@ from core import prepared, replica, tenancy, versions
 from core.models import PreparedFile
 from core.tasks import run_soon
 from planning.models import DevelopmentPlan
-from regions.models import ServedRegion
+from regions.models import Region, ServedRegion
 
 from . import iati
 
@@ -51,13 +51,9 @@ def plans(scope: str) -> list[DevelopmentPlan]:
         with tenancy.serving(scope):
             plan = DevelopmentPlan.objects.select_related("city").current()
         return [plan] if plan else []
-    found = []
-    for code in sorted(ServedRegion.objects.codes()):
-        with tenancy.serving(code):
-            plan = DevelopmentPlan.objects.select_related("city").current()
-        if plan is not None:
-            found.append(plan)
-    return found
+    served = Region.objects.filter(code__in=ServedRegion.objects.codes())
+    found = DevelopmentPlan.objects.select_related("city").current_of(served)
+    return sorted(found.values(), key=lambda plan: plan.city.code)
 
 
 def is_due(file: PreparedFile, version: str) -> bool:

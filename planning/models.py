@@ -144,6 +144,19 @@ class DevelopmentPlanQuerySet(models.QuerySet):
             return plan
         return self._current(city, year)
 
+    def current_of(self, regions, year: int | None = None) -> dict[int, "DevelopmentPlan"]:
+        """{region id: its current plan} for every one of `regions` at once (one query), by
+        the rule of `current`: running in `year` (this year), else the latest."""
+        year = year or datetime.date.today().year
+        found: dict[int, DevelopmentPlan] = {}
+        for plan in self.filter(city__in=regions).order_by("city_id", "-first_year"):
+            kept = found.get(plan.city_id)
+            if kept is None or (
+                not kept.runs_in(year) and (plan.runs_in(year) or plan.last_year > kept.last_year)
+            ):
+                found[plan.city_id] = plan
+        return found
+
     def _current(self, city: Region | None, year: int | None):
         year = year or datetime.date.today().year
         plans = (
@@ -191,6 +204,9 @@ class DevelopmentPlan(models.Model):
     @property
     def years(self) -> range:
         return range(self.first_year, self.last_year + 1)
+
+    def runs_in(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
 
     def clean(self):
         if self.city_id and self.city.level != Region.Level.REGENCY:
