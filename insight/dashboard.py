@@ -19,7 +19,10 @@ LISTS_SECONDS = 10 * 60
 
 def count(plan, year) -> dict:
     companies, company_count = figures.by_company(plan, year)
+    aligned, aligned_by_sector = figures.alignment(plan, year)
     return {
+        "aligned": aligned,
+        "aligned_by_sector": aligned_by_sector,
         "priorities": figures.priorities(plan, year),
         "pillars": figures.by_pillar(plan, year),
         "sectors": figures.by_sector(plan, year),

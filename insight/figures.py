@@ -8,7 +8,7 @@ priority pages, which read the needs' counters: the ledger keeps the two equal.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Sum, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Sum, When
 from django.db.models.functions import Coalesce
 
 from companies.models import Company, Sector
@@ -175,6 +175,68 @@ def by_company(plan, year=None, limit: int = 15) -> tuple[list[GroupFigures], in
         )
         for row in top
     ], total
+
+
+@dataclass
+class Alignment:
+    """Committed CSR and the part of it that follows the plan: the programs pledging toward a
+    priority, and the Rupiah pledged, of all committed programs and their budgets (a program
+    with no pledge reports CSR outside the plan by its outputs)."""
+
+    key: str
+    label: str
+    programs: int = 0
+    programs_in_plan: int = 0
+    budget: int = 0
+    in_plan_rupiah: int = 0
+
+    @property
+    def programs_percent(self) -> int | None:
+        return round(100 * self.programs_in_plan / self.programs) if self.programs else None
+
+    @property
+    def rupiah_percent(self) -> int | None:
+        return round(100 * self.in_plan_rupiah / self.budget) if self.budget else None
+
+
+def alignment(plan, year=None) -> tuple[Alignment, list[Alignment]]:
+    """How much of the committed CSR follows the plan: in all, and per sector (largest
+    budgets first). Two queries."""
+    programs = Program.objects.filter(plan=plan, status__in=Program.COMMITTED)
+    if year:
+        programs = programs.filter(start_date__year=year)
+    pledging = Exists(Pledge.objects.filter(program=OuterRef("pk")))
+    sectors: dict[str, Alignment] = {}
+    for row in (
+        programs.values("company__sector")
+        .annotate(
+            n=Count("pk"),
+            in_plan=Count("pk", filter=Q(pledging)),
+            budget_total=Coalesce(Sum("budget"), 0),
+        )
+        .order_by()
+    ):
+        key = row["company__sector"]
+        sectors[key] = Alignment(
+            key=key,
+            label=Sector.objects.label(key),
+            programs=row["n"],
+            programs_in_plan=row["in_plan"],
+            budget=row["budget_total"],
+        )
+    for key, pledged in (
+        Pledge.objects.filter(program__in=programs)
+        .values("program__company__sector")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("program__company__sector", "total")
+    ):
+        sectors[key].in_plan_rupiah = pledged or 0
+    total = Alignment(key="", label="")
+    for row in sectors.values():
+        for name in ("programs", "programs_in_plan", "budget", "in_plan_rupiah"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return total, sorted(sectors.values(), key=lambda row: (-row.budget, row.label))
 
 
 def largest_unfunded_needs(plan, limit: int = 10):

@@ -28,11 +28,15 @@ HEADERS = [
     ("unfunded_rupiah", _("Unfunded gap")),
     ("companies", _("Companies active")),
     ("reporting", _("Companies reporting")),
+    ("in_plan_percent", _("CSR in the plan")),
 ]
 SORTS = tuple(column for column, _label in HEADERS)
 
 # What the totals row adds up (companies: a company active in two regions counts in each).
-SUMMED = SORTS[1:4] + SORTS[5:]
+SUMMED = (
+    *("target", "pledged", "delivered", "pledged_rupiah", "spent_rupiah", "unfunded_rupiah"),
+    *("companies", "reporting", "budget", "in_plan_rupiah"),
+)
 
 
 @dataclass
@@ -47,6 +51,9 @@ class RegionFigures:
     unfunded_rupiah: int = 0
     companies: int = 0  # with a committed program (or a cancelled one that delivered)
     reporting: int = 0  # of those, with a realization report verified
+    # Committed programs' budgets, and what they pledge toward the plan (figures.alignment).
+    budget: int = 0
+    in_plan_rupiah: int = 0
     province: str = ""
 
     @property
@@ -56,6 +63,11 @@ class RegionFigures:
     @property
     def gap(self) -> int:
         return self.target - self.pledged
+
+    @property
+    def in_plan_percent(self) -> int | None:
+        """The share of its committed CSR budgets pledged toward the plan's priorities."""
+        return round(100 * self.in_plan_rupiah / self.budget) if self.budget else None
 
 
 @dataclass
@@ -72,12 +84,16 @@ class Overview:
         column = key.removeprefix("-")
         if column not in SORTS:
             return self.rows
-        return sorted(self.rows, key=lambda r: getattr(r, column), reverse=key.startswith("-"))
+        return sorted(
+            self.rows,
+            key=lambda r: -1 if (value := getattr(r, column)) is None else value,
+            reverse=key.startswith("-"),
+        )
 
 
 def regions_figures(regions: list[Region]) -> Overview:
     """Each of `regions` (regencies and cities) with its current plan's figures over all years:
-    five queries."""
+    seven queries."""
     plans = DevelopmentPlan.objects.current_of(regions)
     rows = [RegionFigures(region=region, plan=plans.get(region.pk)) for region in regions]
     by_plan = {row.plan.pk: row for row in rows if row.plan is not None}
@@ -124,6 +140,21 @@ def regions_figures(regions: list[Region]) -> Overview:
             .values_list("plan_id", "companies", "reporting")
         ):
             by_plan[plan_id].companies, by_plan[plan_id].reporting = companies, reporting
+        committed = Program.objects.filter(plan__in=list(by_plan), status__in=Program.COMMITTED)
+        for plan_id, budget in (
+            committed.values("plan_id")
+            .annotate(total=Sum("budget"))
+            .values_list("plan_id", "total")
+        ):
+            by_plan[plan_id].budget = budget or 0
+        for plan_id, pledged in (
+            Pledge.objects.filter(program__in=committed)
+            .values("program__plan_id")
+            .annotate(total=Sum("amount"))
+            .order_by()
+            .values_list("program__plan_id", "total")
+        ):
+            by_plan[plan_id].in_plan_rupiah = pledged or 0
     return Overview(rows)
 
 

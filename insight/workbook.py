@@ -171,11 +171,27 @@ def program_sheet(round: Round) -> tuple[list[Column], object]:
     return columns, programs.iterator(chunk_size=CHUNK)
 
 
+def alignment_sheet(round: Round) -> tuple[list[Column], list]:
+    """How much of the committed CSR of the round's year follows the plan, per sector (the
+    dashboard's figures for that year: figures.alignment)."""
+    _total, rows = figures.alignment(round.plan, round.year)
+    columns = [
+        Column(_("Sector"), lambda r: r.label),
+        Column(_("Committed programs"), lambda r: r.programs, "number", True),
+        Column(_("In the plan"), lambda r: r.programs_in_plan, "number", True),
+        Column(_("Budgets (Rp)"), lambda r: r.budget, "rupiah", True),
+        Column(_("Pledged to the plan (Rp)"), lambda r: r.in_plan_rupiah, "rupiah", True),
+        Column(_("Share (%)"), lambda r: r.rupiah_percent, "number"),
+    ]
+    return columns, rows
+
+
 SHEETS = [
     (gettext_lazy("Priorities"), priority_sheet),
     (gettext_lazy("Companies"), company_sheet),
     (gettext_lazy("Kelurahan"), village_sheet),
     (gettext_lazy("Programs in the round"), program_sheet),
+    (gettext_lazy("CSR in the plan"), alignment_sheet),
 ]
 
 

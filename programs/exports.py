@@ -21,6 +21,8 @@ def program_columns(link) -> list[Column]:
         Column(_("End date"), lambda p: p.end_date, "date"),
         Column(_("Budget (Rp)"), lambda p: p.budget, "rupiah"),
         Column(_("Pledged (Rp)"), lambda p: p.pledged_amount or 0, "rupiah"),
+        # A program with no pledge reports CSR outside the plan's priorities.
+        Column(_("In the plan"), lambda p: _("yes") if p.pledge_count else _("no")),
         Column(_("Beneficiaries"), lambda p: p.beneficiaries, "number"),
         Column(_("Submitted"), lambda p: p.submitted_at, "date"),
         Column(_("Updated"), lambda p: p.updated_at, "date"),

@@ -141,9 +141,16 @@ def submission_problems(program: Program) -> list[str]:
             % {"round": program.round.title}
         )
     pledged = program.pledges.aggregate(total=Sum("amount"))["total"]
-    if pledged is None:
-        problems.append(_("Add at least one pledge toward a priority of the plan."))
-    elif program.budget and pledged > program.budget:
+    if pledged is None and not program.outputs.exists():
+        # CSR outside the plan is reported too (a city's Perda asks for all of it): by what
+        # it delivers, its outputs.
+        problems.append(
+            _(
+                "Add a pledge toward a priority of the plan or, for CSR outside the plan, at "
+                "least one output."
+            )
+        )
+    elif pledged is not None and program.budget and pledged > program.budget:
         problems.append(
             _("The pledges total %(total)s, more than the program's budget of %(budget)s.")
             % {"total": rupiah(pledged), "budget": rupiah(program.budget)}

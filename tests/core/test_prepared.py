@@ -68,7 +68,13 @@ def test_the_workbook_is_written_in_the_language_of_who_asked(
     assert file.language == "en"
     with file.file.open("rb") as handle:
         workbook = openpyxl.load_workbook(io.BytesIO(handle.read()))
-    assert workbook.sheetnames == ["Priorities", "Companies", "Kelurahan", "Programs in the round"]
+    assert workbook.sheetnames == [
+        "Priorities",
+        "Companies",
+        "Kelurahan",
+        "Programs in the round",
+        "CSR in the plan",
+    ]
 
 
 def test_a_workbook_of_another_round_or_not_ready_is_not_served(

@@ -374,3 +374,38 @@ def test_a_drawn_fragment_is_drawn_again_when_another_process_changes_a_need(
         "need.title = 'Diubah di proses lain'; need.save()"
     )
     assert "Diubah di proses lain" in client.get(url).content.decode()
+
+
+def test_the_share_of_csr_in_the_plan_is_the_same_on_the_dashboard_and_in_the_export(
+    planner_client, committed, company_a, plan
+):
+    """Two committed programs pledge (100 and 80 million of 400 and 300 million budgets); a
+    third, outside the plan, pledges nothing (200 million): 2 of 3 programs, 180 of 900
+    million. The program list's download says which are in the plan."""
+    import csv
+    import io
+
+    from programs.models import Program
+
+    Program.objects.filter(pk=committed["approved"].pk).update(budget=400_000_000)
+    Program.objects.filter(pk=committed["running"].pk).update(budget=300_000_000)
+    ProgramFactory(
+        company=company_a,
+        plan=plan,
+        status="in_progress",
+        title="City Cleaning",
+        budget=200_000_000,
+    )
+    aligned = planner_client.get(reverse("insight:dashboard")).context["aligned"]
+    assert (aligned.programs, aligned.programs_in_plan) == (3, 2)
+    assert (aligned.budget, aligned.in_plan_rupiah, aligned.rupiah_percent) == (
+        900_000_000,
+        180_000_000,
+        20,
+    )
+    download = planner_client.get(reverse("programs:list"), {"export": "csv"})
+    text = b"".join(download.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    committed_rows = [r for r in rows if r["Status"] in ("Disetujui", "Berjalan", "Selesai")]
+    in_plan = [r for r in committed_rows if r["Dalam rencana"] == "ya"]
+    assert (len(committed_rows), len(in_plan)) == (aligned.programs, aligned.programs_in_plan)

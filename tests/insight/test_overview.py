@@ -55,6 +55,9 @@ def test_each_row_equals_its_regions_dashboard_and_a_province_counts_its_own(
         row = by_code[code]
         assert {name: getattr(row, name) for name in dashboard_sums(plan)} == dashboard_sums(plan)
         assert (row.companies, row.reporting) == (1, 0)
+        aligned, _sectors = figures.alignment(plan)  # the region's own dashboard's share
+        assert (row.budget, row.in_plan_rupiah) == (aligned.budget, aligned.in_plan_rupiah)
+        assert row.in_plan_percent == aligned.rupiah_percent is not None
     assert found.totals.pledged == 8 and found.totals.pledged_rupiah == 240_000_000
 
     national = client.get("/overview/")  # public: no sign-in
@@ -75,6 +78,8 @@ def test_the_rows_sort_by_any_column_and_a_bad_sort_is_ignored(client, balikpapa
     rows = client.get("/overview/", {"sort": "target"}).context["rows"]
     assert [r.region.code for r in rows] == ["64.71", "36.72"]
     assert client.get("/overview/", {"sort": "region__secret"}).status_code == 200
+    # No committed CSR yet: no share, sorted as the smallest.
+    assert client.get("/overview/", {"sort": "-in_plan_percent"}).status_code == 200
 
 
 def test_the_overview_costs_the_same_for_one_region_or_many(client, balikpapan, plan):

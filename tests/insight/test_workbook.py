@@ -88,7 +88,13 @@ def test_the_workbook_totals_equal_the_dashboards_figures_for_the_rounds_year(
     workbook = openpyxl.load_workbook(
         io.BytesIO(b"".join(response.streaming_content)), data_only=True
     )
-    assert workbook.sheetnames == ["Prioritas", "Perusahaan", "Kelurahan", "Program dalam putaran"]
+    assert workbook.sheetnames == [
+        "Prioritas",
+        "Perusahaan",
+        "Kelurahan",
+        "Program dalam putaran",
+        "CSR dalam rencana",
+    ]
 
     dashboard = figures.priorities(plan, 2027)
     pledged = sum(row.pledged_rupiah for row in dashboard)
@@ -124,6 +130,18 @@ def test_the_workbook_totals_equal_the_dashboards_figures_for_the_rounds_year(
     header, lines, totals = sheet_rows(workbook, "Program dalam putaran")
     assert sorted(r[column(header, "Status")] for r in lines) == ["Diajukan", "Disetujui"]
     assert not any("Draf rahasia" in str(r) for r in lines)  # a draft stays with its company
+
+    # The share of CSR in the plan: the dashboard's for the year (two committed programs of
+    # 2027 pledge toward priorities; the cancelled one is no longer committed).
+    aligned, _sectors = figures.alignment(plan, 2027)
+    header, lines, totals = sheet_rows(workbook, "CSR dalam rencana")
+    assert totals[column(header, "Program disetujui")] == aligned.programs == 2
+    assert totals[column(header, "Dalam rencana")] == aligned.programs_in_plan == 2
+    assert (
+        totals[column(header, "Komitmen untuk RPJMD (Rp)")]
+        == aligned.in_plan_rupiah
+        == (500_000_000 + 300_000_000 + 7_000_000)
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -261,3 +261,23 @@ def test_the_company_profile_saves_details_and_ring_villages_together(officer_cl
     data["operating_villages-1-village"] = existing.village_id  # the same kelurahan twice
     again = officer_client.post(url, {**data, **loaded_version(officer_client, url)})
     assert again.status_code == 200 and again.context["formset"].non_form_errors()
+
+
+def test_csr_outside_the_plan_is_submitted_by_its_outputs_and_marked_so(
+    officer_client, planner_client, program_a
+):
+    """City Cleaning with 300 volunteers is no plan priority: a program without a pledge is
+    submitted when it names what it delivers (an output), and shown as not in the plan."""
+    from programs.models import OutputIndicator, ProgramOutput
+
+    program_a.pledges.all().delete()
+    refused = officer_client.post(reverse("programs:submit", args=[program_a.pk]), follow=True)
+    errors = [str(m) for m in refused.context["messages"] if m.level_tag == "error"]
+    assert any("di luar rencana" in error for error in errors), errors
+    volunteers = OutputIndicator.objects.create(name="Relawan kebersihan", unit="orang")
+    ProgramOutput.objects.create(program=program_a, indicator=volunteers, target_quantity=300)
+    officer_client.post(reverse("programs:submit", args=[program_a.pk]))
+    assert Program.objects.get(pk=program_a.pk).status == Program.Status.SUBMITTED
+    assert "di luar rencana" in planner_client.get(program_a.get_absolute_url()).content.decode()
+    inbox = planner_client.get(reverse("programs:list")).content.decode()
+    assert "di luar rencana" in inbox
