@@ -25,12 +25,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
-from xlsxwriter.utility import xl_col_to_name
 
 from . import replica
 
@@ -157,6 +155,8 @@ def write_sheet(workbook, title: str, columns: list[Column], rows: Iterable) -> 
 def _write_totals(sheet, columns, sums: list, row: int, bold) -> None:
     """A last row of SUM formulas under the columns marked `total`, with their values cached
     (so that a reader that does not calculate, such as openpyxl, sees them too)."""
+    from xlsxwriter.utility import xl_col_to_name
+
     bold.set_num_format("#,##0")
     sheet.write_string(row, 0, force_str(_("Total")), bold)
     for col, column in enumerate(columns):
@@ -169,6 +169,10 @@ def _write_totals(sheet, columns, sums: list, row: int, bold) -> None:
 def write_workbook(file, fill: Callable) -> None:
     """Into `file` (opened for binary writing), an Excel workbook that `fill(workbook)` writes,
     in constant memory."""
+    # Imported when a workbook is written, not with every page: about 10 MB in each web
+    # process that never writes one.
+    import xlsxwriter
+
     workbook = xlsxwriter.Workbook(
         file, {"constant_memory": True, "tmpdir": tempfile.gettempdir(), "in_memory": False}
     )

@@ -7,8 +7,6 @@ their own, so that a template filled in below them never imports them.
 import io
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from regions.models import Region
 
@@ -17,6 +15,8 @@ from .models import DevelopmentPlan
 
 
 def _header_sheet(sheet) -> None:
+    from openpyxl.styles import Font
+
     sheet.append([str(header) for _name, header, _aliases in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -25,6 +25,10 @@ def _header_sheet(sheet) -> None:
 
 
 def need_template_workbook(plan: DevelopmentPlan) -> bytes:
+    # Imported when the template is asked for, not with every page: about 20 MB in each web
+    # process that never draws one.
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Needs")[:31]
