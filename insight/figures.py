@@ -199,16 +199,15 @@ class Alignment:
         return round(100 * self.in_plan_rupiah / self.budget) if self.budget else None
 
 
-def alignment(plan, year=None) -> tuple[Alignment, list[Alignment]]:
-    """How much of the committed CSR follows the plan: in all, and per sector (largest
-    budgets first). Two queries."""
-    programs = Program.objects.filter(plan=plan, status__in=Program.COMMITTED)
-    if year:
-        programs = programs.filter(start_date__year=year)
+def aligned_by(programs, field: str) -> dict:
+    """The alignment of the committed ones of `programs` per value of `field` (a sector, a
+    plan): {value: Alignment without a label}. Two queries; the dashboard, the workbook and
+    the overviews all count it here."""
+    programs = programs.filter(status__in=Program.COMMITTED)
     pledging = Exists(Pledge.objects.filter(program=OuterRef("pk")))
-    sectors: dict[str, Alignment] = {}
+    found: dict = {}
     for row in (
-        programs.values("company__sector")
+        programs.values(field)
         .annotate(
             n=Count("pk"),
             in_plan=Count("pk", filter=Q(pledging)),
@@ -216,27 +215,38 @@ def alignment(plan, year=None) -> tuple[Alignment, list[Alignment]]:
         )
         .order_by()
     ):
-        key = row["company__sector"]
-        sectors[key] = Alignment(
+        key = row[field]
+        found[key] = Alignment(
             key=key,
-            label=Sector.objects.label(key),
+            label="",
             programs=row["n"],
             programs_in_plan=row["in_plan"],
             budget=row["budget_total"],
         )
     for key, pledged in (
         Pledge.objects.filter(program__in=programs)
-        .values("program__company__sector")
+        .values(f"program__{field}")
         .annotate(total=Sum("amount"))
         .order_by()
-        .values_list("program__company__sector", "total")
+        .values_list(f"program__{field}", "total")
     ):
-        sectors[key].in_plan_rupiah = pledged or 0
+        found[key].in_plan_rupiah = pledged or 0
+    return found
+
+
+def alignment(plan, year=None) -> tuple[Alignment, list[Alignment]]:
+    """How much of the committed CSR follows the plan: in all, and per sector (largest
+    budgets first). Two queries."""
+    programs = Program.objects.filter(plan=plan)
+    if year:
+        programs = programs.filter(start_date__year=year)
+    sectors = list(aligned_by(programs, "company__sector").values())
     total = Alignment(key="", label="")
-    for row in sectors.values():
+    for row in sectors:
+        row.label = Sector.objects.label(row.key)
         for name in ("programs", "programs_in_plan", "budget", "in_plan_rupiah"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
-    return total, sorted(sectors.values(), key=lambda row: (-row.budget, row.label))
+    return total, sorted(sectors, key=lambda row: (-row.budget, row.label))
 
 
 def largest_unfunded_needs(plan, limit: int = 10):

@@ -14,7 +14,7 @@ from planning.models import UNFUNDED_RUPIAH, DevelopmentPlan, Need, Priority
 from programs.models import Pledge, Program
 from regions.models import Region
 
-from .figures import COUNTED, pledge_sums
+from .figures import COUNTED, aligned_by, pledge_sums
 
 # The table's columns, which a visitor may sort by (?sort=, a leading "-" for largest first).
 HEADERS = [
@@ -140,21 +140,10 @@ def regions_figures(regions: list[Region]) -> Overview:
             .values_list("plan_id", "companies", "reporting")
         ):
             by_plan[plan_id].companies, by_plan[plan_id].reporting = companies, reporting
-        committed = Program.objects.filter(plan__in=list(by_plan), status__in=Program.COMMITTED)
-        for plan_id, budget in (
-            committed.values("plan_id")
-            .annotate(total=Sum("budget"))
-            .values_list("plan_id", "total")
-        ):
-            by_plan[plan_id].budget = budget or 0
-        for plan_id, pledged in (
-            Pledge.objects.filter(program__in=committed)
-            .values("program__plan_id")
-            .annotate(total=Sum("amount"))
-            .order_by()
-            .values_list("program__plan_id", "total")
-        ):
-            by_plan[plan_id].in_plan_rupiah = pledged or 0
+        programs = Program.objects.filter(plan__in=list(by_plan))
+        for plan_id, aligned in aligned_by(programs, "plan_id").items():
+            by_plan[plan_id].budget = aligned.budget
+            by_plan[plan_id].in_plan_rupiah = aligned.in_plan_rupiah
     return Overview(rows)
 
 
