@@ -74,10 +74,11 @@ class _ReusedClient(RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        if index not in self._clients:
-            self._clients[index] = super().get_client(key, write=write)
-        return self._clients[index]
+        pool = self._get_connection_pool(write)  # a read may go to any of several servers
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients.setdefault(pool, self._client(connection_pool=pool))
+        return client
 
 
 class ResilientRedisCache(RedisCache):

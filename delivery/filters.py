@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,8 @@ class ComplianceFilter(PortalFilterSet):
     sector = django_filters.ChoiceFilter(
         label=_("Sector"), choices=Sector.objects.choices, empty_label=_("All sectors")
     )
+    # One company exactly (a row's missing reports, fetched when the row is opened).
+    slug = django_filters.CharFilter(label=_("Company"), widget=forms.HiddenInput)
     missing = YesNoFilter(label=_("With missing reports"), method="computed")
     order = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=ORDERS, empty_label=None, method="computed"
@@ -57,7 +60,7 @@ class ComplianceFilter(PortalFilterSet):
 
     class Meta:
         model = Company
-        fields = ["company", "sector"]
+        fields = ["company", "sector", "slug"]
 
     def computed(self, queryset, name, value):
         return queryset  # applied to the rows by `arrange`

@@ -278,7 +278,7 @@ class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, Filt
             )
         rows = compliance.summary()
         data = filterset.form.cleaned_data if filterset.is_valid() else {}
-        if data.get("company") or data.get("sector"):  # else: every company the region follows
+        if data.get("company") or data.get("sector") or data.get("slug"):  # else: all of them
             rows = rows.arranged(ids=set(filterset.qs.values_list("pk", flat=True)), order="name")
         return filterset.arrange(rows)
 
@@ -289,7 +289,8 @@ class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, Filt
         kwargs["object_list"] = self.rows(self.filterset)
         context = super().get_context_data(may_remind=self.request.user.is_planner, **kwargs)
         filterset = self.filterset
-        named = filterset.is_valid() and filterset.form.cleaned_data.get("company")
+        data = filterset.form.cleaned_data if filterset.is_valid() else {}
+        named = data.get("company") or data.get("slug")
         if permissions.sees_all_companies(self.request.user) and named:
             # The companies asked for by name, their missing reports listed; on the whole
             # list a row's list is fetched when it is opened (its link asks for its company).

@@ -13,13 +13,15 @@ def villages_changed(sender, instance, action, **kwargs):
         versions.bump("reach")
 
 
-def round_changed(sender, instance, **kwargs):
-    """A program of a round, or an invitation, saved or deleted (any entry point): the round's
-    stage counts are counted again."""
-    if instance.round_id:
-        from . import rounds
+def round_changed(sender, instance, raw=False, **kwargs):
+    """A program saved or deleted (any entry point): the stage counts of its round, and of the
+    round it was read in if it moved, are counted again (not for fixtures being loaded)."""
+    if raw:
+        return
+    from . import rounds
 
-        rounds.forget_stages(instance.round_id)
+    for round_id in {instance.round_id, getattr(instance, "loaded_round_id", None)} - {None}:
+        rounds.forget_stages(round_id)
 
 
 class ProgramsConfig(AppConfig):
@@ -34,7 +36,6 @@ class ProgramsConfig(AppConfig):
         from . import rounds  # noqa: F401
         from .models import (
             Attachment,
-            Invitation,
             OutputIndicator,
             Pledge,
             Program,
@@ -52,8 +53,7 @@ class ProgramsConfig(AppConfig):
         for model in (Pledge, Attachment, OutputIndicator, ProgramOutput, ProgramPartner):
             track(model)
         versions.watch("filter_choices", Round)  # the inbox filters by round
-        for model in (Program, Invitation):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    round_changed, sender=model, dispatch_uid=f"round_stages:{model.__name__}"
-                )
+        # Invitations change only in programs.rounds.round_save, which forgets the counts itself
+        # (a receiver on them would make every deletion of thousands load each row).
+        for signal in (post_save, post_delete):
+            signal.connect(round_changed, sender=Program, dispatch_uid="round_stages")

@@ -9,6 +9,7 @@ a grouped count over every invitation: tens of milliseconds at 5,000 companies) 
 """
 
 import datetime
+import weakref
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -69,12 +70,34 @@ def _stages(round_id: int) -> dict[str, int]:
 
 def stage_counts(round: Round) -> dict[str, int]:
     """How many invited companies stand at each stage (Invitation.Stage values)."""
+    forgotten = _forgotten_here()
+    if forgotten is not None:  # a count read now keeps this transaction's changes so far:
+        forgotten.discard(round.pk)  # the next change forgets it again
     return _stages(round.pk)
+
+
+def _forgotten_here() -> set[int] | None:
+    """The rounds forgotten since their counts were last read in the open transaction."""
+    connection = transaction.get_connection()
+    if not (connection.in_atomic_block and connection.atomic_blocks):
+        return None
+    return _forgotten_in.setdefault(connection.atomic_blocks[0], set())
+
+
+# The rounds whose counts were forgotten in each open transaction (by its outermost block)
+# and not read since: a transaction that changes a thousand programs of a round forgets the
+# round once.
+_forgotten_in: "weakref.WeakKeyDictionary[object, set[int]]" = weakref.WeakKeyDictionary()
 
 
 def forget_stages(round_id: int) -> None:
     """The round's stage counts are counted again at their next read: at once (this request
     sees its change) and once the change is committed (a count read meanwhile is not kept)."""
+    forgotten = _forgotten_here()
+    if forgotten is not None:
+        if round_id in forgotten:
+            return
+        forgotten.add(round_id)
     _stages.forget(round_id)
     transaction.on_commit(lambda: _stages.forget(round_id))
 
@@ -111,7 +134,7 @@ def round_save(*, form, by) -> tuple[Round, int, int]:
         )
     )
     Invitation.objects.filter(pk__in=[i.pk for i in dropped]).delete()
-    forget_stages(round.pk)  # bulk_create and a queryset's delete send no signals
+    forget_stages(round.pk)  # invitations send no signal to it (programs.apps)
 
     created = list(
         round.invitations.filter(company_id__in=[i.company_id for i in new]).select_related(

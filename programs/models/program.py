@@ -214,6 +214,13 @@ class Program(ChoiceLabels, models.Model):
         code = plan_region(plan_id) if plan_id else None
         return tenancy.reverse_in(code, "programs:detail", [self.pk])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The round it was read in: moving it to another round changes both rounds' counts.
+        instance.loaded_round_id = instance.__dict__.get("round_id")
+        return instance
+
     @property
     def region_code(self) -> str:
         """The code of the regency or city whose plan the program serves."""

@@ -180,11 +180,17 @@ def test_a_row_lists_ten_missing_reports_and_counts_the_rest(planner_client, com
     # The whole list shows the count; a row's list is fetched when it is opened (htmx), or
     # followed (a link naming the company).
     page = planner_client.get(url).content.decode()
-    assert "<li>Program CSR" not in page and f"?company={company_a.name.replace(' ', '+')}" in page
+    assert "<li>Program CSR" not in page and f"?slug={company_a.slug}" in page
     assert f'hx-select="#missing-{company_a.pk}"' in page
-    named = planner_client.get(url, {"company": company_a.name}).content.decode()
-    assert "dan 2 lainnya" in named and named.count("<li>Program CSR") == 10
-    assert f'id="missing-{company_a.pk}"' in named
+    assert "Ingatkan" in page  # the row's reminder, whether its list is drawn or not
+    for asked in ({"company": company_a.name}, {"slug": company_a.slug}):
+        named = planner_client.get(url, asked).content.decode()
+        assert "dan 2 lainnya" in named and named.count("<li>Program CSR") == 10
+        assert f'id="missing-{company_a.pk}"' in named
+    # A company whose reports were all filed since the counts were stored says so.
+    other = CompanyFactory(name="PT Lengkap")
+    gone = planner_client.get(url, {"slug": other.slug}).content.decode()
+    assert f'id="missing-{other.pk}"' not in gone or "Tidak ada lagi" in gone
 
 
 def test_counts_agree_with_counting_quarter_by_quarter(company_a, plan, officer_a):

@@ -436,7 +436,12 @@ def test_the_round_pages_stage_counts_are_kept_and_move_with_every_change(planne
     draft.save(update_fields=["status"])
     counted = stages()
     assert (counted[Invitation.Stage.DRAFT], counted[Invitation.Stage.SUBMITTED]) == (0, 1)
-    InvitationFactory(round=round)
-    assert stages()[Invitation.Stage.NOTHING] == 3
     draft.delete()
-    assert stages()[Invitation.Stage.NOTHING] == 4
+    assert stages()[Invitation.Stage.NOTHING] == 3
+    # A program moved to another round leaves this one's counts too.
+    moved = ProgramFactory(company=companies[1], plan=plan, round=round)
+    assert stages()[Invitation.Stage.DRAFT] == 1
+    moved = Program.objects.get(pk=moved.pk)
+    moved.round = RoundFactory(plan=plan, year=round.year + 1)
+    moved.save()
+    assert stages()[Invitation.Stage.DRAFT] == 0
