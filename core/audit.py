@@ -30,10 +30,18 @@ Action = LogEntry.Action
 UNTRACKED = {"updated_at", "updated_by", "last_login"}
 
 
-def track(model: type[Model], *, m2m: Iterable[str] = (), mask: Iterable[str] = ()) -> None:
-    """Record every save and deletion of `model`: its own columns (old and new values) and
-    the many-to-many fields named in `m2m`; `mask` hides secrets (a password's hash)."""
-    columns = [f.name for f in model._meta.concrete_fields if f.name not in UNTRACKED]
+def track(
+    model: type[Model],
+    *,
+    m2m: Iterable[str] = (),
+    mask: Iterable[str] = (),
+    skip: Iterable[str] = (),
+) -> None:
+    """Record every save and deletion of `model`: its own columns (old and new values) but
+    those in `skip` (a copy kept elsewhere), and the many-to-many fields named in `m2m`;
+    `mask` hides secrets (a password's hash)."""
+    skipped = UNTRACKED | set(skip)
+    columns = [f.name for f in model._meta.concrete_fields if f.name not in skipped]
     auditlog.register(model, include_fields=columns, m2m_fields=set(m2m), mask_fields=list(mask))
 
 

@@ -84,6 +84,16 @@ def can_report(user, program) -> bool:
     return program.status in program.REPORTING and is_officer_of(user, program.company_id)
 
 
+def can_amend_program(user, program) -> bool:
+    """The officers who report on a program propose changes to it (programs.amendments)."""
+    return can_report(user, program)
+
+
+def decides_amendments(user, program) -> bool:
+    """The planners of the program's region approve or return its proposed changes."""
+    return plans_in(user, program.region_code)
+
+
 def can_edit_report(user, report) -> bool:
     """The company's officers change a draft report, or one returned to them."""
     return report.is_editable and is_officer_of(user, report.program.company_id)

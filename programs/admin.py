@@ -16,6 +16,7 @@ from core.db import model_columns
 
 from . import services, workflow
 from .models import (
+    Amendment,
     Attachment,
     OutputIndicator,
     Pledge,
@@ -29,10 +30,9 @@ from .models import (
 S = Program.Status
 
 
-class PledgeInline(TabularInline):
-    model = Pledge
-    raw_id_fields = ["need"]
-    extra = 0
+class WhileEditable:
+    """An inline of rows that change with the program's form while it is a draft or sent back
+    for revision; afterwards through an amendment (programs.amendments), never here."""
 
     def _editable(self, obj) -> bool:
         return obj is None or obj.is_editable
@@ -47,16 +47,35 @@ class PledgeInline(TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
-class OutputInline(PortalAdminMixin, TabularInline):
+class PledgeInline(WhileEditable, TabularInline):
+    model = Pledge
+    raw_id_fields = ["need"]
+    extra = 0
+
+
+class OutputInline(WhileEditable, PortalAdminMixin, TabularInline):
     model = ProgramOutput
     autocomplete_fields = ["village"]
     extra = 0
 
 
-class PartnerInline(PortalAdminMixin, TabularInline):
+class PartnerInline(WhileEditable, PortalAdminMixin, TabularInline):
     model = ProgramPartner
     autocomplete_fields = ["company"]
     extra = 0
+
+
+class AmendmentInline(TabularInline):
+    """Changes are proposed and decided on the program's pages (programs.amendments)."""
+
+    model = Amendment
+    fields = ["proposed_at", "proposed_by", "reason", "status", "decided_at", "decided_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class AttachmentInline(TabularInline):
@@ -179,7 +198,14 @@ class ProgramAdmin(PortalAdminMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [PledgeInline, OutputInline, PartnerInline, AttachmentInline, TransitionInline]
+    inlines = [
+        PledgeInline,
+        OutputInline,
+        PartnerInline,
+        AttachmentInline,
+        TransitionInline,
+        AmendmentInline,
+    ]
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
     actions = [

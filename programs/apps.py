@@ -35,6 +35,7 @@ class ProgramsConfig(AppConfig):
         # Declares the kept stage counts, which the worker renews by name (core.kept).
         from . import rounds  # noqa: F401
         from .models import (
+            Amendment,
             Attachment,
             OutputIndicator,
             Pledge,
@@ -50,6 +51,9 @@ class ProgramsConfig(AppConfig):
             villages_changed, sender=Program.villages.through, dispatch_uid="program_villages"
         )
         track(Round, m2m=["villages"])
+        # Both versions of the program are the amendment's content, shown on its page; the
+        # trail records who proposed and decided what, and the program's rows as they change.
+        track(Amendment, skip=["base", "proposed"])
         for model in (Pledge, Attachment, OutputIndicator, ProgramOutput, ProgramPartner):
             track(model)
         versions.watch("filter_choices", Round)  # the inbox filters by round

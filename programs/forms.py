@@ -124,6 +124,36 @@ class ProgramForm(VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
+class AmendmentForm(ProgramForm):
+    """A change to an approved or running program, as the company proposes it: the program
+    form without pillar and round (they stay), everything a submission needs required, and
+    why (programs.amendments)."""
+
+    REQUIRED = ("summary", "description", "start_date", "end_date", "budget", "beneficiaries")
+
+    reason = forms.CharField(
+        label=_("Why this change"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The planners read it beside the change, e.g. \"The parks' coordinates are known "
+            'now; the works end a month later."'
+        ),
+    )
+
+    class Meta(ProgramForm.Meta):
+        fields = [name for name in ProgramForm.Meta.fields if name not in ("pillar", "round")]
+        help_texts = {"budget": ProgramForm.Meta.help_texts["budget"]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.REQUIRED:
+            self.fields[name].required = True
+
+    def _offer_rounds(self, company_id: int | None) -> None:
+        """A program keeps its round."""
+
+
 class NeedSelect(forms.Select):
     """Options carry their priority, so the page can offer only the chosen priority's needs."""
 

@@ -72,3 +72,21 @@ def round_reminder(round, invitation, emails: list[str]) -> None:
         emails,
         region=round.plan.city.code,
     )
+
+
+def amendment_proposed(amendment, program) -> None:
+    send_on_commit(
+        "programs/email/amendment_proposed.txt",
+        {"amendment": amendment, "program": program},
+        planner_emails(program.plan.city_id),
+        region=program.plan.city.code,
+    )
+
+
+def amendment_decided(amendment, program) -> None:
+    send_on_commit(
+        "programs/email/amendment_decided.txt",
+        {"amendment": amendment, "program": program},
+        officer_emails(program.company),
+        region=program.plan.city.code,
+    )

@@ -59,21 +59,25 @@ def _check_round_open_to(round_id: int, company) -> None:
 
 
 def _propose_indicators(formset, company) -> None:
-    """Outputs whose indicator the officer typed in get it: an existing one of that name, or
-    a new one, proposed by the company (usable by it at once, by all once approved)."""
+    """Outputs whose indicator the officer typed in get it (`indicator_named`)."""
     for output_form in formset.forms:
         name = (output_form.cleaned_data.get("new_indicator") or "").strip()
         if not name or output_form.cleaned_data.get("DELETE"):
             continue
-        indicator = OutputIndicator.objects.filter(name__iexact=name).first()
-        if indicator is None:
-            indicator = OutputIndicator.objects.create(
-                name=name,
-                unit=output_form.cleaned_data["new_unit"].strip(),
-                approved=False,
-                proposed_by=company,
-            )
-        output_form.instance.indicator = indicator
+        output_form.instance.indicator = indicator_named(
+            name, output_form.cleaned_data["new_unit"].strip(), company
+        )
+
+
+def indicator_named(name: str, unit: str, company) -> OutputIndicator:
+    """The indicator called `name`: an existing one, or a new one proposed by the company
+    (usable by it at once, by all once approved)."""
+    indicator = OutputIndicator.objects.filter(name__iexact=name).first()
+    if indicator is None:
+        indicator = OutputIndicator.objects.create(
+            name=name, unit=unit, approved=False, proposed_by=company
+        )
+    return indicator
 
 
 @transaction.atomic

@@ -17,6 +17,17 @@ urlpatterns = [
         name="submit",
     ),
     path("<int:pk>/transition/<str:to>/", views.ProgramTransitionView.as_view(), name="transition"),
+    path("<int:pk>/change/", views.AmendmentFormView.as_view(), name="amend"),
+    path(
+        "<int:pk>/changes/<int:amendment_pk>/",
+        views.AmendmentDetailView.as_view(),
+        name="amendment",
+    ),
+    path(
+        "<int:pk>/changes/<int:amendment_pk>/<str:decision>/",
+        views.AmendmentDecisionView.as_view(),
+        name="amendment_decide",
+    ),
     path("<int:pk>/attachments/", views.AttachmentUploadView.as_view(), name="attachment_upload"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path(

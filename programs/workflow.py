@@ -78,8 +78,14 @@ def _locked_needs(
     )
     for need_id, quantity, delivered in pledges:
         wanted[need_id] += quantity - delivered if undelivered else quantity
-    needs = Need.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
-    return {need.pk: need for need in needs}, wanted
+    return lock_needs(wanted), wanted
+
+
+def lock_needs(ids) -> dict[int, Need]:
+    """The needs `ids` locked in primary-key order (no deadlock between two approvals, or an
+    approval and an amendment)."""
+    needs = Need.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk")
+    return {need.pk: need for need in needs}
 
 
 @transaction.atomic
@@ -114,25 +120,31 @@ def _transition(program: Program, to_status: str, *, by, comment: str, adjust=No
 def _count_pledges(program: Program) -> None:
     """Every pledge must still fit its need's remaining gap; then it counts toward the need."""
     needs, wanted = _locked_needs(program)
+    if short := beyond_gaps(needs, wanted):
+        raise ValidationError(short)
+    _shift_pledged(program, needs, wanted, sign=1)
+
+
+def beyond_gaps(needs: dict[int, Need], more: dict[int, int], wording: str = "") -> list[str]:
+    """What does not fit: `more[pk]` beyond the locked need's remaining gap, or more for a
+    closed need. `wording` says it of what asks for more (default: a program to approve)."""
+    wording = wording or _('"%(need)s" has %(gap)s %(unit)s left; this program pledges %(wanted)s.')
     short = [
-        _('"%(need)s" has %(gap)s %(unit)s left; this program pledges %(wanted)s.')
+        wording
         % {
             "need": need.title,
             "gap": need.gap,
             "unit": need.get_unit_display(),
-            "wanted": wanted[pk],
+            "wanted": more[pk],
         }
         for pk, need in needs.items()
-        if wanted[pk] > need.gap
+        if more.get(pk, 0) > need.gap
     ]
-    short += [
+    return short + [
         _('"%(need)s" is closed.') % {"need": need.title}
-        for need in needs.values()
-        if need.status != Need.Status.OPEN
+        for pk, need in needs.items()
+        if more.get(pk, 0) > 0 and need.status != Need.Status.OPEN
     ]
-    if short:
-        raise ValidationError(short)
-    _shift_pledged(program, needs, wanted, sign=1)
 
 
 def _release_pledges(program: Program) -> None:
@@ -142,16 +154,26 @@ def _release_pledges(program: Program) -> None:
 
 
 def _shift_pledged(program: Program, needs: dict[int, Need], wanted: dict[int, int], sign: int):
-    """Shift the locked needs' counters with F() and trace each shift to the program."""
+    shift_pledged(
+        needs,
+        {pk: sign * quantity for pk, quantity in wanted.items()},
+        by=program.updated_by,
+        data={"program": program.pk, "transition": program.status},
+    )
+
+
+def shift_pledged(needs: dict[int, Need], shifts: dict[int, int], *, by, data: dict) -> None:
+    """Shift the locked needs' counters by `shifts` with F() and trace each shift (`data`
+    names the program and why)."""
+    shifts = {pk: shift for pk, shift in shifts.items() if shift}
+    if not shifts:
+        return
     versions.bump("needs")  # their gaps change (the companies' commitments: recount)
-    for pk, quantity in wanted.items():
-        Need.objects.filter(pk=pk).update(pledged_quantity=F("pledged_quantity") + sign * quantity)
+    for pk, shift in shifts.items():
+        Need.objects.filter(pk=pk).update(pledged_quantity=F("pledged_quantity") + shift)
         before = needs[pk].pledged_quantity
         audit.record(
-            needs[pk],
-            by=program.updated_by,
-            changes={"pledged_quantity": (before, before + sign * quantity)},
-            data={"program": program.pk, "transition": program.status},
+            needs[pk], by=by, changes={"pledged_quantity": (before, before + shift)}, data=data
         )
 
 

@@ -1,6 +1,7 @@
 """The company's side: CSR programs with their pledges toward the plan, their outputs, partners
 and files, and the yearly synchronisation rounds; one module a topic."""
 
+from .amendment import Amendment
 from .files import Attachment, _attachment_path
 from .output import IndicatorQuerySet, OutputIndicator, ProgramOutput
 from .pledge import Pledge
@@ -15,6 +16,7 @@ from .program import (
 from .round import Invitation, InvitationQuerySet, Round, RoundQuerySet
 
 __all__ = [
+    "Amendment",
     "Attachment",
     "Commitment",
     "IndicatorQuerySet",

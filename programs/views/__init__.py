@@ -1,5 +1,6 @@
-"""The programs app's pages, one module a topic (program, files, round)."""
+"""The programs app's pages, one module a topic (program, amendment, files, round)."""
 
+from .amendment import AmendmentDecisionView, AmendmentDetailView, AmendmentFormView
 from .files import AttachmentDeleteView, AttachmentUploadView, attachment_download
 from .program import (
     ProgramDetailView,
@@ -20,6 +21,9 @@ from .round import (
 )
 
 __all__ = [
+    "AmendmentDecisionView",
+    "AmendmentDetailView",
+    "AmendmentFormView",
     "AttachmentDeleteView",
     "AttachmentUploadView",
     "ProgramDetailView",

@@ -30,6 +30,7 @@ from ..forms import (
     ProgramForm,
 )
 from ..models import (
+    Amendment,
     Attachment,
     Pledge,
     Program,
@@ -125,6 +126,7 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
             }
         if user.is_planner or editable:
             planner_view["suggested_needs"] = matching.suggested_needs(program)
+        amendments = list(program.amendments.only("status", "reason", "proposed_at", "program"))
         return super().get_context_data(
             **planner_view,
             pledges=pledges,
@@ -139,6 +141,10 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
             warnings=services.pledge_warnings(program) if editable else [],
             problems=services.submission_problems(program) if editable else [],
             targets=workflow.TRANSITIONS.targets(program, user),
+            amendments=amendments,
+            open_amendment=next((a for a in amendments if a.is_open), None),
+            can_amend=permissions.can_amend_program(user, program),
+            decides_amendments=permissions.decides_amendments(user, program),
             **kwargs,
         )
 
@@ -147,6 +153,7 @@ class ProgramFormView(LoginRequiredMixin, View):
     """Create or edit a draft program with its pledges in one form, saved in one transaction."""
 
     template_name = "programs/program_form.html"
+    form_class = ProgramForm
 
     def setup_program(self, request, pk):
         if pk is None:
@@ -170,7 +177,7 @@ class ProgramFormView(LoginRequiredMixin, View):
         program, plan = self.setup_program(request, pk)
         company_id = self.company_id(request, program)
         initial = {"round": request.GET.get("round")} if program.pk is None else {}
-        form = ProgramForm(instance=program, plan=plan, company_id=company_id, initial=initial)
+        form = self.form_class(instance=program, plan=plan, company_id=company_id, initial=initial)
         formsets = self.formsets(program, plan, company_id)
         form.watch(*formsets.values())
         return self.render(form, formsets, program)
@@ -210,9 +217,11 @@ class ProgramFormView(LoginRequiredMixin, View):
             return asked
         return permissions.officer_companies(request.user)[0]
 
-    def render(self, form, formsets, program):
+    def render(self, form, formsets, program, **context):
         return render(
-            self.request, self.template_name, {"form": form, "program": program, **formsets}
+            self.request,
+            self.template_name,
+            {"form": form, "program": program, **formsets, **context},
         )
 
 
@@ -262,6 +271,7 @@ class ProgramHistoryView(LoginRequiredMixin, HistoryView):
     # Reports live in the delivery app, above this one: named, not imported.
     parts = (
         Pledge,
+        Amendment,
         Attachment,
         ProgramOutput,
         ProgramPartner,
