@@ -12,7 +12,8 @@ from django.test import Client
 from core import tenancy, vocabulary
 from csrportal.demo.seed import seed_regions
 from planning.models import Need, NeedImport
-from programs.models import Attachment
+from programs import amendments
+from programs.models import Amendment, Attachment
 from regions.models import Region, ServedRegion
 from tests.factories import (
     CompanyFactory,
@@ -249,7 +250,8 @@ def world(
     program_a,
 ):
     """Company A's draft (program_a, with a file), submitted and running programs, the running
-    one's submitted and draft reports (each with a file), a need, an import."""
+    one's submitted and draft reports (each with a file) and a proposed change, a need, an
+    import."""
     from core.models import PreparedFile
     from delivery.models import Evidence, Report, ReportLine
 
@@ -299,6 +301,15 @@ def world(
     )
     round = RoundFactory(plan=program_a.plan)
     InvitationFactory(round=round, company=company_a)
+    running.villages.set([tegal_ratu_need.village])
+    base = amendments.snapshot(running)
+    amendment = Amendment.objects.create(
+        program=running,
+        reason="Anggaran bertambah.",
+        base=base,
+        proposed={**base, "fields": {**base["fields"], "budget": 1_200_000_000}},
+        proposed_by=officer_a,
+    )
     workbook = PreparedFile.objects.create(
         subject=round.workbook_subject,
         filename="sinkronisasi.xlsx",
@@ -330,6 +341,7 @@ def world(
         "district": tegal_ratu_need.village.parent.code,
         "import": need_import.pk,
         "running": running.pk,
+        "amendment": amendment.pk,
         "report": reports["submitted"].pk,
         "report_evidence": reports["submitted"].evidence.get().pk,
         "draft_report": reports["draft"].pk,

@@ -206,6 +206,21 @@ MATRIX = {
         [302, 405, 405, 405, 405, 405, 405, 405],
         [302, 404, 403, 404, 302, 403, 404, 403],
     ),
+    "programs:amend": (
+        ["running"],
+        [302, 404, 302, 404, 403, 403, 404, 403],
+        [302, 404, 200, 404, 403, 403, 404, 403],
+    ),
+    "programs:amendment": (
+        ["running", "amendment"],
+        [302, 404, 200, 404, 200, 200, 404, 200],
+        [302, 405, 405, 405, 405, 405, 405, 405],
+    ),
+    "programs:amendment_decide": (
+        ["running", "amendment", "approve"],
+        [302, 405, 405, 405, 405, 405, 405, 405],
+        [302, 404, 403, 404, 302, 403, 404, 403],
+    ),
     "programs:attachment_upload": (
         ["draft"],
         [302, 405, 405, 405, 405, 405, 405, 405],
@@ -456,6 +471,7 @@ REGION_OWNED = {
     "priority",
     "import",
     "running",
+    "amendment",
     "report",
     "report_evidence",
     "draft_report",

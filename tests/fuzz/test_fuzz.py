@@ -31,6 +31,7 @@ from delivery.models import Evidence, Reminder, Report, ReportLine, ReportTransi
 from planning.models import Need, NeedImport, Priority
 from programs import ledger
 from programs.models import (
+    Amendment,
     Attachment,
     Invitation,
     Pledge,
@@ -204,7 +205,14 @@ def _targets() -> list[Target]:
     from planning.filters import NeedFilter
     from planning.forms import NeedForm
     from programs.filters import InvitationFilter, ProgramFilter
-    from programs.forms import OutputForm, PartnerForm, PledgeForm, ProgramForm, RoundForm
+    from programs.forms import (
+        AmendmentForm,
+        OutputForm,
+        PartnerForm,
+        PledgeForm,
+        ProgramForm,
+        RoundForm,
+    )
 
     program_data = st.tuples(
         fields_of(names(ProgramForm)),
@@ -242,6 +250,19 @@ def _targets() -> list[Target]:
             lambda w: reverse("programs:update", args=[w["draft"]]),
             program_data,
             models=program_rows,
+        ),
+        Target(
+            "program amendment",
+            {"programs.forms.AmendmentForm", *program_forms - {"programs.forms.ProgramForm"}},
+            "officer_a",
+            lambda w: reverse("programs:amend", args=[w["running"]]),
+            st.tuples(
+                fields_of(names(AmendmentForm)),
+                formset_data("pledges", names(PledgeForm)),
+                formset_data("outputs", names(OutputForm)),
+                formset_data("partners", names(PartnerForm)),
+            ).map(lambda parts: {k: v for part in parts for k, v in part.items()}),
+            models=[*program_rows, Amendment],
         ),
         Target(
             "program transition",
