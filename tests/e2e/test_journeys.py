@@ -488,3 +488,75 @@ def test_a_planner_opens_a_companys_missing_reports_on_the_compliance_page(signe
     row.locator("summary").click()
     row.get_by_text("Bedah rumah Tegal Ratu, Triwulan 1 2020").wait_for()
     assert row.get_by_text("dan 2 lainnya").is_visible()
+
+
+def test_the_kp_officer_adds_the_parks_coordinates_the_planner_approves_the_public_map_shows_them(
+    signed_in, audited
+):
+    """A running program changes through an amendment: the officer proposes the two parks'
+    coordinates and a later end date, the planner sees the change side by side and approves
+    it, and the public map draws the two parks."""
+    import datetime
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from csrportal.demo.seed import BOUNDARIES
+    from planning.models import Need
+    from programs.models import OutputIndicator, Program
+    from tests.factories import PledgeFactory, ProgramFactory
+
+    need, company = tegal_ratu()
+    call_command("import_boundaries", str(BOUNDARIES), verbosity=0)
+    sisterhood = ProgramFactory(
+        company=company,
+        plan=need.priority.plan,
+        title="KP Sisterhood Program",
+        status=Program.Status.IN_PROGRESS,
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+    )
+    sisterhood.villages.set([need.village])
+    PledgeFactory(program=sisterhood, need=need, quantity=10, amount=500_000_000)
+    Need.objects.filter(pk=need.pk).update(pledged_quantity=10)
+    lights = OutputIndicator.objects.create(name="Lampu taman tenaga surya", unit="unit")
+    for site in ("Taman Geger Cilegon", "Taman Layak Anak"):
+        sisterhood.outputs.create(
+            indicator=lights, target_quantity=11, village=need.village, site=site
+        )
+
+    officer = signed_in("officer")
+    officer.goto(sisterhood.get_absolute_url())
+    officer.get_by_role("link", name="Usulkan perubahan").first.click()
+    officer.get_by_role("heading", name="Usulkan perubahan").wait_for()
+    officer.get_by_label("Mengapa perubahan ini").fill(
+        "Koordinat kedua taman kini diketahui; pekerjaan selesai Maret 2027."
+    )
+    officer.get_by_label("Tanggal selesai").fill("2027-03-31")
+    for row, (latitude, longitude) in enumerate(
+        [("-6.00500", "106.03000"), ("-6.01800", "106.05600")]
+    ):
+        officer.locator(f'input[name="outputs-{row}-latitude"]').fill(latitude)
+        officer.locator(f'input[name="outputs-{row}-longitude"]').fill(longitude)
+    officer.get_by_role("button", name="Ajukan perubahan").click()
+    officer.get_by_role("heading", name="Perubahan KP Sisterhood Program").wait_for()
+    assert "Menunggu keputusan" in officer.content()
+
+    planner = signed_in("planner")
+    planner.goto(sisterhood.get_absolute_url())
+    planner.get_by_role("link", name="Sebuah perubahan menunggu keputusan Anda.").click()
+    table = planner.get_by_role("table").inner_text()
+    assert "31 Desember 2026" in table and "31 Maret 2027" in table
+    assert "-6.00500, 106.03000" in table and "Taman Layak Anak" in table
+    planner.get_by_role("button", name="Setujui perubahan").click()
+    planner.get_by_text("Perubahan disetujui: program kini sesuai usulan.").wait_for()
+
+    sisterhood.refresh_from_db()
+    assert sisterhood.end_date == datetime.date(2027, 3, 31)
+    cache.clear()  # the public map is kept five minutes (docs/caching.md)
+    visitor = audited.page()
+    visitor.goto("/public/map/")
+    sites = visitor.locator("svg[role=group] circle.site")
+    assert sites.count() == 2
+    titles = " ".join(sites.nth(i).text_content() for i in range(2))
+    assert "Taman Geger Cilegon" in titles and "Taman Layak Anak" in titles
