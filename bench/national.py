@@ -504,6 +504,7 @@ def pages():
     )
     company = Company.objects.filter(slug="pt-krakatau-posco").values_list("slug", flat=True).get()
     round = Round.objects.filter(status="open").values_list("pk", flat=True).get()
+    change = proposed_change(running)
     signed_in = [
         ("dashboard (planner's home)", "/"),
         ("inbox, unfiltered", "/programs/"),
@@ -514,6 +515,7 @@ def pages():
         ("needs list", "/plan/needs/"),
         ("need page (+ matching companies)", f"/plan/needs/{need}/"),
         ("running program (+ delivery)", f"/programs/{running}/"),
+        ("proposed change of it (side by side, checks)", f"/programs/{running}/changes/{change}/"),
         ("reports, unfiltered", "/reports/"),
         ("reports awaiting verification", "/reports/?status=submitted"),
         ("report page", f"/reports/{report}/"),
@@ -552,6 +554,24 @@ def pages():
 
 
 ADMIN_FORMS: dict[str, str] = {}
+
+
+def proposed_change(program_id: int) -> int:
+    """The running program's proposed change (made once, on the seeded or reused database): a
+    larger budget and every pledge one unit more, for the planner to decide."""
+    from programs import amendments
+    from programs.models import Amendment, Program
+
+    found = Amendment.objects.filter(program_id=program_id, status="proposed").first()
+    if found:
+        return found.pk
+    base = amendments.snapshot(Program.objects.get(pk=program_id))
+    pledges = [{**row, "quantity": row["quantity"] + 1} for row in base["pledges"]]
+    fields = {**base["fields"], "budget": (base["fields"]["budget"] or 0) * 2 or None}
+    proposed = {**base, "fields": fields, "pledges": pledges}
+    return Amendment.objects.create(
+        program_id=program_id, reason="Bench", base=base, proposed=proposed
+    ).pk
 
 
 # The same list in Django admin's changelist (signed in as the superuser), driven in the same

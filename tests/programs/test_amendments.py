@@ -161,7 +161,7 @@ def test_what_reports_delivered_stays(client_for, officer_a, running):
     Pledge.objects.filter(program=running).update(delivered_quantity=3)
     response = propose(client_for(officer_a), running, **{"pledges-0-quantity": "2"})
     assert response.status_code == 200
-    assert "has delivered 3" in str(response.context["form"].non_field_errors())
+    assert "terealisasi 3" in str(response.context["form"].non_field_errors())
     assert not Amendment.objects.exists()
 
 
