@@ -89,9 +89,27 @@ def can_amend_program(user, program) -> bool:
     return can_report(user, program)
 
 
-def decides_amendments(user, program) -> bool:
-    """The planners of the program's region approve or return its proposed changes."""
+def can_steer(user, program) -> bool:
+    """The planners of a program's region propose to move its pledges to other needs while
+    they review it, or while it runs (programs.amendments)."""
+    return program.status in ("submitted", *program.REPORTING) and plans_in(
+        user, program.region_code
+    )
+
+
+def decides_amendment(user, amendment, program) -> bool:
+    """The other side decides: the region's planners on the company's proposed change, the
+    company's officers on the planners' proposal (steering)."""
+    if amendment.is_steering:
+        return is_officer_of(user, program.company_id)
     return plans_in(user, program.region_code)
+
+
+def withdraws_amendment(user, amendment, program) -> bool:
+    """The side that proposed a change may take it back before it is decided."""
+    if amendment.is_steering:
+        return plans_in(user, program.region_code)
+    return is_officer_of(user, program.company_id)
 
 
 def can_edit_report(user, report) -> bool:

@@ -23,7 +23,7 @@ from planning.models import (
     PriorityYearTarget,
 )
 from programs import matching
-from programs.models import Pledge, Program, ProgramOutput
+from programs.models import Amendment, Pledge, Program, ProgramOutput
 from regions.models import Region
 
 COUNTED = [*Program.COMMITTED, Program.Status.CANCELLED]
@@ -247,6 +247,37 @@ def alignment(plan, year=None) -> tuple[Alignment, list[Alignment]]:
         for name in ("programs", "programs_in_plan", "budget", "in_plan_rupiah"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
     return total, sorted(sectors, key=lambda row: (-row.budget, row.label))
+
+
+@dataclass
+class Steering:
+    """The planners' proposals to steer pledges (programs.amendments.amendment_steer): how many
+    the companies accepted, declined or have still to decide, and what the accepted ones moved
+    to kelurahan CSR had left behind."""
+
+    accepted: int = 0
+    declined: int = 0
+    waiting: int = 0
+    left_behind_units: int = 0
+    left_behind_rupiah: int = 0
+
+
+def steering(plan, year=None) -> Steering:
+    """One query over the plan's proposals (a year: of the programs starting in it)."""
+    proposals = Amendment.objects.filter(
+        program__plan=plan, origin=Amendment.Origin.PLANNERS
+    ).exclude(status=Amendment.Status.WITHDRAWN)
+    if year:
+        proposals = proposals.filter(program__start_date__year=year)
+    accepted = Q(status=Amendment.Status.APPROVED)
+    found = proposals.aggregate(
+        accepted=Count("pk", filter=accepted),
+        declined=Count("pk", filter=Q(status=Amendment.Status.RETURNED)),
+        waiting=Count("pk", filter=Q(status=Amendment.Status.PROPOSED)),
+        left_behind_units=Coalesce(Sum("left_behind_units", filter=accepted), 0),
+        left_behind_rupiah=Coalesce(Sum("left_behind_rupiah", filter=accepted), 0),
+    )
+    return Steering(**found)
 
 
 def largest_unfunded_needs(plan, limit: int = 10):

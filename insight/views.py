@@ -105,6 +105,7 @@ class DashboardView(ReaderRequiredMixin, PlanMixin, TemplateView):
                 Report.objects.in_region().filter(status=Report.Status.SUBMITTED)
             ),
             map=public.equity_map(plan, "gap"),
+            steered=figures.steering(plan, year),
             **kwargs,
         )
 

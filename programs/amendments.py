@@ -9,6 +9,11 @@ Approval applies it under the locks and checks of an approval: the program locke
 whose pledges grow locked in primary-key order and re-checked against their remaining gaps, the
 pledges and outputs that reports refer to kept. A program changed since the proposal (another
 amendment) refuses it: the company proposes again on the current version.
+
+The planners steer the same way (`amendment_steer`): while they review a program, or while it
+runs, they propose to move one of its pledges to other needs of its priority (a kelurahan CSR
+has left behind, from the ranked list), or to split it across several; the company accepts,
+which applies it like an approved change, or declines.
 """
 
 from collections import Counter
@@ -25,7 +30,7 @@ from core.money import rupiah
 from planning.models import Need, Priority
 from regions.models import Region
 
-from . import commitments, notifications, workflow
+from . import commitments, matching, notifications, workflow
 from .models import Amendment, OutputIndicator, Pledge, Program, ProgramOutput, ProgramPartner, Sdg
 from .services import indicator_named
 
@@ -208,13 +213,90 @@ def amendment_propose(*, program: Program, form, formsets, by) -> Amendment:
         proposed=proposed,
         proposed_by=by,
     )
+    _open(amendment)
+    notifications.amendment_proposed(amendment, locked)
+    return amendment
+
+
+STEERABLE = [Program.Status.SUBMITTED, *Program.REPORTING]
+
+
+@transaction.atomic
+def amendment_steer(
+    *, program: Program, pledge_id: int, moves: list[tuple[Need, int]], reason: str, by
+) -> Amendment:
+    """Propose, as the region's planners, to move the pledge `pledge_id` to the needs of
+    `moves` ((need, quantity), the quantities adding up to the pledge's), its amount shared
+    in proportion. The company accepts or declines (`DECISIONS`)."""
+    locked = (
+        Program.objects.select_for_update()
+        .select_related("company", "plan__city")
+        .get(pk=program.pk)
+    )
+    if locked.status not in STEERABLE:
+        raise ValidationError(
+            _("This program is %(status)s now: it can no longer be changed.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    base = snapshot(locked)
+    row = next((row for row in base["pledges"] if row["id"] == pledge_id), None)
+    if row is None:
+        raise ValidationError(_("This pledge is no longer part of the program."))
+    total = sum(quantity for _need, quantity in moves)
+    if total != row["quantity"]:
+        raise ValidationError(
+            _("The quantities add up to %(total)s; the pledge promises %(quantity)s.")
+            % {"total": total, "quantity": row["quantity"]}
+        )
+    if any(need.priority_id != row["priority"] for need, _quantity in moves):
+        raise ValidationError(_("Steer a pledge to needs of its own priority."))
+    rows = [
+        {
+            **row,
+            "id": row["id"] if index == 0 else None,
+            "need": need.pk,
+            "quantity": quantity,
+            "amount": row["amount"] * quantity // total,
+        }
+        for index, (need, quantity) in enumerate(moves)
+    ]
+    rows[0]["amount"] += row["amount"] - sum(line["amount"] for line in rows)
+    pledges = []
+    for kept in base["pledges"]:
+        pledges.extend(rows if kept is row else [kept])
+    proposed = {**base, "pledges": pledges}
+    if proposed == base:
+        raise ValidationError(_("This proposal changes nothing of the program."))
+    if found := problems(locked, proposed):
+        raise ValidationError(found)
+    left = matching.left_behind(locked.plan)
+    to_left_behind = [
+        line
+        for (need, _quantity), line in zip(moves, rows, strict=True)
+        if need.pk != row["need"] and (need.village_id, need.priority_id) in left
+    ]
+    amendment = Amendment(
+        program=locked,
+        origin=Amendment.Origin.PLANNERS,
+        reason=reason.strip(),
+        base=base,
+        proposed=proposed,
+        proposed_by=by,
+        left_behind_units=sum(line["quantity"] for line in to_left_behind),
+        left_behind_rupiah=sum(line["amount"] for line in to_left_behind),
+    )
+    _open(amendment)
+    notifications.amendment_proposed(amendment, locked)
+    return amendment
+
+
+def _open(amendment: Amendment) -> None:
+    """Save the new amendment: refused while another one of the program is open."""
     try:
         with transaction.atomic():
             amendment.save()
     except IntegrityError:  # amendment_one_open_per_program
         raise ValidationError(_("This program already has a change awaiting a decision.")) from None
-    notifications.amendment_proposed(amendment, locked)
-    return amendment
 
 
 def _locked_open(amendment: Amendment) -> tuple[Amendment, Program]:
@@ -271,7 +353,8 @@ def checks(amendment: Amendment, program: Program) -> list[str]:
 def _verdict(amendment: Amendment, program: Program, *, lock: bool):
     """What refuses applying `amendment` to `program` now; the needs it shifts (locked with
     `lock`, in primary-key order) and by how much."""
-    if program.status not in Program.REPORTING:
+    allowed = STEERABLE if amendment.is_steering else Program.REPORTING
+    if program.status not in allowed:
         refused = _("The program is %(status)s now: return the change instead.") % {
             "status": program.get_status_display().lower()
         }
@@ -288,7 +371,9 @@ def _verdict(amendment: Amendment, program: Program, *, lock: bool):
     refused = problems(program, state)
     shifts = _pledged_by_need(state["pledges"])
     shifts.subtract(_pledged_by_need(amendment.base["pledges"]))
-    shifts = {pk: shift for pk, shift in shifts.items() if shift}
+    # Only a committed program's pledges count toward their needs.
+    committed = program.status in Program.COMMITTED
+    shifts = {pk: shift for pk, shift in shifts.items() if shift and committed}
     needs = workflow.lock_needs(shifts) if lock else Need.objects.in_bulk(list(shifts))
     wording = _('"%(need)s" has %(gap)s %(unit)s left; this change pledges %(wanted)s more.')
     return refused + workflow.beyond_gaps(needs, shifts, wording), needs, shifts
@@ -344,9 +429,10 @@ def _apply(program: Program, state: dict) -> None:
 
 
 @transaction.atomic
-def amendment_return(*, amendment: Amendment, by, comment: str) -> Amendment:
-    """Send the change back to the company, with what to change or why not."""
-    if not comment.strip():
+def amendment_return(*, amendment: Amendment, by, comment: str = "") -> Amendment:
+    """Refuse the change: the planners send a company's change back with what to change or
+    why not; a company declines the planners' proposal, a note optional."""
+    if not amendment.is_steering and not comment.strip():
         raise ValidationError(_("Write a comment for the company: say what to change or why."))
     amendment, program = _locked_open(amendment)
     _close(amendment, A.RETURNED, by=by, comment=comment)

@@ -10,6 +10,7 @@ from core.money import rupiah
 from planning.models import DevelopmentPlan, Need
 from regions.models import Region
 
+from .matching import NO_CSR, left_behind
 from .models import (
     Attachment,
     OutputIndicator,
@@ -152,6 +153,112 @@ class AmendmentForm(ProgramForm):
 
     def _offer_rounds(self, company_id: int | None) -> None:
         """A program keeps its round."""
+
+
+class SteerForm(forms.Form):
+    """The planners' proposal for one pledge: up to `LINES` needs of its priority and how much
+    of the pledge goes to each (programs.amendments.amendment_steer), and why."""
+
+    LINES = 3
+    # The needs offered: those of the priority with the largest gaps, left-behind kelurahan
+    # first; enough to choose from, few enough for a light page.
+    OFFERED = 100
+
+    reason = forms.CharField(
+        label=_("Why, for the company"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_('E.g. "Kelurahan Masigit has no CSR yet and 80 houses waiting."'),
+    )
+
+    def __init__(self, *args, pledge: Pledge, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pledge = pledge
+        left = left_behind(pledge.program.plan)
+        candidates = (
+            Need.objects.filter(priority=pledge.priority_id, status=Need.Status.OPEN)
+            .with_gap()
+            .select_related("village", "priority")
+        )
+        needs = sorted(
+            candidates.order_by(F("pledged_quantity") - F("quantity"), "pk")[: self.OFFERED],
+            key=lambda need: (
+                not self._left_behind(need, left),
+                need.pledged_quantity - need.quantity,
+            ),
+        )
+        if pledge.need_id and pledge.need_id not in {need.pk for need in needs}:
+            needs.insert(0, pledge.need)
+        words = {NO_CSR: _("no CSR yet in this kelurahan")}
+        choices = [("", "---------")]
+        for need in needs:
+            reason = self._left_behind(need, left)
+            label = _("%(title)s · %(village)s · gap %(gap)s %(unit)s") % {
+                "title": need.title,
+                "village": need.village.name,
+                "gap": need.gap,
+                "unit": need.priority.get_unit_display(),
+            }
+            if reason:
+                label += " · " + str(
+                    words.get(
+                        reason, _("under a quarter of this priority funded in this kelurahan")
+                    )
+                )
+            choices.append((need.pk, label))
+        queryset = Need.objects.filter(priority=pledge.priority_id)
+        for line in range(1, self.LINES + 1):
+            self.fields[f"need_{line}"] = forms.ModelChoiceField(
+                label=_("Need %(line)s") % {"line": line},
+                queryset=queryset,
+                required=line == 1,
+            )
+            self.fields[f"need_{line}"].choices = choices
+            self.fields[f"quantity_{line}"] = forms.IntegerField(
+                label=_("Quantity %(line)s") % {"line": line},
+                min_value=1,
+                max_value=pledge.quantity,
+                required=line == 1,
+            )
+        self.initial.setdefault("need_1", pledge.need_id)
+        self.initial.setdefault("quantity_1", pledge.quantity)
+        self.order_fields(["reason"])
+
+    @staticmethod
+    def _left_behind(need: Need, left: dict) -> str:
+        found = left.get((need.village_id, need.priority_id))
+        return found["reason"] if found else ""
+
+    def lines(self) -> list[tuple]:
+        """The (need, quantity) bound fields of each line, for the page."""
+        return [(self[f"need_{n}"], self[f"quantity_{n}"]) for n in range(1, self.LINES + 1)]
+
+    def clean(self):
+        cleaned = super().clean()
+        moves, seen = [], set()
+        for line in range(1, self.LINES + 1):
+            need, quantity = cleaned.get(f"need_{line}"), cleaned.get(f"quantity_{line}")
+            if need is None and quantity is None:
+                continue
+            if need is None or quantity is None:
+                self.add_error(
+                    f"need_{line}" if need is None else f"quantity_{line}",
+                    _("Give both the need and its quantity, or neither."),
+                )
+                continue
+            if need.pk in seen:
+                self.add_error(f"need_{line}", _("Each need once."))
+            seen.add(need.pk)
+            moves.append((need, quantity))
+        total = sum(quantity for _need, quantity in moves)
+        if not self.errors and total != self.pledge.quantity:
+            self.add_error(
+                None,
+                _("The quantities add up to %(total)s; the pledge promises %(quantity)s.")
+                % {"total": total, "quantity": self.pledge.quantity},
+            )
+        cleaned["moves"] = moves
+        return cleaned
 
 
 class NeedSelect(forms.Select):

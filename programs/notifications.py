@@ -75,18 +75,25 @@ def round_reminder(round, invitation, emails: list[str]) -> None:
 
 
 def amendment_proposed(amendment, program) -> None:
+    """To the side that decides: the planners on a company's change, the company's officers
+    on the planners' proposal."""
     send_on_commit(
         "programs/email/amendment_proposed.txt",
         {"amendment": amendment, "program": program},
-        planner_emails(program.plan.city_id),
+        officer_emails(program.company)
+        if amendment.is_steering
+        else planner_emails(program.plan.city_id),
         region=program.plan.city.code,
     )
 
 
 def amendment_decided(amendment, program) -> None:
+    """To the side that proposed."""
     send_on_commit(
         "programs/email/amendment_decided.txt",
         {"amendment": amendment, "program": program},
-        officer_emails(program.company),
+        planner_emails(program.plan.city_id)
+        if amendment.is_steering
+        else officer_emails(program.company),
         region=program.plan.city.code,
     )

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("<int:pk>/transition/<str:to>/", views.ProgramTransitionView.as_view(), name="transition"),
     path("<int:pk>/change/", views.AmendmentFormView.as_view(), name="amend"),
+    path("<int:pk>/pledges/<int:pledge_pk>/steer/", views.PledgeSteerView.as_view(), name="steer"),
     path(
         "<int:pk>/changes/<int:amendment_pk>/",
         views.AmendmentDetailView.as_view(),

@@ -256,7 +256,7 @@ def world(
     from delivery.models import Evidence, Report, ReportLine
 
     submitted = ProgramFactory(company=company_a, plan=program_a.plan, status="submitted")
-    PledgeFactory(program=submitted, need=tegal_ratu_need, quantity=3)
+    submitted_pledge = PledgeFactory(program=submitted, need=tegal_ratu_need, quantity=3)
     running = ProgramFactory(
         company=company_a,
         plan=program_a.plan,
@@ -334,6 +334,7 @@ def world(
         "company": company_a.slug,
         "draft": program_a.pk,
         "submitted": submitted.pk,
+        "submitted_pledge": submitted_pledge.pk,
         "attachment": attachment.pk,
         "need": tegal_ratu_need.pk,
         "priority": tegal_ratu_need.priority_id,

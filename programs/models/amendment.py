@@ -24,8 +24,18 @@ class Amendment(ChoiceLabels, models.Model):
         RETURNED = "returned", _("Returned")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    class Origin(models.TextChoices):
+        COMPANY = "company", _("The company")
+        PLANNERS = "planners", _("The planners")
+
     program = models.ForeignKey(
         Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    # The company proposes changes to its approved or running program, the planners decide;
+    # the planners propose to steer a pledge under review (or running) to other needs, the
+    # company decides.
+    origin = models.CharField(
+        _("proposed by"), max_length=10, choices=Origin.choices, default=Origin.COMPANY
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
@@ -35,7 +45,7 @@ class Amendment(ChoiceLabels, models.Model):
     proposed = models.JSONField(_("the program after"), editable=False)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("proposed by"),
+        verbose_name=_("proposer"),
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
@@ -51,6 +61,12 @@ class Amendment(ChoiceLabels, models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # What a steering proposal moves to kelurahan CSR has left behind (programs.matching), as
+    # judged when it was proposed: the dashboard counts those its companies accepted.
+    left_behind_units = models.PositiveIntegerField(_("units to left-behind kelurahan"), default=0)
+    left_behind_rupiah = models.PositiveBigIntegerField(
+        _("Rupiah to left-behind kelurahan"), default=0
+    )
 
     class Meta:
         ordering = ["program", "-proposed_at", "-pk"]
@@ -87,3 +103,15 @@ class Amendment(ChoiceLabels, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.PROPOSED
+
+    def get_status_display(self) -> str:
+        """A company accepts or declines the planners' proposal; the planners approve or
+        return the company's change."""
+        if self.is_steering and self.status in (self.Status.APPROVED, self.Status.RETURNED):
+            return str(_("Accepted") if self.status == self.Status.APPROVED else _("Declined"))
+        return self._get_FIELD_display(self._meta.get_field("status"))
+
+    @property
+    def is_steering(self) -> bool:
+        """Proposed by the planners, decided by the company."""
+        return self.origin == self.Origin.PLANNERS

@@ -1,6 +1,11 @@
 """The programs app's pages, one module a topic (program, amendment, files, round)."""
 
-from .amendment import AmendmentDecisionView, AmendmentDetailView, AmendmentFormView
+from .amendment import (
+    AmendmentDecisionView,
+    AmendmentDetailView,
+    AmendmentFormView,
+    PledgeSteerView,
+)
 from .files import AttachmentDeleteView, AttachmentUploadView, attachment_download
 from .program import (
     ProgramDetailView,
@@ -26,6 +31,7 @@ __all__ = [
     "AmendmentFormView",
     "AttachmentDeleteView",
     "AttachmentUploadView",
+    "PledgeSteerView",
     "ProgramDetailView",
     "ProgramFormView",
     "ProgramHistoryView",

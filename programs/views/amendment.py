@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -14,7 +14,7 @@ from django.views.generic import DetailView
 from core import concurrency, permissions
 
 from .. import amendments
-from ..forms import AmendmentForm
+from ..forms import AmendmentForm, SteerForm
 from ..models import Amendment
 from .program import ProgramFormView, get_program_for_user
 
@@ -96,12 +96,13 @@ class AmendmentDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         amendment, user = self.object, self.request.user
         program = amendment.program
-        decides = amendment.is_open and permissions.decides_amendments(user, program)
+        decides = amendment.is_open and permissions.decides_amendment(user, amendment, program)
         return super().get_context_data(
             program=program,
             differences=amendments.differences(amendment),
             decides=decides,
-            withdraws=amendment.is_open and permissions.is_officer_of(user, program.company_id),
+            withdraws=amendment.is_open
+            and permissions.withdraws_amendment(user, amendment, program),
             checks=amendments.checks(amendment, program) if decides else [],
             **kwargs,
         )
@@ -111,6 +112,8 @@ class AmendmentDecisionView(LoginRequiredMixin, View):
     """Approve or return a change (the region's planners), or withdraw it (the company)."""
 
     SUCCESS = {
+        "accept": gettext_lazy("The proposal is accepted: the program now reads as proposed."),
+        "decline": gettext_lazy("The proposal is declined; the program stays as it was."),
         "approve": gettext_lazy("The change is approved: the program now reads as proposed."),
         "return": gettext_lazy(
             "The change is returned to the company; the program stays as it was."
@@ -125,9 +128,9 @@ class AmendmentDecisionView(LoginRequiredMixin, View):
             raise Http404
         program = amendment.program
         if decision == "withdraw":
-            allowed = permissions.is_officer_of(request.user, program.company_id)
+            allowed = permissions.withdraws_amendment(request.user, amendment, program)
         else:
-            allowed = permissions.decides_amendments(request.user, program)
+            allowed = permissions.decides_amendment(request.user, amendment, program)
         if not allowed:
             raise PermissionDenied
         arguments = {"amendment": amendment, "by": request.user}
@@ -139,5 +142,69 @@ class AmendmentDecisionView(LoginRequiredMixin, View):
             for problem in e.messages:
                 messages.error(request, problem)
         else:
-            messages.success(request, self.SUCCESS[decision])
+            said = {"approve": "accept", "return": "decline"} if amendment.is_steering else {}
+            messages.success(request, self.SUCCESS[said.get(decision, decision)])
         return redirect(amendment)
+
+
+class PledgeSteerView(LoginRequiredMixin, View):
+    """The region's planners propose to move one pledge of a program they review (or that
+    runs) to other needs of its priority, left-behind kelurahan offered first."""
+
+    template_name = "programs/pledge_steer.html"
+
+    def setup_pledge(self, request, pk, pledge_pk):
+        program = get_program_for_user(request, pk)
+        if not permissions.can_steer(request.user, program):
+            raise PermissionDenied
+        pledge = get_object_or_404(
+            program.pledges.select_related("priority", "need__village"), pk=pledge_pk
+        )
+        pledge.program = program
+        return program, pledge
+
+    def waiting(self, request, program):
+        """The program's open change, if any: one at a time."""
+        waiting = program.amendments.filter(status=Amendment.Status.PROPOSED).first()
+        if waiting:
+            messages.info(
+                request,
+                _(
+                    "This program already has a change awaiting a decision: withdraw it "
+                    "first to propose another."
+                ),
+            )
+        return waiting
+
+    def get(self, request, pk, pledge_pk):
+        program, pledge = self.setup_pledge(request, pk, pledge_pk)
+        if waiting := self.waiting(request, program):
+            return redirect(waiting)
+        return self.render(program, pledge, SteerForm(pledge=pledge))
+
+    def post(self, request, pk, pledge_pk):
+        program, pledge = self.setup_pledge(request, pk, pledge_pk)
+        form = SteerForm(request.POST, pledge=pledge)
+        if form.is_valid():
+            try:
+                amendment = amendments.amendment_steer(
+                    program=program,
+                    pledge_id=pledge.pk,
+                    moves=form.cleaned_data["moves"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                messages.success(
+                    request,
+                    _("The proposal is sent to the company: it accepts or declines it."),
+                )
+                return redirect(amendment)
+        return self.render(program, pledge, form)
+
+    def render(self, program, pledge, form):
+        return render(
+            self.request, self.template_name, {"program": program, "pledge": pledge, "form": form}
+        )

@@ -126,7 +126,10 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
             }
         if user.is_planner or editable:
             planner_view["suggested_needs"] = matching.suggested_needs(program)
-        amendments = list(program.amendments.only("status", "reason", "proposed_at", "program"))
+        amendments = list(
+            program.amendments.only("status", "origin", "reason", "proposed_at", "program")
+        )
+        waiting = next((amendment for amendment in amendments if amendment.is_open), None)
         return super().get_context_data(
             **planner_view,
             pledges=pledges,
@@ -142,9 +145,10 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
             problems=services.submission_problems(program) if editable else [],
             targets=workflow.TRANSITIONS.targets(program, user),
             amendments=amendments,
-            open_amendment=next((a for a in amendments if a.is_open), None),
+            open_amendment=waiting,
             can_amend=permissions.can_amend_program(user, program),
-            decides_amendments=permissions.decides_amendments(user, program),
+            can_steer=waiting is None and permissions.can_steer(user, program),
+            decides_waiting=waiting and permissions.decides_amendment(user, waiting, program),
             **kwargs,
         )
 

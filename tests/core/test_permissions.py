@@ -211,6 +211,11 @@ MATRIX = {
         [302, 404, 302, 404, 403, 403, 404, 403],
         [302, 404, 200, 404, 403, 403, 404, 403],
     ),
+    "programs:steer": (
+        ["submitted", "submitted_pledge"],
+        [302, 404, 403, 404, 200, 403, 404, 403],
+        [302, 404, 403, 404, 200, 403, 404, 403],
+    ),
     "programs:amendment": (
         ["running", "amendment"],
         [302, 404, 200, 404, 200, 200, 404, 200],
@@ -466,6 +471,7 @@ def test_only_the_permissions_module_spells_the_officer_rule():
 REGION_OWNED = {
     "draft",
     "submitted",
+    "submitted_pledge",
     "attachment",
     "need",
     "priority",

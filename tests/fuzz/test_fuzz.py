@@ -265,6 +265,16 @@ def _targets() -> list[Target]:
             models=[*program_rows, Amendment],
         ),
         Target(
+            "pledge steering",
+            {"programs.forms.SteerForm"},
+            "planner",
+            lambda w: reverse("programs:steer", args=[w["submitted"], w["submitted_pledge"]]),
+            fields_of(
+                ["reason", *(f"{name}_{n}" for n in (1, 2, 3) for name in ("need", "quantity"))]
+            ),
+            models=[Pledge, Amendment],
+        ),
+        Target(
             "program transition",
             set(),
             "planner",

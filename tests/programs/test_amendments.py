@@ -273,3 +273,141 @@ def test_an_amendment_and_an_approval_racing_for_one_need_never_overfund_it(
     pledged = Need.objects.get(pk=tegal_ratu_need.pk).pledged_quantity
     assert pledged == (24 if won[0] else 34) <= 40
     assert Pledge.objects.get(pk=pledge.pk).quantity == (24 if won[0] else 4)
+
+
+# Steering: the planners propose, the company decides.
+
+
+@pytest.fixture
+def submitted(company_a, plan, tegal_ratu_need, village):
+    program = ProgramFactory(company=company_a, plan=plan, status=Program.Status.SUBMITTED)
+    program.villages.set([village])
+    PledgeFactory(program=program, need=tegal_ratu_need, quantity=5, amount=100_000_001)
+    return program
+
+
+@pytest.fixture
+def masigit_need(rutilahu):
+    """A need in Masigit, where no CSR works: left behind."""
+    from regions.models import Region
+
+    return NeedFactory(
+        priority=rutilahu,
+        village=Region.objects.get(code="36.72.05.1003"),
+        quantity=80,
+        title="Rutilahu Masigit",
+    )
+
+
+def steer(client, program, **data):
+    pledge = program.pledges.get()
+    return client.post(reverse("programs:steer", args=[program.pk, pledge.pk]), data)
+
+
+def test_a_planner_steers_a_pledge_the_company_accepts_and_the_dashboard_counts_it(
+    client_for,
+    planner,
+    officer_a,
+    submitted,
+    tegal_ratu_need,
+    masigit_need,
+    django_capture_on_commit_callbacks,
+):
+    page = client_for(planner).get(submitted.get_absolute_url()).content.decode()
+    pledge = submitted.pledges.get()
+    assert reverse("programs:steer", args=[submitted.pk, pledge.pk]) in page
+    form = client_for(planner).get(reverse("programs:steer", args=[submitted.pk, pledge.pk]))
+    labels = [label for _value, label in form.context["form"].fields["need_1"].choices]
+    assert "Rutilahu Masigit" in str(labels[1])  # left behind: first
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = steer(
+            client_for(planner),
+            submitted,
+            reason="Masigit belum tersentuh CSR.",
+            need_1=tegal_ratu_need.pk,
+            quantity_1=2,
+            need_2=masigit_need.pk,
+            quantity_2=3,
+        )
+    proposal = Amendment.objects.get()
+    assert response.status_code == 302 and response.url == proposal.get_absolute_url()
+    assert proposal.is_steering and proposal.left_behind_units == 3
+    assert proposal.left_behind_rupiah == 60_000_000  # 3/5 of the amount, rounded down
+    assert [m.to for m in mail.outbox] == [[officer_a.email]]
+    assert submitted.pledges.get().quantity == 5  # nothing changes before the company decides
+
+    # The company sees it on the program's page and accepts in one click.
+    page = client_for(officer_a).get(submitted.get_absolute_url()).content.decode()
+    assert proposal.get_absolute_url() in page
+    assert client_for(officer_a).get(proposal.get_absolute_url()).context["decides"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(officer_a).post(
+            reverse("programs:amendment_decide", args=[submitted.pk, proposal.pk, "approve"])
+        )
+    proposal.refresh_from_db()
+    assert proposal.get_status_display() == "Diterima"
+    lines = list(submitted.pledges.order_by("pk").values_list("need", "quantity", "amount"))
+    assert lines == [
+        (tegal_ratu_need.pk, 2, 40_000_001),
+        (masigit_need.pk, 3, 60_000_000),
+    ]
+    assert mail.outbox[-1].to == [planner.email]
+    # Under review, nothing counts toward the needs yet.
+    assert Need.objects.get(pk=masigit_need.pk).pledged_quantity == 0
+    dashboard = client_for(planner).get(reverse("insight:dashboard"))
+    steered = dashboard.context["steered"]
+    assert (steered.accepted, steered.left_behind_units) == (1, 3)
+
+
+def test_a_company_declines_the_planners_proposal(
+    client_for, planner, officer_a, submitted, tegal_ratu_need, masigit_need
+):
+    steer(client_for(planner), submitted, reason="Ke Masigit", need_1=masigit_need.pk, quantity_1=5)
+    proposal = Amendment.objects.get()
+    client_for(officer_a).post(
+        reverse("programs:amendment_decide", args=[submitted.pk, proposal.pk, "return"])
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == "returned" and proposal.get_status_display() == "Ditolak"
+    assert submitted.pledges.get().need == tegal_ratu_need
+
+
+def test_steering_a_running_pledge_moves_what_the_needs_count_once_accepted(
+    client_for, planner, officer_a, running, tegal_ratu_need, masigit_need
+):
+    steer(client_for(planner), running, reason="Ke Masigit", need_1=masigit_need.pk, quantity_1=4)
+    amendments.amendment_approve(amendment=Amendment.objects.get(), by=officer_a)
+    assert Need.objects.get(pk=tegal_ratu_need.pk).pledged_quantity == 0
+    assert Need.objects.get(pk=masigit_need.pk).pledged_quantity == 4
+
+
+def test_quantities_must_add_up_and_stay_in_the_pledges_priority(
+    client_for, planner, submitted, masigit_need, classrooms, village
+):
+    response = steer(
+        client_for(planner), submitted, reason="x", need_1=masigit_need.pk, quantity_1=4
+    )
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    school = NeedFactory(priority=classrooms, village=village)
+    response = steer(client_for(planner), submitted, reason="x", need_1=school.pk, quantity_1=5)
+    assert response.status_code == 200 and response.context["form"].errors["need_1"]
+    assert not Amendment.objects.exists()
+
+
+def test_who_may_steer_decide_and_withdraw(client_for, planner, officer_a, submitted, masigit_need):
+    pledge = submitted.pledges.get()
+    url = reverse("programs:steer", args=[submitted.pk, pledge.pk])
+    assert client_for(officer_a).get(url).status_code == 403
+    steer(client_for(planner), submitted, reason="x", need_1=masigit_need.pk, quantity_1=5)
+    proposal = Amendment.objects.get()
+
+    def decide(user, decision):
+        return client_for(user).post(
+            reverse("programs:amendment_decide", args=[submitted.pk, proposal.pk, decision])
+        )
+
+    assert decide(planner, "approve").status_code == 403
+    assert decide(officer_a, "withdraw").status_code == 403
+    assert decide(planner, "withdraw").status_code == 302
+    assert Amendment.objects.get().status == "withdrawn"
