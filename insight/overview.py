@@ -14,7 +14,7 @@ from planning.models import UNFUNDED_RUPIAH, DevelopmentPlan, Need, Priority
 from programs.models import Pledge, Program
 from regions.models import Region
 
-from .figures import COUNTED, aligned_by, pledge_sums
+from .figures import COUNTED, Alignment, aligned_by, pledge_sums
 
 # The table's columns, which a visitor may sort by (?sort=, a leading "-" for largest first).
 HEADERS = [
@@ -158,11 +158,14 @@ class CompanyRegion:
     pledged_rupiah: int = 0
     spent_rupiah: int = 0
     url: str = ""
+    # How much of its committed CSR there follows the plan (figures.aligned_by).
+    aligned: Alignment = field(default_factory=lambda: Alignment(key="", label=""))
 
 
 def company_figures(company) -> tuple[list[CompanyRegion], CompanyRegion]:
     """Per regency or city, the company's committed programs (a cancelled one keeps what it
-    delivered, as on the dashboards), and their sum: two queries."""
+    delivered, as on the dashboards) and the share of them that follows the plan, and their
+    sum: four queries."""
     rows = {}
     for row in (
         Pledge.objects.filter(program__company=company, program__status__in=COUNTED)
@@ -172,12 +175,19 @@ def company_figures(company) -> tuple[list[CompanyRegion], CompanyRegion]:
     ):
         city_id = row.pop("program__plan__city_id")
         rows[city_id] = {name: value or 0 for name, value in row.items()}
-    regions = Region.objects.in_bulk(list(rows))
-    found = sorted(
-        (CompanyRegion(region=regions[pk], **figures) for pk, figures in rows.items()),
-        key=lambda r: r.region.name,
-    )
+    # Programs outside the plan (no pledge) count in the share, and may be all it has there.
+    aligned = aligned_by(Program.objects.filter(company=company), "plan__city")
+    regions = Region.objects.in_bulk(list(rows.keys() | aligned.keys()))
+    found = []
+    for pk, region in regions.items():
+        share = aligned.get(pk) or Alignment(key=pk, label="")
+        row = CompanyRegion(region=region, **rows.get(pk, {}), aligned=share)
+        row.programs += share.programs - share.programs_in_plan  # those outside the plan
+        found.append(row)
+    found.sort(key=lambda r: r.region.name)
     total = CompanyRegion(region=Region(name=""))
     for name in ("programs", "pledged", "delivered", "pledged_rupiah", "spent_rupiah"):
         setattr(total, name, sum(getattr(r, name) for r in found))
+    for name in ("programs", "programs_in_plan", "budget", "in_plan_rupiah"):
+        setattr(total.aligned, name, sum(getattr(r.aligned, name) for r in found))
     return found, total

@@ -119,3 +119,37 @@ def test_a_region_without_a_plan_has_an_empty_row(client, balikpapan, cilegon):
         ("64.71", False, 100),  # by name: Kota Balikpapan, then Kota Cilegon
         ("36.72", True, 0),
     ]
+
+
+def test_a_companys_page_shows_its_share_in_the_plan_per_region_as_each_dashboard_does(
+    balikpapan, tegal_ratu_need, company_a, officer_a
+):
+    """Per region, the company's committed programs and the share following the plan equal
+    the region's own dashboard's count; CSR outside the plan (outputs only) counts too."""
+    from programs.models import OutputIndicator, Program
+
+    bpn_plan = DevelopmentPlan.objects.get(city=balikpapan)
+    bpn_need = Need.objects.get(priority__plan=bpn_plan)
+    approved_in(bpn_plan, company_a, officer_a, "64.71", bpn_need, 3, 90_000_000)
+    cilegon_plan = tegal_ratu_need.priority.plan
+    approved_in(cilegon_plan, company_a, officer_a, "36.72", tegal_ratu_need, 5, 150_000_000)
+    cleaning = ProgramFactory(
+        company=company_a, plan=cilegon_plan, title="City Cleaning", status=Program.Status.APPROVED
+    )
+    cleaning.outputs.create(
+        indicator=OutputIndicator.objects.create(name="Relawan", unit="orang"), target_quantity=300
+    )
+
+    rows, total = overview.company_figures(company_a)
+    by_code = {row.region.code: row for row in rows}
+    for code, plan in (("36.72", cilegon_plan), ("64.71", bpn_plan)):
+        aligned, _sectors = figures.alignment(plan)
+        found = by_code[code].aligned
+        assert (found.programs, found.programs_in_plan, found.in_plan_rupiah, found.budget) == (
+            aligned.programs,
+            aligned.programs_in_plan,
+            aligned.in_plan_rupiah,
+            aligned.budget,
+        )
+    assert by_code["36.72"].programs == 2  # the program outside the plan is one of them
+    assert (total.aligned.programs, total.aligned.programs_in_plan) == (3, 2)
