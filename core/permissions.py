@@ -112,6 +112,17 @@ def withdraws_amendment(user, amendment, program) -> bool:
     return is_officer_of(user, program.company_id)
 
 
+def can_edit_strategy(user, item) -> bool:
+    """A company's officers keep its strategic plans and consultations."""
+    return is_officer_of(user, item.company_id)
+
+
+def sees_participants(user, consultation) -> bool:
+    """Who took part in a consultation, by name (personal data): the company's officers and
+    the planners of the request's region (where the consultation is shown), no one else."""
+    return is_officer_of(user, consultation.company_id) or plans_in(user)
+
+
 def can_edit_report(user, report) -> bool:
     """The company's officers change a draft report, or one returned to them."""
     return report.is_editable and is_officer_of(user, report.program.company_id)

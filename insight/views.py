@@ -29,7 +29,7 @@ from core.tasks import run_later
 from core.uploads import serve_private
 from delivery.models import Report
 from planning.models import DevelopmentPlan, Need
-from programs.models import Pledge, Program, Round
+from programs.models import Consultation, Pledge, Program, Round
 from regions.models import Region
 
 from . import dashboard, figures, overview, public, tasks, workbook
@@ -75,6 +75,7 @@ def metric_choice(request, plan):
 
 
 PROGRAMS_LISTED = 1000  # a public kecamatan or kelurahan page pages through at most these
+CONSULTATIONS_SHOWN = 10  # a kelurahan's page: its latest consultations
 
 
 class DashboardView(ReaderRequiredMixin, PlanMixin, TemplateView):
@@ -234,10 +235,19 @@ class VillageView(PublicMixin, TemplateView):
             .order_by("priority__code", "pk")
         )
         programs = self.committed_in(Region.objects.filter(pk=village.pk))
+        # That a consultation took place, and on what: never who took part nor what they
+        # agreed (the company's and the planners' to read).
+        consultations = (
+            Consultation.objects.filter(villages=village)
+            .select_related("company")
+            .only("kind", "held_on", "topics", "company__name", "company__slug")
+            .order_by("-held_on", "-pk")[:CONSULTATIONS_SHOWN]
+        )
         return super().get_context_data(
             plan=self.plan,
             village=village,
             needs=needs,
+            consultations=list(consultations),
             needs_version=versions.current("needs"),
             **self.programs_page(programs, village.code),
             **kwargs,

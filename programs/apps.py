@@ -37,12 +37,16 @@ class ProgramsConfig(AppConfig):
         from .models import (
             Amendment,
             Attachment,
+            Consultation,
             OutputIndicator,
+            PlanBudget,
             Pledge,
             Program,
             ProgramOutput,
             ProgramPartner,
             Round,
+            StrategicPlan,
+            StrategyFile,
         )
 
         track(Program, m2m=["villages"])
@@ -54,6 +58,12 @@ class ProgramsConfig(AppConfig):
         # Both versions of the program are the amendment's content, shown on its page; the
         # trail records who proposed and decided what, and the program's rows as they change.
         track(Amendment, skip=["base", "proposed"])
+        track(StrategicPlan, m2m=["villages"])
+        # Participants' names are personal data: never copied into the trail (their views are
+        # recorded, programs.views.strategy).
+        track(Consultation, m2m=["villages", "programs"], skip=["participant_names"])
+        for model in (PlanBudget, StrategyFile):
+            track(model)
         for model in (Pledge, Attachment, OutputIndicator, ProgramOutput, ProgramPartner):
             track(model)
         versions.watch("filter_choices", Round)  # the inbox filters by round

@@ -13,13 +13,16 @@ from regions.models import Region
 from .matching import NO_CSR, left_behind
 from .models import (
     Attachment,
+    Consultation,
     OutputIndicator,
+    PlanBudget,
     Pledge,
     Program,
     ProgramOutput,
     ProgramPartner,
     Round,
     Sdg,
+    StrategicPlan,
 )
 
 
@@ -30,7 +33,38 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ProgramForm(VersionedFormMixin, forms.ModelForm):
+class VillagePicker:
+    """A form whose `villages` field offers the villages of some regencies or cities, drawn
+    grouped by kecamatan (templates/programs/includes/_village_picker.html)."""
+
+    def offer_villages(self, regions: list[Region]) -> None:
+        codes = Q()
+        for region in regions:
+            codes |= Q(code__startswith=f"{region.code}.")
+        offered = Region.objects.villages().filter(codes) if regions else Region.objects.none()
+        villages = list(
+            offered.select_related("parent__parent").order_by(
+                "parent__parent__name", "parent__name", "name"
+            )
+        )
+        several = len(regions) > 1
+        field = self.fields["villages"]
+        field.queryset = offered
+        field.widget.choices = [(v.pk, v.name) for v in villages]
+        self._district_of = {
+            v.pk: f"{v.parent.name} ({v.parent.parent.name})" if several else v.parent.name
+            for v in villages
+        }
+
+    def village_groups(self) -> list[tuple[str, list]]:
+        """The village checkboxes grouped by kecamatan, for the picker."""
+        groups: dict[str, list] = {}
+        for option in self["villages"]:
+            groups.setdefault(self._district_of[int(option.data["value"])], []).append(option)
+        return list(groups.items())
+
+
+class ProgramForm(VillagePicker, VersionedFormMixin, forms.ModelForm):
     sdgs = forms.TypedMultipleChoiceField(
         label=_("SDG goals"),
         choices=Sdg.choices,
@@ -53,6 +87,7 @@ class ProgramForm(VersionedFormMixin, forms.ModelForm):
             "budget",
             "beneficiaries",
             "round",
+            "strategic_plan",
         ]
         field_classes = {"villages": SafeModelMultipleChoiceField}
         widgets = {
@@ -70,16 +105,14 @@ class ProgramForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self._offer_rounds(company_id)
-        villages = list(
-            Region.objects.villages()
-            .within(plan.city)
-            .select_related("parent")
-            .order_by("parent__name", "name")
-        )
-        field = self.fields["villages"]
-        field.queryset = Region.objects.villages().within(plan.city)
-        field.widget.choices = [(v.pk, v.name) for v in villages]
-        self._district_of = {v.pk: v.parent.name for v in villages}
+        self.offer_villages([plan.city])
+        if "strategic_plan" in self.fields:
+            field = self.fields["strategic_plan"]
+            field.queryset = StrategicPlan.objects.filter(company=company_id)
+            field.help_text = _(
+                "Your company's multi-year CSR plan this program serves, if any: its dates may "
+                "then lie in that plan's years too."
+            )
 
     def _offer_rounds(self, company_id: int | None) -> None:
         """The open rounds the company is invited to, and the program's own round even once it
@@ -102,26 +135,31 @@ class ProgramForm(VersionedFormMixin, forms.ModelForm):
             raise forms.ValidationError(_("This round is closed."))
         return round
 
-    def village_groups(self) -> list[tuple[str, list]]:
-        """The village checkboxes grouped by kecamatan, for the picker."""
-        groups: dict[str, list] = {}
-        for option in self["villages"]:
-            groups.setdefault(self._district_of[int(option.data["value"])], []).append(option)
-        return list(groups.items())
-
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The program must end after it starts."))
+        strategy = cleaned.get("strategic_plan", self.instance.strategic_plan)
+        years = {*self.plan.years, *(strategy.years if strategy else ())}
         for name in ("start_date", "end_date"):
             day = cleaned.get(name)
-            if day and day.year not in self.plan.years:
-                self.add_error(
-                    name,
-                    _("Choose a date within the plan's period (%(first)s-%(last)s).")
-                    % {"first": self.plan.first_year, "last": self.plan.last_year},
-                )
+            if day and day.year not in years:
+                message = _("Choose a date within the plan's period (%(first)s-%(last)s).") % {
+                    "first": self.plan.first_year,
+                    "last": self.plan.last_year,
+                }
+                if strategy:
+                    message = _(
+                        "Choose a date within the plan's period (%(first)s-%(last)s) or your "
+                        "strategic plan's (%(own_first)s-%(own_last)s)."
+                    ) % {
+                        "first": self.plan.first_year,
+                        "last": self.plan.last_year,
+                        "own_first": strategy.first_year,
+                        "own_last": strategy.last_year,
+                    }
+                self.add_error(name, message)
         return cleaned
 
 
@@ -143,7 +181,11 @@ class AmendmentForm(ProgramForm):
     )
 
     class Meta(ProgramForm.Meta):
-        fields = [name for name in ProgramForm.Meta.fields if name not in ("pillar", "round")]
+        fields = [
+            name
+            for name in ProgramForm.Meta.fields
+            if name not in ("pillar", "round", "strategic_plan")
+        ]
         help_texts = {"budget": ProgramForm.Meta.help_texts["budget"]}
 
     def __init__(self, *args, **kwargs):
@@ -581,3 +623,142 @@ class RoundForm(VersionedFormMixin, forms.ModelForm):
     def save(self, commit=True):
         self.instance.plan = self.plan
         return super().save(commit)
+
+
+class StrategyFileForm(UploadForm):
+    """A strategic plan's document or a consultation's minutes: PDF, office documents, photos
+    of signed pages (core.files)."""
+
+    accepted = AttachmentForm.accepted
+    refused = AttachmentForm.refused
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].required = False
+        self.fields["file"].label = _("Add a document")
+
+    def clean_file(self):
+        """Optional: the form saves without one."""
+        return super().clean_file() if self.cleaned_data.get("file") else None
+
+
+class StrategyForm(VillagePicker, VersionedFormMixin, forms.ModelForm):
+    """The common part of a strategic plan's and a consultation's form: the villages of the
+    regions the company works in (and the request's), and documents to remove."""
+
+    def __init__(self, *args, company: Company, regions: list[Region], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.company = company
+        self.offer_villages(regions)
+        self.fields["villages"].required = self.villages_required
+        if self.instance.pk and self.instance.files.exists():
+            self.fields["remove_files"] = forms.ModelMultipleChoiceField(
+                label=_("Remove these documents"),
+                queryset=self.instance.files.all(),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    villages_required = False
+
+    def save(self, commit=True):
+        self.instance.company = self.company
+        return super().save(commit)
+
+
+class StrategicPlanForm(StrategyForm):
+    class Meta:
+        model = StrategicPlan
+        fields = ["title", "first_year", "last_year", "goals", "villages"]
+        field_classes = {"villages": SafeModelMultipleChoiceField}
+        widgets = {
+            "goals": forms.Textarea(attrs={"rows": 4}),
+            "villages": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        }
+        help_texts = {"title": _("E.g. Rencana Strategis CSR 2023-2027.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_year"), cleaned.get("last_year")
+        if first and last and not first <= last < first + 10:
+            self.add_error("last_year", _("The last year comes after the first, within ten years."))
+        return cleaned
+
+
+class PlanBudgetForm(forms.ModelForm):
+    class Meta:
+        model = PlanBudget
+        fields = ["year", "amount"]
+
+
+class BasePlanBudgetFormSet(BoundedInlineFormSet):
+    """Each year once, within the plan's period."""
+
+    def clean(self):
+        super().clean()
+        plan, years = self.instance, []
+        for form in self.forms:
+            year = form.cleaned_data.get("year") if form.cleaned_data else None
+            if year is None or form.cleaned_data.get("DELETE"):
+                continue
+            if plan.first_year and plan.last_year and year not in plan.years:
+                form.add_error("year", _("A year of the plan's period, please."))
+            if year in years:
+                form.add_error("year", _("Each year once."))
+            years.append(year)
+
+
+PlanBudgetFormSet = bounded_inline_formset(
+    StrategicPlan,
+    PlanBudget,
+    form=PlanBudgetForm,
+    formset=BasePlanBudgetFormSet,
+    extra=5,
+    can_delete=True,
+    max_rows=10,
+)
+
+
+class ConsultationForm(StrategyForm):
+    villages_required = True
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "kind",
+            "held_on",
+            "plan",
+            "villages",
+            *Consultation.GROUPS,
+            "participant_names",
+            "topics",
+            "agreements",
+            "programs",
+        ]
+        field_classes = {
+            "villages": SafeModelMultipleChoiceField,
+            "programs": SafeModelMultipleChoiceField,
+        }
+        widgets = {
+            "held_on": DateInput(),
+            "participant_names": forms.Textarea(attrs={"rows": 3}),
+            "topics": forms.Textarea(attrs={"rows": 3}),
+            "agreements": forms.Textarea(attrs={"rows": 3}),
+            "villages": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            "programs": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, company: Company, **kwargs):
+        super().__init__(*args, company=company, **kwargs)
+        self.fields["plan"].queryset = StrategicPlan.objects.filter(company=company)
+        self.fields["programs"].queryset = (
+            Program.objects.filter(company=company)
+            .exclude(status=Program.Status.DRAFT)
+            .order_by("-updated_at")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(group) for group in Consultation.GROUPS) and not self.errors:
+            self.add_error(None, _("Count the participants of at least one group."))
+        return cleaned

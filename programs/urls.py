@@ -36,6 +36,34 @@ urlpatterns = [
         views.AttachmentDeleteView.as_view(),
         name="attachment_delete",
     ),
+    path("strategy/", views.StrategyListView.as_view(), name="strategy"),
+    path(
+        "strategy/plans/new/", views.StrategicPlanFormView.as_view(), name="strategic_plan_create"
+    ),
+    path(
+        "strategy/plans/<int:pk>/", views.StrategicPlanDetailView.as_view(), name="strategic_plan"
+    ),
+    path(
+        "strategy/plans/<int:pk>/edit/",
+        views.StrategicPlanFormView.as_view(),
+        name="strategic_plan_update",
+    ),
+    path(
+        "strategy/consultations/new/",
+        views.ConsultationFormView.as_view(),
+        name="consultation_create",
+    ),
+    path(
+        "strategy/consultations/<int:pk>/",
+        views.ConsultationDetailView.as_view(),
+        name="consultation",
+    ),
+    path(
+        "strategy/consultations/<int:pk>/edit/",
+        views.ConsultationFormView.as_view(),
+        name="consultation_update",
+    ),
+    path("strategy/files/<int:pk>/", views.strategy_file, name="strategy_file"),
     path("rounds/", views.RoundListView.as_view(), name="round_list"),
     path("rounds/new/", views.RoundFormView.as_view(), name="round_create"),
     path("rounds/<int:pk>/", views.RoundDetailView.as_view(), name="round_detail"),

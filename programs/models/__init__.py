@@ -14,15 +14,24 @@ from .program import (
     Sdg,
 )
 from .round import Invitation, InvitationQuerySet, Round, RoundQuerySet
+from .strategy import (
+    Consultation,
+    PlanBudget,
+    StrategicPlan,
+    StrategyFile,
+    StrategyQuerySet,
+)
 
 __all__ = [
     "Amendment",
     "Attachment",
     "Commitment",
+    "Consultation",
     "IndicatorQuerySet",
     "Invitation",
     "InvitationQuerySet",
     "OutputIndicator",
+    "PlanBudget",
     "Pledge",
     "Program",
     "ProgramOutput",
@@ -32,5 +41,8 @@ __all__ = [
     "Round",
     "RoundQuerySet",
     "Sdg",
+    "StrategicPlan",
+    "StrategyFile",
+    "StrategyQuerySet",
     "_attachment_path",
 ]

@@ -152,6 +152,16 @@ class Program(ChoiceLabels, models.Model):
         blank=True,
         related_name="programs",
     )
+    # The company's multi-year CSR plan the program serves: its dates may then lie in that
+    # plan's years as well as in the region's RPJMD years.
+    strategic_plan = models.ForeignKey(
+        "programs.StrategicPlan",
+        verbose_name=_("company's strategic plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="programs",
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

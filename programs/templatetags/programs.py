@@ -1,8 +1,9 @@
 from django import template
 
+from core import permissions
 from planning.models import DevelopmentPlan
 from programs import matching
-from programs.models import Pledge, Program
+from programs.models import Consultation, Pledge, Program, StrategicPlan
 
 register = template.Library()
 
@@ -32,4 +33,16 @@ def villages_needing(context, company):
         "rows": matching.villages_needing(company, plan) if plan else [],
         "VILLAGE_WORD": context.get("VILLAGE_WORD", ""),
         "village_word": context.get("village_word", ""),
+    }
+
+
+@register.inclusion_tag("programs/includes/_company_strategy.html", takes_context=True)
+def company_strategy(context, company):
+    """On a company's page: its strategic plans and consultations the user may read."""
+    user = context["request"].user
+    return {
+        "company": company,
+        "plans": list(StrategicPlan.objects.visible_to(user).filter(company=company)[:20]),
+        "consultations": list(Consultation.objects.visible_to(user).filter(company=company)[:20]),
+        "own": permissions.is_officer_of(user, company.pk),
     }

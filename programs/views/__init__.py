@@ -24,6 +24,14 @@ from .round import (
     RoundRemindView,
     get_round,
 )
+from .strategy import (
+    ConsultationDetailView,
+    ConsultationFormView,
+    StrategicPlanDetailView,
+    StrategicPlanFormView,
+    StrategyListView,
+    strategy_file,
+)
 
 __all__ = [
     "AmendmentDecisionView",
@@ -31,6 +39,8 @@ __all__ = [
     "AmendmentFormView",
     "AttachmentDeleteView",
     "AttachmentUploadView",
+    "ConsultationDetailView",
+    "ConsultationFormView",
     "PledgeSteerView",
     "ProgramDetailView",
     "ProgramFormView",
@@ -42,8 +52,12 @@ __all__ = [
     "RoundFormView",
     "RoundListView",
     "RoundRemindView",
+    "StrategicPlanDetailView",
+    "StrategicPlanFormView",
+    "StrategyListView",
     "attachment_download",
     "get_editable_program",
     "get_program_for_user",
     "get_round",
+    "strategy_file",
 ]
