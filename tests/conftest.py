@@ -13,7 +13,7 @@ from core import tenancy, vocabulary
 from csrportal.demo.seed import seed_regions
 from planning.models import Need, NeedImport
 from programs import amendments
-from programs.models import Amendment, Attachment
+from programs.models import Amendment, Attachment, Consultation, StrategicPlan, StrategyFile
 from regions.models import Region, ServedRegion
 from tests.factories import (
     CompanyFactory,
@@ -302,6 +302,28 @@ def world(
     round = RoundFactory(plan=program_a.plan)
     InvitationFactory(round=round, company=company_a)
     running.villages.set([tegal_ratu_need.village])
+    strategic_plan = StrategicPlan.objects.create(
+        company=company_a, title="Renstra CSR 2023-2027", first_year=2023, last_year=2027, goals="-"
+    )
+    strategic_plan.villages.set([tegal_ratu_need.village])
+    consultation = Consultation.objects.create(
+        company=company_a,
+        plan=strategic_plan,
+        kind=Consultation.Kind.FGD,
+        held_on=datetime.date(2026, 3, 12),
+        women=10,
+        participant_names="Ibu Siti Aminah",
+        topics="Air bersih",
+    )
+    consultation.villages.set([tegal_ratu_need.village])
+    minutes = StrategyFile.objects.create(
+        consultation=consultation,
+        file=ContentFile(b"%PDF-1.4 notulen", name="notulen.pdf"),
+        original_name="notulen.pdf",
+        content_type="application/pdf",
+        size=16,
+        uploaded_by=officer_a,
+    )
     base = amendments.snapshot(running)
     amendment = Amendment.objects.create(
         program=running,
@@ -343,6 +365,9 @@ def world(
         "import": need_import.pk,
         "running": running.pk,
         "amendment": amendment.pk,
+        "strategic_plan": strategic_plan.pk,
+        "consultation": consultation.pk,
+        "strategy_file": minutes.pk,
         "report": reports["submitted"].pk,
         "report_evidence": reports["submitted"].evidence.get().pk,
         "draft_report": reports["draft"].pk,

@@ -171,7 +171,12 @@ class StrategyFormView(LoginRequiredMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"item": item, "form": form, "formsets": formsets, "upload": upload},
+            {
+                "item": item,
+                "form": form,
+                "upload": upload,
+                **{formset.prefix: formset for formset in formsets},
+            },
         )
 
 

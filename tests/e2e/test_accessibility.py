@@ -22,6 +22,7 @@ NOT_PAGES = {
     "healthz",
     "planning:import_template",
     "programs:attachment",
+    "programs:strategy_file",
     "delivery:evidence",
     "opendata:iati_xml",
     "opendata:iati_json",

@@ -33,13 +33,17 @@ from programs import ledger
 from programs.models import (
     Amendment,
     Attachment,
+    Consultation,
     Invitation,
+    PlanBudget,
     Pledge,
     Program,
     ProgramOutput,
     ProgramPartner,
     ProgramTransition,
     Round,
+    StrategicPlan,
+    StrategyFile,
 )
 
 PROJECT_APPS = ["core", "accounts", "regions", "companies", "planning", "programs", "delivery"]
@@ -207,11 +211,14 @@ def _targets() -> list[Target]:
     from programs.filters import InvitationFilter, ProgramFilter
     from programs.forms import (
         AmendmentForm,
+        ConsultationForm,
         OutputForm,
         PartnerForm,
+        PlanBudgetForm,
         PledgeForm,
         ProgramForm,
         RoundForm,
+        StrategicPlanForm,
     )
 
     program_data = st.tuples(
@@ -273,6 +280,32 @@ def _targets() -> list[Target]:
                 ["reason", *(f"{name}_{n}" for n in (1, 2, 3) for name in ("need", "quantity"))]
             ),
             models=[Pledge, Amendment],
+        ),
+        Target(
+            "strategic plan",
+            {
+                "programs.forms.StrategicPlanForm",
+                "programs.forms.StrategyForm",
+                "programs.forms.StrategyFileForm",
+                "programs.forms.PlanBudgetForm",
+                "programs.forms.BasePlanBudgetFormSet",
+                "programs.forms.PlanBudgetFormSet",
+            },
+            "officer_a",
+            lambda w: reverse("programs:strategic_plan_update", args=[w["strategic_plan"]]),
+            st.tuples(
+                fields_of([*names(StrategicPlanForm), "remove_files"]),
+                formset_data("budgets", names(PlanBudgetForm)),
+            ).map(lambda parts: {k: v for part in parts for k, v in part.items()}),
+            models=[StrategicPlan, PlanBudget, StrategyFile],
+        ),
+        Target(
+            "consultation",
+            {"programs.forms.ConsultationForm", "programs.forms.StrategyFileForm"},
+            "officer_a",
+            lambda w: reverse("programs:consultation_create"),
+            fields_of(names(ConsultationForm)),
+            models=[Consultation, StrategyFile],
         ),
         Target(
             "program transition",
@@ -583,6 +616,12 @@ FORMSET_PAGES = [
         ["pledges", "outputs", "partners"],
     ),
     (
+        lambda w: reverse("programs:strategic_plan_update", args=[w["strategic_plan"]]),
+        "officer_a",
+        ("form", "budgets"),
+        ["budgets"],
+    ),
+    (
         lambda w: reverse("companies:edit", args=[w["company"]]),
         "officer_a",
         ("form", "formset"),
@@ -627,7 +666,9 @@ def tampered_counts(stored: int) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(
-    "page", FORMSET_PAGES, ids=["program", "company", "report", "program admin", "company admin"]
+    "page",
+    FORMSET_PAGES,
+    ids=["program", "strategic plan", "company", "report", "program admin", "company admin"],
 )
 def test_tampered_formset_counts_never_break_a_page_nor_half_write(world, client_for, page):
     from tests.utils import admin_form_data, page_form_data
@@ -637,6 +678,7 @@ def test_tampered_formset_counts_never_break_a_page_nor_half_write(world, client
     client.raise_request_exception = False
     url = url_of(world)
     rows = [Pledge, ProgramOutput, ProgramPartner, CompanyVillage, ReportLine, Program, Report]
+    rows += [PlanBudget]
     for prefix in prefixes:
         response = client.get(url)
         data = admin_form_data(response) if names == "admin" else page_form_data(response, *names)
