@@ -90,6 +90,15 @@ class _Projection:
         return "".join(parts)
 
 
+def site_title(output) -> str:
+    """ "Taman Geger Cilegon · Lampu taman tenaga surya 6/11 unit · KP Sisterhood Program": the
+    site, its output and what verified reports say it achieved, its program."""
+    indicator = output.indicator
+    achieved = getattr(output, "achieved", 0)
+    progress = f"{indicator.name} {achieved}/{output.target_quantity} {indicator.unit}"
+    return " · ".join(part for part in (output.site, progress, output.program.title) if part)
+
+
 def classes(values: list[int]) -> list[Legend]:
     """Up to five equal-width classes from 1 to the largest value, a round step wide
     (1, 2 or 5 times a power of ten)."""
@@ -156,7 +165,7 @@ def draw(
                 Point(
                     x=x,
                     y=y,
-                    title=f"{output.site or output.indicator.name} · {output.program.title}",
+                    title=site_title(output),
                     url=link(output.village) if output.village_id else "",
                 )
             )

@@ -237,6 +237,7 @@ class VillageView(PublicMixin, TemplateView):
         programs = self.committed_in(Region.objects.filter(pk=village.pk))
         # That a consultation took place, and on what: never who took part nor what they
         # agreed (the company's and the planners' to read).
+        # Read only when the section is drawn again (token `consultations`).
         consultations = (
             Consultation.objects.filter(villages=village)
             .select_related("company")
@@ -247,7 +248,8 @@ class VillageView(PublicMixin, TemplateView):
             plan=self.plan,
             village=village,
             needs=needs,
-            consultations=list(consultations),
+            consultations=consultations,
+            consultations_version=versions.current("consultations"),
             needs_version=versions.current("needs"),
             **self.programs_page(programs, village.code),
             **kwargs,

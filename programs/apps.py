@@ -13,6 +13,13 @@ def villages_changed(sender, instance, action, **kwargs):
         versions.bump("reach")
 
 
+def consultation_villages_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        from core import versions
+
+        versions.bump("consultations")
+
+
 def round_changed(sender, instance, raw=False, **kwargs):
     """A program saved or deleted (any entry point): the stage counts of its round, and of the
     round it was read in if it moved, are counted again (not for fixtures being loaded)."""
@@ -64,6 +71,13 @@ class ProgramsConfig(AppConfig):
         track(Consultation, m2m=["villages", "programs"], skip=["participant_names"])
         for model in (PlanBudget, StrategyFile):
             track(model)
+        # The public kelurahan pages draw their consultations again (docs/caching.md).
+        versions.watch("consultations", Consultation)
+        m2m_changed.connect(
+            consultation_villages_changed,
+            sender=Consultation.villages.through,
+            dispatch_uid="consultation_villages",
+        )
         for model in (Pledge, Attachment, OutputIndicator, ProgramOutput, ProgramPartner):
             track(model)
         versions.watch("filter_choices", Round)  # the inbox filters by round

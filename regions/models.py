@@ -261,3 +261,14 @@ class Boundary(models.Model):
     def polygons(self) -> list:
         """Always a list of polygons (each a list of rings of [lng, lat])."""
         return [self.coordinates] if self.shape == self.Shape.POLYGON else self.coordinates
+
+    # How far outside its outline a point may be and still count as in the region: about 50 m,
+    # the outlines being simplified and a site on a boundary road being in either village.
+    NEAR_DEGREES = 0.0005
+
+    def contains(self, lng: float, lat: float) -> bool:
+        """The point lies in the region (or within NEAR_DEGREES of its outline)."""
+        from shapely.geometry import Point, shape
+
+        outline = shape({"type": self.shape, "coordinates": self.coordinates})
+        return outline.distance(Point(lng, lat)) <= self.NEAR_DEGREES

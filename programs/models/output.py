@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from core.limits import MAX_PEOPLE
-from regions.models import Region
+from regions.models import Boundary, Region
 
 from .program import Program
 
@@ -118,3 +118,20 @@ class ProgramOutput(models.Model):
             raise ValidationError(
                 {"longitude": _("Give both the latitude and the longitude, or neither.")}
             )
+        if self.latitude is not None and self.village_id and self.lies_outside_village():
+            raise ValidationError(
+                {
+                    "latitude": _(
+                        "This point lies outside Kelurahan %(village)s: check the coordinates "
+                        "(latitude first, negative south of the equator) or the kelurahan."
+                    )
+                    % {"village": self.village.name}
+                }
+            )
+
+    def lies_outside_village(self) -> bool:
+        """The site's coordinates lie outside its kelurahan's outline (when one is known)."""
+        boundary = Boundary.objects.filter(region=self.village_id).first()
+        return boundary is not None and not boundary.contains(
+            float(self.longitude), float(self.latitude)
+        )

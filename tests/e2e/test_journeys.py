@@ -534,7 +534,7 @@ def test_the_kp_officer_adds_the_parks_coordinates_the_planner_approves_the_publ
     )
     officer.get_by_label("Tanggal selesai").fill("2027-03-31")
     for row, (latitude, longitude) in enumerate(
-        [("-6.00500", "106.03000"), ("-6.01800", "106.05600")]
+        [("-6.02468", "105.98038"), ("-6.02325", "105.97753")]
     ):
         officer.locator(f'input[name="outputs-{row}-latitude"]').fill(latitude)
         officer.locator(f'input[name="outputs-{row}-longitude"]').fill(longitude)
@@ -547,7 +547,7 @@ def test_the_kp_officer_adds_the_parks_coordinates_the_planner_approves_the_publ
     planner.get_by_role("link", name="Sebuah perubahan menunggu keputusan Anda.").click()
     table = planner.get_by_role("table").inner_text()
     assert "31 Desember 2026" in table and "31 Maret 2027" in table
-    assert "-6.00500, 106.03000" in table and "Taman Layak Anak" in table
+    assert "-6.02468, 105.98038" in table and "Taman Layak Anak" in table
     planner.get_by_role("button", name="Setujui perubahan").click()
     planner.get_by_text("Perubahan disetujui: program kini sesuai usulan.").wait_for()
 

@@ -2,7 +2,7 @@ from auditlog.context import disable_auditlog
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from csrportal.demo import regional, seed
+from csrportal.demo import living, regional, seed
 
 
 class Command(BaseCommand):
@@ -35,12 +35,15 @@ class Command(BaseCommand):
             regional_needs = regional.seed_plans()
             users += regional.seed_users(seed.DEMO_PASSWORD)
             regional_programs = regional.seed_programs()
+            changes = living.seed_living_programs()
         self.stdout.write(
             f"Regions: {regions.created} created, {boundaries} boundaries. Companies: {companies}. "
             f"Plan: {priorities} priorities, {needs} needs. Programs: {programs}, with "
             f"{reports} realization reports. Synchronisation rounds: {rounds}. Other regions "
             f"(Balikpapan, Penajam Paser Utara, Batang; every province and regency outlined): "
-            f"{outlines} outlines, {regional_needs} needs, {regional_programs} programs."
+            f"{outlines} outlines, {regional_needs} needs, {regional_programs} programs. "
+            f"Changes to running programs and steered pledges: {changes}; strategic plans and "
+            "consultations of PT KPI and PT BPI."
         )
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {seed.DEMO_PASSWORD}):"))
         for username, role in users:
