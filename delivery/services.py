@@ -50,8 +50,11 @@ TRANSITIONS = transitions.Table(
 )
 
 
+@transaction.atomic
 def report_create(*, program: Program, period_start, period_end, by) -> Report:
-    """A new draft for a period, with a line for each pledge and each output of the program."""
+    """A new draft for a period, with a line for each pledge and each output of the program,
+    read under the program's lock (an approved change rewrites them under the same lock)."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
     if program.status not in Program.REPORTING:
         raise ValidationError(_("Only an approved or running program reports its delivery."))
     report = Report(

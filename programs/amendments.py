@@ -125,6 +125,25 @@ def proposed_from(form, formsets) -> dict:
     return state
 
 
+# Statuses of a realization report its company still edits (delivery.models.Report.EDITABLE:
+# the app above this one, named rather than imported). A report's draft holds an empty line for
+# each pledge and output: only a line that says something, or one in a report the company can
+# no longer change, makes its row "reported".
+OPEN_REPORTS = ("draft", "returned")
+
+
+def reported(rows):
+    """The ids of `rows` (a program's pledges or outputs) that a report line speaks of: one
+    with a figure, or in a report its company no longer edits. One query."""
+    relation = rows.model.report_lines
+    line = relation.rel.related_model
+    figure = models.Q(quantity__gt=0)
+    if any(field.name == "amount" for field in line._meta.fields):  # a pledge's line
+        figure |= models.Q(amount__gt=0)
+    said = line.objects.filter(figure | ~models.Q(report__status__in=OPEN_REPORTS))
+    return set(rows.filter(pk__in=said.values(relation.field.name)).values_list("pk", flat=True))
+
+
 def problems(program: Program, state: dict) -> list[str]:
     """What refuses `state` for `program` as stored now: a program must keep a target
     kelurahan and a pledge or an output; what verified reports delivered stays pledged, and the
@@ -141,16 +160,12 @@ def problems(program: Program, state: dict) -> list[str]:
             _("The pledges total %(total)s, more than the program's budget of %(budget)s.")
             % {"total": rupiah(pledged), "budget": rupiah(budget)}
         )
-    pledges = {
-        p.pk: p
-        for p in program.pledges.select_related("priority").annotate(
-            reported=models.Count("report_lines")
-        )
-    }
+    pledges = {p.pk: p for p in program.pledges.select_related("priority")}
+    spoken_of = reported(program.pledges.all())
     kept = {row["id"]: row for row in state["pledges"] if row["id"]}
     for pk, pledge in pledges.items():
         row = kept.get(pk)
-        if pledge.reported and row is None:
+        if pk in spoken_of and row is None:
             found.append(
                 _(
                     "The pledge %(pledge)s has reports: it cannot be removed. Lower its quantity "
@@ -160,7 +175,7 @@ def problems(program: Program, state: dict) -> list[str]:
             )
         elif (
             row
-            and pledge.reported
+            and pk in spoken_of
             and (row["need"], row["priority"])
             != (
                 pledge.need_id,
@@ -176,9 +191,18 @@ def problems(program: Program, state: dict) -> list[str]:
                 _("The pledge %(pledge)s has delivered %(delivered)s: it cannot promise less.")
                 % {"pledge": pledge, "delivered": pledge.delivered_quantity}
             )
+    for row in state["outputs"]:
+        site = ProgramOutput(
+            village_id=row["village"], latitude=row["latitude"], longitude=row["longitude"]
+        )
+        if row["village"] and row["latitude"] is not None and site.lies_outside_village():
+            found.append(
+                _("The site %(site)s lies outside its kelurahan: check its coordinates.")
+                % {"site": row["site"] or row["latitude"]}
+            )
     outputs = {row["id"] for row in state["outputs"] if row["id"]}
-    reported_outputs = program.outputs.filter(report_lines__isnull=False).exclude(pk__in=outputs)
-    for output in reported_outputs.select_related("indicator").distinct():
+    removed = program.outputs.filter(pk__in=reported(program.outputs.all())).exclude(pk__in=outputs)
+    for output in removed.select_related("indicator"):
         found.append(
             _("The output %(output)s has reports: it cannot be removed.") % {"output": output}
         )
@@ -186,29 +210,33 @@ def problems(program: Program, state: dict) -> list[str]:
 
 
 @transaction.atomic
-def amendment_propose(*, program: Program, form, formsets, by) -> Amendment:
-    """Keep the company's proposed change of an approved or running program for the planners.
-    Refused when the form showed another version (core.concurrency.Stale), when it changes
-    nothing, or breaks a rule of `problems`."""
+def amendment_propose(
+    *, program: Program, proposed: dict, reason: str, by, check_version=None
+) -> Amendment:
+    """Keep the company's proposed change of an approved or running program (`proposed`, a
+    `snapshot` as the officer wants it, e.g. `proposed_from` its form) for the planners.
+    Refused when the form showed another version (`check_version`, core.concurrency.Stale),
+    when it changes nothing, or breaks a rule of `problems`."""
     locked = (
         Program.objects.select_for_update()
         .select_related("company", "plan__city")
         .get(pk=program.pk)
     )
-    if locked.status not in Program.REPORTING:
+    if locked.status not in workflow.APPLICABLE[Amendment.Origin.COMPANY]:
         raise ValidationError(
             _("This program is %(status)s now: it can no longer be changed.")
             % {"status": locked.get_status_display().lower()}
         )
-    form.check_version()
-    base, proposed = snapshot(locked), proposed_from(form, formsets)
+    if check_version:
+        check_version()
+    base = snapshot(locked)
     if base == proposed:
         raise ValidationError(_("This proposal changes nothing of the program."))
     if found := problems(locked, proposed):
         raise ValidationError(found)
     amendment = Amendment(
         program=locked,
-        reason=form.cleaned_data["reason"].strip(),
+        reason=reason.strip(),
         base=base,
         proposed=proposed,
         proposed_by=by,
@@ -218,7 +246,7 @@ def amendment_propose(*, program: Program, form, formsets, by) -> Amendment:
     return amendment
 
 
-STEERABLE = [Program.Status.SUBMITTED, *Program.REPORTING]
+STEERABLE = workflow.APPLICABLE[Amendment.Origin.PLANNERS]
 
 
 @transaction.atomic
@@ -250,17 +278,22 @@ def amendment_steer(
         )
     if any(need.priority_id != row["priority"] for need, _quantity in moves):
         raise ValidationError(_("Steer a pledge to needs of its own priority."))
+    # The pledge itself (with what it delivered and its report lines) stays on the line of its
+    # own need, else the first; the others are new pledges.
+    keeper = next((i for i, (need, _q) in enumerate(moves) if need.pk == row["need"]), 0)
     rows = [
         {
             **row,
-            "id": row["id"] if index == 0 else None,
+            "id": row["id"] if index == keeper else None,
             "need": need.pk,
             "quantity": quantity,
             "amount": row["amount"] * quantity // total,
         }
         for index, (need, quantity) in enumerate(moves)
     ]
-    rows[0]["amount"] += row["amount"] - sum(line["amount"] for line in rows)
+    rows[keeper]["amount"] += row["amount"] - sum(line["amount"] for line in rows)
+    if any(line["amount"] < 1 for line in rows):
+        raise ValidationError(_("The pledge's amount is too small to share across these needs."))
     pledges = []
     for kept in base["pledges"]:
         pledges.extend(rows if kept is row else [kept])
@@ -353,8 +386,7 @@ def checks(amendment: Amendment, program: Program) -> list[str]:
 def _verdict(amendment: Amendment, program: Program, *, lock: bool):
     """What refuses applying `amendment` to `program` now; the needs it shifts (locked with
     `lock`, in primary-key order) and by how much."""
-    allowed = STEERABLE if amendment.is_steering else Program.REPORTING
-    if program.status not in allowed:
+    if program.status not in workflow.APPLICABLE[amendment.origin]:
         refused = _("The program is %(status)s now: return the change instead.") % {
             "status": program.get_status_display().lower()
         }
@@ -365,8 +397,9 @@ def _verdict(amendment: Amendment, program: Program, *, lock: bool):
             "company proposes it again on the current version."
         )
         return [refused], {}, {}
-    if lock:  # against a verification moving what is delivered
+    if lock:  # against a verification moving what is delivered, a report being filed
         list(program.pledges.select_for_update().order_by("pk").values("pk"))
+        list(program.outputs.select_for_update().order_by("pk").values("pk"))
     state = amendment.proposed
     refused = problems(program, state)
     shifts = _pledged_by_need(state["pledges"])
@@ -399,6 +432,7 @@ def _apply(program: Program, state: dict) -> None:
         setattr(program, name, field.to_python(state["fields"][name]))
     program.save(update_fields=[*changed, "updated_by", "updated_at"])
     program.villages.set(state["villages"])
+    open_reports = list(program.reports.filter(status__in=OPEN_REPORTS))
     for key, (model, names) in ROWS.items():
         stored = {row.pk: row for row in model.objects.filter(program=program)}
         kept = set()
@@ -421,10 +455,15 @@ def _apply(program: Program, state: dict) -> None:
                 setattr(instance, field.attname, field.to_python(values[n]))
             if instance.pk is None:
                 instance.save()
+                if key != "partners":  # a line in each open report, as report_create makes
+                    for report in open_reports:
+                        instance.report_lines.create(report=report)
             elif fields:
                 instance.save(update_fields=[model._meta.get_field(n).attname for n in fields])
         for pk, instance in stored.items():
             if pk not in kept:
+                if key != "partners":  # only empty lines of open reports (`problems`)
+                    instance.report_lines.filter(report__status__in=OPEN_REPORTS).delete()
                 instance.delete()
 
 

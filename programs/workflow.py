@@ -21,7 +21,7 @@ from core import audit, permissions, transitions, versions
 from planning.models import Need
 
 from . import commitments, notifications
-from .models import Program, ProgramTransition, Round
+from .models import Amendment, Program, ProgramTransition, Round
 from .services import submission_problems
 
 S = Program.Status
@@ -111,10 +111,36 @@ def _transition(program: Program, to_status: str, *, by, comment: str, adjust=No
     if adjust:
         adjust(program)
     program.save(update_fields=["status", "updated_by", "updated_at"])
+    _close_inapplicable_changes(program, by=by)
     if to_status in RECOUNTED:
         commitments.recount(program.company_id)
     notifications.program_decided(program, comment)
     return program
+
+
+# The statuses in which an open change may still be applied, by who proposed it
+# (programs.amendments: the company changes what runs; the planners steer what they review, or
+# what runs).
+APPLICABLE = {
+    Amendment.Origin.COMPANY: Program.REPORTING,
+    Amendment.Origin.PLANNERS: [S.SUBMITTED, *Program.REPORTING],
+}
+
+
+def _close_inapplicable_changes(program: Program, *, by) -> None:
+    """Open changes the program's new status leaves inapplicable are closed as returned, so
+    that they never block a later proposal (one open change at a time)."""
+    waiting = program.amendments.select_for_update().filter(status=Amendment.Status.PROPOSED)
+    for amendment in waiting:
+        if program.status in APPLICABLE[amendment.origin]:
+            continue
+        amendment.status = Amendment.Status.RETURNED
+        amendment.decided_by = by
+        amendment.decided_at = timezone.now()
+        amendment.comment = _("Closed: the program is %(status)s now.") % {
+            "status": program.get_status_display().lower()
+        }
+        amendment.save(update_fields=["status", "decided_by", "decided_at", "comment"])
 
 
 def _count_pledges(program: Program) -> None:

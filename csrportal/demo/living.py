@@ -66,13 +66,12 @@ def _amend_sisterhood(officer, planner) -> int:
         "fields": {**base["fields"], "end_date": "2027-03-31"},
         "outputs": outputs,
     }
-    amendment = Amendment.objects.create(
+    amendment = amendments.amendment_propose(
         program=program,
+        proposed=proposed,
         reason="Titik kedua taman sudah diukur bersama kelurahan; pemasangan panel surya di "
         "Taman Layak Anak bergeser, program selesai Maret 2027.",
-        base=base,
-        proposed=proposed,
-        proposed_by=officer,
+        by=officer,
     )
     amendments.amendment_approve(
         amendment=amendment, by=planner, comment="Disetujui. Laporkan pemasangan per taman."

@@ -64,7 +64,11 @@ class AmendmentFormView(ProgramFormView):
         if form.is_valid() and all(f.is_valid() for f in formsets.values()):
             try:
                 amendment = amendments.amendment_propose(
-                    program=program, form=form, formsets=list(formsets.values()), by=request.user
+                    program=program,
+                    proposed=amendments.proposed_from(form, formsets.values()),
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                    check_version=form.check_version,
                 )
             except concurrency.Stale as stale:
                 form.refuse_stale(stale)

@@ -96,7 +96,8 @@ class ConsultationDetailView(LoginRequiredMixin, DetailView):
         return super().get_context_data(
             villages=list(consultation.villages.select_related("parent").order_by("code")),
             programs=list(Program.objects.visible_to(user).filter(consultations=consultation)),
-            documents=list(consultation.files.all()),
+            # Minutes carry the attendance list: for those who see the names only.
+            documents=list(consultation.files.all()) if names else [],
             sees_names=names,
             can_edit=permissions.can_edit_strategy(user, consultation),
             **kwargs,
@@ -200,9 +201,12 @@ class ConsultationFormView(StrategyFormView):
 @login_required
 @require_safe
 def strategy_file(request, pk):
-    """A plan's document or a consultation's minutes, to whoever may read its owner."""
+    """A plan's document, to whoever may read the plan; a consultation's minutes, to those who
+    may see who took part."""
     stored = get_object_or_404(StrategyFile.objects.select_related("plan", "consultation"), pk=pk)
     owner = stored.owner
     if not type(owner).objects.visible_to(request.user).filter(pk=owner.pk).exists():
         raise Http404
+    if stored.consultation_id and not permissions.sees_participants(request.user, owner):
+        raise Http404  # minutes carry the attendance list (personal data)
     return files.serve(stored, request.GET.get("size"))

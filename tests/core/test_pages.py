@@ -135,7 +135,10 @@ def test_demo_dates_tell_a_believable_story(db):
     decisions = ProgramTransition.objects.exclude(to_status="submitted").select_related("program")
     assert all(t.at > t.program.submitted_at for t in decisions)
     sisterhood = Program.objects.get(title="KP Sisterhood Program 2026")
-    assert (sisterhood.start_date.year, sisterhood.end_date.year) == (2026, 2026)
+    # It ran in 2026 until an approved change moved its end to March 2027 (demo.living).
+    assert (sisterhood.start_date.year, sisterhood.end_date.isoformat()) == (2026, "2027-03-31")
+    change = sisterhood.amendments.get()
+    assert change.status == "approved" and change.base["fields"]["end_date"] == "2026-12-31"
 
 
 def test_make_run_on_another_port_links_its_mail_there():

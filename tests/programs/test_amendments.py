@@ -411,3 +411,74 @@ def test_who_may_steer_decide_and_withdraw(client_for, planner, officer_a, submi
     assert decide(officer_a, "withdraw").status_code == 403
     assert decide(planner, "withdraw").status_code == 302
     assert Amendment.objects.get().status == "withdrawn"
+
+
+# Reports, statuses and the rules that follow from them.
+
+
+def test_an_empty_line_of_a_draft_report_does_not_hold_a_pledge_and_new_rows_join_it(
+    client_for, officer_a, planner, running, tegal_ratu_need, masigit_need
+):
+    from delivery import services as delivery
+
+    draft = delivery.report_create(
+        program=running,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 3, 31),
+        by=officer_a,
+    )
+    steer(client_for(planner), running, reason="Ke Masigit", need_1=masigit_need.pk, quantity_1=4)
+    amendments.amendment_approve(amendment=Amendment.objects.get(), by=officer_a)
+    assert running.pledges.get().need == masigit_need
+    # A change adding an output: the open draft gets a line for it.
+    response = propose(
+        client_for(officer_a),
+        running,
+        **{
+            "outputs-1-indicator": str(OutputIndicator.objects.get().pk),
+            "outputs-1-target_quantity": "3",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    amendments.amendment_approve(amendment=Amendment.objects.get(status="proposed"), by=planner)
+    assert draft.output_lines.count() == 2 and draft.lines.count() == 1
+
+
+def test_a_reported_figure_holds_its_pledge(client_for, officer_a, planner, running, masigit_need):
+    from delivery import services as delivery
+
+    draft = delivery.report_create(
+        program=running,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 3, 31),
+        by=officer_a,
+    )
+    draft.lines.update(quantity=2)
+    response = steer(client_for(planner), running, reason="x", need_1=masigit_need.pk, quantity_1=4)
+    assert response.status_code == 200 and not Amendment.objects.exists()
+
+
+def test_an_open_change_is_closed_when_the_program_moves_where_it_cannot_apply(
+    client_for, planner, officer_a, submitted, masigit_need
+):
+    steer(client_for(planner), submitted, reason="x", need_1=masigit_need.pk, quantity_1=5)
+    workflow.program_request_revision(program=submitted, by=planner, comment="Lengkapi.")
+    proposal = Amendment.objects.get()
+    assert proposal.status == "returned" and proposal.decided_at is not None
+
+
+def test_a_split_keeps_the_pledge_on_its_own_needs_line(
+    client_for, planner, officer_a, submitted, tegal_ratu_need, masigit_need
+):
+    pledge = submitted.pledges.get()
+    steer(
+        client_for(planner),
+        submitted,
+        reason="x",
+        need_1=masigit_need.pk,
+        quantity_1=3,
+        need_2=tegal_ratu_need.pk,
+        quantity_2=2,
+    )
+    amendments.amendment_approve(amendment=Amendment.objects.get(), by=officer_a)
+    assert Pledge.objects.get(pk=pledge.pk).need == tegal_ratu_need
