@@ -90,6 +90,41 @@ class _Projection:
         return "".join(parts)
 
 
+@dataclass
+class Outline:
+    """One region's outline alone, to place a point on (programs' site picker): its path and
+    the projection that turns a click back into longitude and latitude."""
+
+    width: float
+    height: float
+    path: str
+    west: float
+    north: float
+    x_scale: float
+    scale: float
+    centre_lng: float
+    centre_lat: float
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width:.0f} {self.height:.0f}"
+
+
+def outline(boundary: Boundary) -> Outline:
+    project = _Projection([boundary])
+    return Outline(
+        width=WIDTH,
+        height=project.height,
+        path=project.path(boundary),
+        west=project.west,
+        north=project.north,
+        x_scale=project.x_scale,
+        scale=project.scale,
+        centre_lng=boundary.centroid_lng,
+        centre_lat=boundary.centroid_lat,
+    )
+
+
 def site_title(output) -> str:
     """ "Taman Geger Cilegon · Lampu taman tenaga surya 6/11 unit · KP Sisterhood Program": the
     site, its output and what verified reports say it achieved, its program."""

@@ -22,4 +22,5 @@ urlpatterns = [
     path("public/map/", views.MapView.as_view(), name="map"),
     path("public/districts/<str:code>/", views.DistrictView.as_view(), name="district"),
     path("public/villages/<str:code>/", views.VillageView.as_view(), name="village"),
+    path("public/outlines/<int:pk>/", views.VillageOutlineView.as_view(), name="village_outline"),
 ]

@@ -30,9 +30,9 @@ from core.uploads import serve_private
 from delivery.models import Report
 from planning.models import DevelopmentPlan, Need
 from programs.models import Consultation, Pledge, Program, Round
-from regions.models import Region
+from regions.models import Boundary, Region
 
-from . import dashboard, figures, overview, public, tasks, workbook
+from . import dashboard, figures, maps, overview, public, tasks, workbook
 
 PUBLIC_CACHE_SECONDS = public.PUBLIC_CACHE_SECONDS
 
@@ -214,6 +214,23 @@ class DistrictView(PublicMixin, TemplateView):
             villages=villages,
             **self.programs_page(programs, district.code),
             **kwargs,
+        )
+
+
+class VillageOutlineView(TemplateView):
+    """A kelurahan's outline alone, drawn to place a site on (static/js/site-picker.js); public
+    like the map it is part of. 404 without an outline."""
+
+    template_name = "insight/includes/_outline.html"
+
+    def get_context_data(self, **kwargs):
+        boundary = get_object_or_404(
+            Boundary.objects.select_related("region"),
+            region__pk=self.kwargs["pk"],
+            region__level=Region.Level.VILLAGE,
+        )
+        return super().get_context_data(
+            region=boundary.region, outline=maps.outline(boundary), **kwargs
         )
 
 

@@ -14,7 +14,7 @@ from csrportal.demo.seed import seed_regions
 from planning.models import Need, NeedImport
 from programs import amendments
 from programs.models import Amendment, Attachment, Consultation, StrategicPlan, StrategyFile
-from regions.models import Region, ServedRegion
+from regions.models import Boundary, Region, ServedRegion
 from tests.factories import (
     CompanyFactory,
     CompanyVillageFactory,
@@ -302,6 +302,13 @@ def world(
     round = RoundFactory(plan=program_a.plan)
     InvitationFactory(round=round, company=company_a)
     running.villages.set([tegal_ratu_need.village])
+    Boundary.objects.create(  # an outline to place a site on
+        region=tegal_ratu_need.village,
+        shape=Boundary.Shape.POLYGON,
+        coordinates=[[[105.96, -6.04], [105.99, -6.04], [105.99, -6.01], [105.96, -6.04]]],
+        centroid_lng=105.98,
+        centroid_lat=-6.03,
+    )
     strategic_plan = StrategicPlan.objects.create(
         company=company_a, title="Renstra CSR 2023-2027", first_year=2023, last_year=2027, goals="-"
     )
@@ -361,6 +368,7 @@ def world(
         "need": tegal_ratu_need.pk,
         "priority": tegal_ratu_need.priority_id,
         "village": tegal_ratu_need.village.code,
+        "village_id": tegal_ratu_need.village_id,
         "district": tegal_ratu_need.village.parent.code,
         "import": need_import.pk,
         "running": running.pk,

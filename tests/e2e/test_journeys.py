@@ -533,11 +533,18 @@ def test_the_kp_officer_adds_the_parks_coordinates_the_planner_approves_the_publ
         "Koordinat kedua taman kini diketahui; pekerjaan selesai Maret 2027."
     )
     officer.get_by_label("Tanggal selesai").fill("2027-03-31")
-    for row, (latitude, longitude) in enumerate(
-        [("-6.02468", "105.98038"), ("-6.02325", "105.97753")]
-    ):
-        officer.locator(f'input[name="outputs-{row}-latitude"]').fill(latitude)
-        officer.locator(f'input[name="outputs-{row}-longitude"]').fill(longitude)
+    # The first park is placed on the kelurahan's outline: a click, then a step east with the
+    # keyboard; the second is typed.
+    officer.get_by_role("button", name="Letakkan di peta").first.click()
+    outline = officer.get_by_role("application", name="Peta Kelurahan Tegal Ratu", exact=False)
+    outline.click()
+    outline.press("ArrowRight")
+    latitude = officer.locator('input[name="outputs-0-latitude"]').input_value()
+    longitude = officer.locator('input[name="outputs-0-longitude"]').input_value()
+    assert latitude.startswith("-6.0") and longitude.startswith("105.9"), (latitude, longitude)
+    assert "Diletakkan di" in officer.locator("[data-picker-status]").inner_text()
+    officer.locator('input[name="outputs-1-latitude"]').fill("-6.02325")
+    officer.locator('input[name="outputs-1-longitude"]').fill("105.97753")
     officer.get_by_role("button", name="Ajukan perubahan").click()
     officer.get_by_role("heading", name="Perubahan KP Sisterhood Program").wait_for()
     assert "Menunggu keputusan" in officer.content()
@@ -547,7 +554,7 @@ def test_the_kp_officer_adds_the_parks_coordinates_the_planner_approves_the_publ
     planner.get_by_role("link", name="Sebuah perubahan menunggu keputusan Anda.").click()
     table = planner.get_by_role("table").inner_text()
     assert "31 Desember 2026" in table and "31 Maret 2027" in table
-    assert "-6.02468, 105.98038" in table and "Taman Layak Anak" in table
+    assert f"{latitude}, {longitude}" in table and "-6.02325, 105.97753" in table
     planner.get_by_role("button", name="Setujui perubahan").click()
     planner.get_by_text("Perubahan disetujui: program kini sesuai usulan.").wait_for()
 

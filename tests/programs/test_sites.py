@@ -71,3 +71,16 @@ def test_the_map_shows_each_site_with_its_output_and_verified_progress(
     assert [point.title for point in drawn.points] == [
         "Taman Geger Cilegon · Lampu taman 6/11 unit · KP Sisterhood"
     ]
+
+
+def test_a_kelurahans_outline_is_drawn_to_place_a_site_on(outlines, client, village):
+    from django.urls import reverse
+
+    page = client.get(reverse("insight:village_outline", args=[village.pk]))
+    assert page.status_code == 200
+    outline = page.context["outline"]
+    west, north = outline.west, outline.north
+    assert 105.9 < west < 106.0 and -6.02 < north < -6.0  # Tegal Ratu's north-west corner
+    assert 'data-west="' in page.content.decode() and "Tegal Ratu" in page.content.decode()
+    district = Region.objects.get(code="36.72.04")  # a kecamatan is no site's kelurahan
+    assert client.get(reverse("insight:village_outline", args=[district.pk])).status_code == 404
