@@ -65,42 +65,38 @@ class PartnerInline(WhileEditable, PortalAdminMixin, TabularInline):
     extra = 0
 
 
-class AmendmentInline(TabularInline):
-    """Changes are proposed and decided on the program's pages (programs.amendments)."""
+class ShownInline(TabularInline):
+    """Rows shown with the program, changed only on the portal's pages through their services:
+    `fields` read-only, none added or deleted here."""
 
-    model = Amendment
-    fields = ["proposed_at", "proposed_by", "reason", "status", "decided_at", "decided_by"]
-    readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
-class AttachmentInline(TabularInline):
+class AmendmentInline(ShownInline):
+    """Changes are proposed and decided on the program's pages (programs.amendments)."""
+
+    model = Amendment
+    fields = ["proposed_at", "proposed_by", "reason", "status", "decided_at", "decided_by"]
+
+
+class AttachmentInline(ShownInline):
     """Files are added and removed on the program's page (services.attachment_*), which
     deletes the stored file too and only while the program is editable."""
 
     model = Attachment
     fields = ["kind", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class TransitionInline(TabularInline):
+class TransitionInline(ShownInline):
     model = ProgramTransition
     fields = ["at", "by", "from_status", "to_status", "comment"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _transition_action(target: str, label):

@@ -41,7 +41,26 @@ class StrategyQuerySet(models.QuerySet):
         )
 
 
-class StrategicPlan(models.Model):
+class StrategyItem(models.Model):
+    """What a strategic plan and a consultation share: their company's officers keep them,
+    the planners of the regions of their villages read them."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = StrategyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class StrategicPlan(StrategyItem):
     """A company's CSR plan over several years (Renstra CSR, e.g. 2023-2027): its goals, the
     villages it serves and a budget envelope per year. Its own period, not bound to a
     region's RPJMD: the programs under it may start before the RPJMD does."""
@@ -59,16 +78,6 @@ class StrategicPlan(models.Model):
     villages = models.ManyToManyField(
         Region, verbose_name=_("villages"), related_name="strategic_plans", blank=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = StrategyQuerySet.as_manager()
 
     class Meta:
         ordering = ["company", "-first_year", "pk"]
@@ -125,7 +134,7 @@ class PlanBudget(models.Model):
         return {"strategic_plan": self.plan_id}
 
 
-class Consultation(ChoiceLabels, models.Model):
+class Consultation(ChoiceLabels, StrategyItem):
     """A meeting with the people of the company's villages that shapes its CSR: who took part
     (counted by group; their names are personal data, seen only by the company and the
     region's planners), the topics (public), what was agreed, the minutes."""
@@ -184,16 +193,6 @@ class Consultation(ChoiceLabels, models.Model):
         related_name="consultations",
         blank=True,
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = StrategyQuerySet.as_manager()
 
     # The participants by group, in the order the pages show them.
     GROUPS = ("village_government", "community_groups", "women", "youth", "others")

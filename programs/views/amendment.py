@@ -29,6 +29,20 @@ def get_amendment(request, pk, amendment_pk) -> Amendment:
     return amendment
 
 
+def waiting_change(request, program) -> Amendment | None:
+    """The program's open change, if any, announced: one change at a time."""
+    waiting = program.amendments.filter(status=Amendment.Status.PROPOSED).first()
+    if waiting:
+        messages.info(
+            request,
+            _(
+                "This program already has a change awaiting a decision: withdraw it first to "
+                "propose another."
+            ),
+        )
+    return waiting
+
+
 class AmendmentFormView(ProgramFormView):
     """The program form, filled with the program as it is, for the company to propose what it
     should become and why."""
@@ -43,15 +57,7 @@ class AmendmentFormView(ProgramFormView):
 
     def get(self, request, pk=None):
         program, _plan = self.setup_program(request, pk)
-        waiting = program.amendments.filter(status=Amendment.Status.PROPOSED).first()
-        if waiting:
-            messages.info(
-                request,
-                _(
-                    "This program already has a change awaiting a decision: withdraw it "
-                    "first to propose another."
-                ),
-            )
+        if waiting := waiting_change(request, program):
             return redirect(waiting)
         return super().get(request, pk)
 
@@ -167,22 +173,9 @@ class PledgeSteerView(LoginRequiredMixin, View):
         pledge.program = program
         return program, pledge
 
-    def waiting(self, request, program):
-        """The program's open change, if any: one at a time."""
-        waiting = program.amendments.filter(status=Amendment.Status.PROPOSED).first()
-        if waiting:
-            messages.info(
-                request,
-                _(
-                    "This program already has a change awaiting a decision: withdraw it "
-                    "first to propose another."
-                ),
-            )
-        return waiting
-
     def get(self, request, pk, pledge_pk):
         program, pledge = self.setup_pledge(request, pk, pledge_pk)
-        if waiting := self.waiting(request, program):
+        if waiting := waiting_change(request, program):
             return redirect(waiting)
         return self.render(program, pledge, SteerForm(pledge=pledge))
 

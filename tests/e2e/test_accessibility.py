@@ -17,8 +17,11 @@ from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-# Named URLs that answer a GET with something other than a page (a file, plain text).
+# Named URLs that answer a GET with something other than a page (a file, plain text, a
+# fragment drawn into a page: the kelurahan outline, checked inside the program form by the
+# journeys).
 NOT_PAGES = {
+    "insight:village_outline",
     "healthz",
     "planning:import_template",
     "programs:attachment",
