@@ -481,7 +481,7 @@ def pages():
     from companies.models import Company
     from delivery.models import Report
     from planning.models import Need
-    from programs.models import Program, Round
+    from programs.models import Pledge, Program, Round
 
     program = (
         Program.objects.filter(status="submitted", pk__gte=1_000_000)
@@ -505,6 +505,8 @@ def pages():
     company = Company.objects.filter(slug="pt-krakatau-posco").values_list("slug", flat=True).get()
     round = Round.objects.filter(status="open").values_list("pk", flat=True).get()
     change = proposed_change(running)
+    pledge = Pledge.objects.filter(program=program).values_list("pk", flat=True).first()
+    strategic_plan, consultation = company_strategy(company)
     signed_in = [
         ("dashboard (planner's home)", "/"),
         ("inbox, unfiltered", "/programs/"),
@@ -516,6 +518,13 @@ def pages():
         ("need page (+ matching companies)", f"/plan/needs/{need}/"),
         ("running program (+ delivery)", f"/programs/{running}/"),
         ("proposed change of it (side by side, checks)", f"/programs/{running}/changes/{change}/"),
+        (
+            "steering a pledge (left-behind needs first)",
+            f"/programs/{program}/pledges/{pledge}/steer/",
+        ),
+        ("CSR strategy (plans and consultations here)", "/programs/strategy/"),
+        ("strategic plan", f"/programs/strategy/plans/{strategic_plan}/"),
+        ("consultation (names seen, audited)", f"/programs/strategy/consultations/{consultation}/"),
         ("reports, unfiltered", "/reports/"),
         ("reports awaiting verification", "/reports/?status=submitted"),
         ("report page", f"/reports/{report}/"),
@@ -554,6 +563,43 @@ def pages():
 
 
 ADMIN_FORMS: dict[str, str] = {}
+
+
+def company_strategy(slug: str) -> tuple[int, int]:
+    """A strategic plan and a consultation of the company in Cilegon's villages (made once):
+    the strategy pages' rows."""
+    import datetime
+
+    from companies.models import Company
+    from programs.models import Consultation, StrategicPlan
+    from regions.models import Region
+
+    company = Company.objects.get(slug=slug)
+    villages = Region.objects.villages().filter(code__startswith="36.72.04.")
+    plan = StrategicPlan.objects.filter(company=company).first()
+    if plan is None:
+        plan = StrategicPlan.objects.create(
+            company=company,
+            title="Renstra CSR 2025-2029",
+            first_year=2025,
+            last_year=2029,
+            goals="-",
+        )
+        plan.villages.set(villages)
+    consultation = Consultation.objects.filter(company=company).first()
+    if consultation is None:
+        consultation = Consultation.objects.create(
+            company=company,
+            plan=plan,
+            kind=Consultation.Kind.FGD,
+            held_on=datetime.date(2026, 3, 12),
+            women=10,
+            youth=5,
+            participant_names="Contoh Peserta",
+            topics="Bench",
+        )
+        consultation.villages.set(villages)
+    return plan.pk, consultation.pk
 
 
 def proposed_change(program_id: int) -> int:
