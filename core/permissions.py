@@ -92,9 +92,7 @@ def can_amend_program(user, program) -> bool:
 def can_steer(user, program) -> bool:
     """The planners of a program's region propose to move its pledges to other needs while
     they review it, or while it runs (programs.amendments)."""
-    return program.status in ("submitted", *program.REPORTING) and plans_in(
-        user, program.region_code
-    )
+    return program.status in program.STEERABLE and plans_in(user, program.region_code)
 
 
 def decides_amendment(user, amendment, program) -> bool:

@@ -32,6 +32,7 @@ from regions.models import Region
 
 from . import commitments, matching, notifications, workflow
 from .models import Amendment, OutputIndicator, Pledge, Program, ProgramOutput, ProgramPartner, Sdg
+from .models.output import outside_their_villages
 from .services import indicator_named
 
 A = Amendment.Status
@@ -191,11 +192,10 @@ def problems(program: Program, state: dict) -> list[str]:
                 _("The pledge %(pledge)s has delivered %(delivered)s: it cannot promise less.")
                 % {"pledge": pledge, "delivered": pledge.delivered_quantity}
             )
-    for row in state["outputs"]:
-        site = ProgramOutput(
-            village_id=row["village"], latitude=row["latitude"], longitude=row["longitude"]
-        )
-        if row["village"] and row["latitude"] is not None and site.lies_outside_village():
+    placed = [row for row in state["outputs"] if row["village"] and row["latitude"] is not None]
+    sites = [(row["village"], row["latitude"], row["longitude"]) for row in placed]
+    for row, outside in zip(placed, outside_their_villages(sites), strict=True):
+        if outside:
             found.append(
                 _("The site %(site)s lies outside its kelurahan: check its coordinates.")
                 % {"site": row["site"] or row["latitude"]}
@@ -246,9 +246,6 @@ def amendment_propose(
     return amendment
 
 
-STEERABLE = workflow.APPLICABLE[Amendment.Origin.PLANNERS]
-
-
 @transaction.atomic
 def amendment_steer(
     *, program: Program, pledge_id: int, moves: list[tuple[Need, int]], reason: str, by
@@ -261,7 +258,7 @@ def amendment_steer(
         .select_related("company", "plan__city")
         .get(pk=program.pk)
     )
-    if locked.status not in STEERABLE:
+    if locked.status not in Program.STEERABLE:
         raise ValidationError(
             _("This program is %(status)s now: it can no longer be changed.")
             % {"status": locked.get_status_display().lower()}

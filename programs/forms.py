@@ -109,9 +109,11 @@ class ProgramForm(VillagePicker, VersionedFormMixin, forms.ModelForm):
         if "strategic_plan" in self.fields:
             field = self.fields["strategic_plan"]
             field.queryset = StrategicPlan.objects.filter(company=company_id)
-            if not self.instance.strategic_plan_id and not field.queryset.exists():
+            plans = list(field.queryset)  # read once: offered, and drawn
+            if not plans and not self.instance.strategic_plan_id:
                 del self.fields["strategic_plan"]  # nothing to choose: nothing to write
                 return
+            field.choices = [("", field.empty_label), *((plan.pk, str(plan)) for plan in plans)]
             field.help_text = _(
                 "Your company's multi-year CSR plan this program serves, if any: its dates may "
                 "then lie in that plan's years too."

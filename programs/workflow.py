@@ -123,7 +123,7 @@ def _transition(program: Program, to_status: str, *, by, comment: str, adjust=No
 # what runs).
 APPLICABLE = {
     Amendment.Origin.COMPANY: Program.REPORTING,
-    Amendment.Origin.PLANNERS: [S.SUBMITTED, *Program.REPORTING],
+    Amendment.Origin.PLANNERS: Program.STEERABLE,
 }
 
 

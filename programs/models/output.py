@@ -131,7 +131,17 @@ class ProgramOutput(models.Model):
 
     def lies_outside_village(self) -> bool:
         """The site's coordinates lie outside its kelurahan's outline (when one is known)."""
-        boundary = Boundary.objects.filter(region=self.village_id).first()
-        return boundary is not None and not boundary.contains(
-            float(self.longitude), float(self.latitude)
+        return outside_their_villages([(self.village_id, self.latitude, self.longitude)])[0]
+
+
+def outside_their_villages(sites) -> list[bool]:
+    """For each (kelurahan id, latitude, longitude): the point lies outside the kelurahan's
+    outline (when one is known). One query for all."""
+    boundaries = Boundary.objects.in_bulk({village for village, _lat, _lng in sites})
+    found = []
+    for village, latitude, longitude in sites:
+        boundary = boundaries.get(village)
+        found.append(
+            boundary is not None and not boundary.contains(float(longitude), float(latitude))
         )
+    return found

@@ -112,6 +112,9 @@ class Program(ChoiceLabels, models.Model):
     COMMITTED = [Status.APPROVED, Status.IN_PROGRESS, Status.COMPLETED]
     # Approved or running: what it delivers is reported, quarter by quarter.
     REPORTING = [Status.APPROVED, Status.IN_PROGRESS]
+    # Under review or reporting: the planners may propose to steer its pledges
+    # (programs.amendments); its company changes it only while reporting.
+    STEERABLE = [Status.SUBMITTED, *REPORTING]
 
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="programs"
