@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/csrportal
 # Tests run with DEBUG off, like production; this key is only for the test run.
-TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=0
+TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef NIK_HASH_KEY=test-only-nik-key ALLOWED_HOSTS=testserver,localhost,127.0.0.1 SECURE_SSL_REDIRECT=0
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-postgres outage lint fmt messages clean bench bench-import bench-export bench-opendata bench-photos bench-caches bench-regions

@@ -159,7 +159,7 @@ ACTION_LABELS = {
     Action.CREATE: gettext_lazy("created"),
     Action.UPDATE: gettext_lazy("changed"),
     Action.DELETE: gettext_lazy("deleted"),
-    Action.ACCESS: gettext_lazy("signed in or out"),
+    Action.ACCESS: gettext_lazy("signed in or out, or read personal data"),
 }
 
 
@@ -195,3 +195,17 @@ def _signed_out(sender, request, user, **kwargs):
 def connect_sign_in_records() -> None:
     user_logged_in.connect(_signed_in, dispatch_uid="audit_login")
     user_logged_out.connect(_signed_out, dispatch_uid="audit_logout")
+
+
+def personal_data_seen(instance: Model, *, by, units: Iterable[int], why: str) -> None:
+    """Record that `by` was shown the personal data of the households `units` (ids), on the
+    page of `instance`, and why (the page's purpose): one entry a page view (UU 27/2022)."""
+    ids = sorted(units)
+    if ids:
+        record(
+            instance,
+            by=by,
+            action=Action.ACCESS,
+            changes={},
+            data={"personal_data": why, "units": ids},
+        )

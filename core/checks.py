@@ -16,3 +16,19 @@ def proxy_count_with_a_proxy(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def nik_hash_key(app_configs, **kwargs):
+    """Households are registered by a keyed hash of their NIK (core.identity): without the
+    key they cannot be imported."""
+    if not settings.NIK_HASH_KEY:
+        return [
+            Warning(
+                "NIK_HASH_KEY is not set: households cannot be imported.",
+                hint="Set NIK_HASH_KEY to a random value of 32+ characters, kept out of the "
+                "database and its backups; never change it once households are registered.",
+                id="csrportal.W002",
+            )
+        ]
+    return []

@@ -121,6 +121,19 @@ def sees_participants(user, consultation) -> bool:
     return is_officer_of(user, consultation.company_id) or plans_in(user)
 
 
+def sees_household_data(user, region_code: str, holder_company_id: int | None) -> bool:
+    """A household's personal data (its head's name, masked NIK, address, coordinates; UU
+    27/2022) is seen by the planners of its region and by the officers of the company whose
+    submitted or approved pledge holds it (programs.claims), no one else: not readers, not
+    operators' portal pages, not the public. Every page showing it records the view."""
+    return plans_in(user, region_code) or is_officer_of(user, holder_company_id)
+
+
+def can_pick_units(user, program) -> bool:
+    """The officers who edit a program pick the units its pledges cover."""
+    return can_edit_program(user, program)
+
+
 def can_edit_report(user, report) -> bool:
     """The company's officers change a draft report, or one returned to them."""
     return report.is_editable and is_officer_of(user, report.program.company_id)

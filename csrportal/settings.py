@@ -40,6 +40,13 @@ CITY_CODE = env("CITY_CODE", default="36.72")
 # The city's organisation identifier in IATI open data (org-id.guide); until it registers one,
 # "ID-KEMENDAGRI-<CITY_CODE>".
 IATI_ORGANISATION_REF = env("IATI_ORGANISATION_REF", default="")
+# The key of the keyed hash that stands for a household's NIK (core.identity): only the hash
+# is stored, so the key must never sit in the database or its backups. Without it households
+# cannot be imported (DEBUG uses a development key). Changing it makes every stored NIK
+# unmatched: imports would count every household again.
+NIK_HASH_KEY = env("NIK_HASH_KEY", default="")
+# Days a unit picked in a draft program stays reserved for it (programs.claims).
+UNIT_RESERVATION_DAYS = env.int("UNIT_RESERVATION_DAYS", default=14)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

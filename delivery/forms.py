@@ -6,10 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from core.concurrency import VersionedFormMixin
 from core.files import PHOTOS, UploadForm
 from core.forms import BoundedInlineFormSet, bounded_inline_formset
+from planning.models import TargetUnit
 from programs.forms import DateInput
+from programs.models import UnitClaim
 
 from . import periods
 from .models import OutputLine, Report, ReportLine
+from .services import reportable_claims
 
 CUSTOM = "custom"
 
@@ -146,13 +149,60 @@ OutputLineFormSet = bounded_inline_formset(
 
 
 class EvidenceForm(UploadForm):
-    """A photo or a PDF backing a report (core.files): never SVG, HTML or anything that runs."""
+    """A photo or a PDF backing a report (core.files): never SVG, HTML or anything that runs;
+    when the report ticks units, the unit it shows."""
 
     accepted = {"pdf", *PHOTOS}
     refused = _("Evidence is a photo (JPEG, PNG, WebP) or a PDF; this file's content is neither.")
 
     file = forms.FileField(label=_("Photo or document"), max_length=None)
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit shown"), queryset=TargetUnit.objects.none(), required=False
+    )
+
+    def __init__(self, *args, report=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = TargetUnit.objects.filter(claims__reports__report=report) if report else None
+        if units is None or not units.exists():
+            del self.fields["unit"]
+        else:
+            self.fields["unit"].queryset = units.order_by("pk")
+            self.fields["unit"].label_from_instance = unit_label
+
+
+def unit_label(unit) -> str:
+    """A unit as reports name it: its reference, kelurahan and condition; never a name."""
+    parts = [unit.reference, unit.need.village.name if unit.need_id else ""]
+    if unit.kind != TargetUnit.Kind.HOUSEHOLD:
+        parts[0] = f"{unit.reference} {unit.name}"
+    return " · ".join(part for part in parts if part)
+
+
+class UnitsForm(forms.Form):
+    """The units a report says were done in its period (delivery.services.units_tick)."""
+
+    units = forms.TypedMultipleChoiceField(
+        label=_("Units done in the period"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick each house or school finished in the period; add a photo of each."),
+    )
+
+    def __init__(self, *args, report, **kwargs):
+        claims = reportable_claims(report.program) | UnitClaim.objects.filter(
+            reports__report=report
+        )
+        claims = claims.distinct().select_related("unit__need__village").order_by("unit")
+        super().__init__(*args, **kwargs)
+        self.fields["units"].choices = [(c.pk, unit_label(c.unit)) for c in claims]
+        if not args or args[0] is None:
+            self.initial["units"] = list(report.units.values_list("claim", flat=True))
+
+    @property
+    def has_units(self) -> bool:
+        return bool(self.fields["units"].choices)
 
 
 class DecisionForm(forms.Form):
@@ -162,3 +212,19 @@ class DecisionForm(forms.Form):
         max_length=5_000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    returned_units = forms.TypedMultipleChoiceField(
+        label=_("Units not verified (returned to the company)"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave unticked the units you verified; say why others are returned."),
+    )
+
+    def __init__(self, *args, report=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        ticked = report.units.select_related("claim__unit__need__village") if report else []
+        self.fields["returned_units"].choices = [
+            (t.claim_id, unit_label(t.claim.unit)) for t in ticked
+        ]
+        if not self.fields["returned_units"].choices:
+            del self.fields["returned_units"]

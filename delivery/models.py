@@ -17,8 +17,8 @@ from core.db import ChoiceLabels
 from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
 from core.models import StoredFile, Transition
 from core.uploads import random_upload_name
-from planning.models import InRegionQuerySet
-from programs.models import Pledge, Program, ProgramOutput
+from planning.models import InRegionQuerySet, TargetUnit
+from programs.models import Pledge, Program, ProgramOutput, UnitClaim
 
 from . import periods
 
@@ -263,6 +263,15 @@ class Evidence(StoredFile):
         Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="evidence"
     )
     caption = models.CharField(_("caption"), max_length=200, blank=True)
+    # The unit (a house, a school) the photo shows, when the report ticks units.
+    unit = models.ForeignKey(
+        TargetUnit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["report", "uploaded_at", "pk"]
@@ -271,6 +280,40 @@ class Evidence(StoredFile):
 
     def get_additional_data(self) -> dict:
         return {"program": self.report.program_id, "report": self.report_id}
+
+
+class ReportUnit(ChoiceLabels, models.Model):
+    """A unit the report says was done in its period; the planner verifies it or returns it,
+    unit by unit (delivery.services). A returned unit may be reported again later."""
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        VERIFIED = "verified", _("Verified")
+        RETURNED = "returned", _("Returned")
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="units"
+    )
+    claim = models.ForeignKey(
+        UnitClaim, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REPORTED
+    )
+
+    class Meta:
+        ordering = ["report", "claim__unit"]
+        verbose_name = _("unit reported")
+        verbose_name_plural = _("units reported")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "claim"], name="report_unit_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.claim.unit} · {self.get_status_display()}"
+
+    def get_additional_data(self) -> dict:
+        return {"report": self.report_id}
 
 
 class ReportTransition(Transition):

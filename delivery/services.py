@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy
 from core import audit, files, permissions, transitions, versions
 from planning.models import Need
 from programs import workflow
-from programs.models import Pledge, Program
+from programs.models import Pledge, Program, UnitClaim
 
 from . import notifications
-from .models import Evidence, OutputLine, Report, ReportLine, ReportTransition
+from .models import Evidence, OutputLine, Report, ReportLine, ReportTransition, ReportUnit
 
 S = Report.Status
 PLANNER, OFFICER = permissions.PLANNER, permissions.OFFICER
@@ -76,15 +76,72 @@ def report_create(*, program: Program, period_start, period_end, by) -> Report:
 
 
 @transaction.atomic
-def report_save(*, report: Report, form, lines, outputs) -> Report:
-    """Save a draft's figures and narrative; only while the company may still edit it, and
-    from a form loaded after anyone else's last change (core.concurrency.Stale)."""
+def report_save(*, report: Report, form, lines, outputs, units=None, by=None) -> Report:
+    """Save a draft's figures and narrative, and the units it ticks as done; only while the
+    company may still edit it, and from a form loaded after anyone else's last change
+    (core.concurrency.Stale)."""
     _lock_editable(report)
     form.check_version()
     form.save()
     lines.save()
     outputs.save()
+    if units is not None:
+        units_tick(report=report, claim_ids=units.cleaned_data["units"], by=by)
     return report
+
+
+def reportable_claims(program: Program):
+    """The units a report of `program` may tick: taken by its pledges, not delivered, and
+    not ticked in another report still open or awaiting verification."""
+    pending = ReportUnit.objects.filter(status=ReportUnit.Status.REPORTED).exclude(
+        report__status=S.VERIFIED
+    )
+    return UnitClaim.objects.filter(
+        pledge__program=program, committed=True, delivered=False
+    ).exclude(pk__in=pending.values("claim"))
+
+
+def units_tick(*, report: Report, claim_ids, by) -> None:
+    """The units `report` says were done become `claim_ids`; the lines of the pledges that
+    cover units report as many as are ticked. Under the report's lock (report_save)."""
+    ids = {int(pk) for pk in claim_ids}
+    allowed = set(reportable_claims(report.program).values_list("pk", flat=True)) | set(
+        report.units.values_list("claim", flat=True)
+    )
+    if ids - allowed:
+        raise ValidationError(_("Some units ticked are not this program's units to report."))
+    ticked = set(report.units.values_list("claim", flat=True))
+    if ticked == ids:
+        return
+    report.units.exclude(claim__in=ids).delete()
+    ReportUnit.objects.bulk_create(
+        ReportUnit(report=report, claim_id=pk) for pk in sorted(ids - ticked)
+    )
+    _count_ticked(report)
+    audit.record(report, by=by, changes={"units": (_references(ticked), _references(ids))})
+
+
+def _references(claim_ids) -> str:
+    units = UnitClaim.objects.filter(pk__in=claim_ids).select_related("unit").order_by("unit")
+    return ", ".join(claim.unit.reference for claim in units)
+
+
+def _count_ticked(report: Report, status: str = "") -> None:
+    """Each line of a pledge that covers units reports the units ticked (or, given `status`,
+    those with that status)."""
+    covering = set(
+        UnitClaim.objects.filter(pledge__program=report.program_id).values_list("pledge", flat=True)
+    )
+    if not covering:
+        return
+    ticked = report.units.filter(status=status) if status else report.units.all()
+    counts = dict(
+        ticked.values("claim__pledge").annotate(n=Count("pk")).values_list("claim__pledge", "n")
+    )
+    for line in report.lines.filter(pledge__in=covering):
+        quantity = counts.get(line.pledge_id, 0)
+        if line.quantity != quantity:
+            ReportLine.objects.filter(pk=line.pk).update(quantity=quantity)
 
 
 def _locked(report: Report) -> Report:
@@ -119,6 +176,16 @@ def report_submit(*, report: Report, by) -> Report:
         raise ValidationError(_("Only an approved or running program reports its delivery."))
     if not report.narrative.strip():
         raise ValidationError(_("Say what was done in the period before submitting."))
+    shown = set(report.evidence.exclude(unit=None).values_list("unit", flat=True))
+    unshown = [
+        t.claim.unit.reference
+        for t in report.units.select_related("claim__unit")
+        if t.claim.unit_id not in shown
+    ]
+    if unshown:
+        raise ValidationError(
+            _("Add a photo of each unit done: %(units)s have none.") % {"units": ", ".join(unshown)}
+        )
     pledges = Pledge.objects.in_bulk(report.lines.values_list("pledge", flat=True))
     if problems := _over_pledge(report, pledges):
         raise ValidationError(problems)
@@ -142,12 +209,15 @@ def report_return(*, report: Report, by, comment: str) -> Report:
 
 
 @transaction.atomic
-def report_verify(*, report: Report, by, comment: str = "") -> Report:
-    """Accept a report: its quantities count as delivered, never beyond what was pledged."""
+def report_verify(*, report: Report, by, comment: str = "", returned_units=()) -> Report:
+    """Accept a report: its quantities count as delivered, never beyond what was pledged.
+    The units it ticks are verified one by one: those in `returned_units` (claim ids) are
+    not (the comment says why) and may be reported again; only verified units count."""
     report = TRANSITIONS.make(_locked(report), S.VERIFIED, by=by, comment=comment)
     program = Program.objects.select_for_update().get(pk=report.program_id)
     if program.status == Program.Status.CANCELLED:
         raise ValidationError(_("The program was cancelled: return the report instead."))
+    _verify_units(report, {int(pk) for pk in returned_units}, comment, by)
     lines = list(report.lines.all())
     pledges = Pledge.objects.select_for_update().in_bulk(sorted({line.pledge_id for line in lines}))
     needs = {
@@ -197,6 +267,30 @@ def report_verify(*, report: Report, by, comment: str = "") -> Report:
     return report
 
 
+def _verify_units(report: Report, returned: set[int], comment: str, by) -> None:
+    """Each unit ticked is verified or returned; the lines of pledges that cover units count
+    the verified ones, and those claims are delivered."""
+    ticked = list(report.units.select_for_update())
+    if returned - {t.claim_id for t in ticked}:
+        raise ValidationError(_("Only units the report ticks can be returned."))
+    if returned and not comment.strip():
+        raise ValidationError(_("Say in the comment why units are returned."))
+    verified = [t.claim_id for t in ticked if t.claim_id not in returned]
+    report.units.filter(claim__in=returned).update(status=ReportUnit.Status.RETURNED)
+    report.units.filter(claim__in=verified).update(status=ReportUnit.Status.VERIFIED)
+    UnitClaim.objects.filter(pk__in=verified).update(delivered=True)
+    if ticked:
+        _count_ticked(report, ReportUnit.Status.VERIFIED)
+        audit.record(
+            report,
+            by=by,
+            changes={
+                "units verified": ("", _references(verified)),
+                "units returned": ("", _references(returned)),
+            },
+        )
+
+
 def _lock_editable(report: Report) -> None:
     if not Report.objects.select_for_update().get(pk=report.pk).is_editable:
         raise ValidationError(_("This report was submitted meanwhile; it can no longer change."))
@@ -207,7 +301,11 @@ def evidence_add(*, report: Report, form, by) -> Evidence:
     """Keep an uploaded file (core.files), only while the company may still edit the report
     (a submission may have just committed: the report row is locked and re-read)."""
     _lock_editable(report)
-    evidence = Evidence(report=report, caption=form.cleaned_data.get("caption", ""))
+    evidence = Evidence(
+        report=report,
+        caption=form.cleaned_data.get("caption", ""),
+        unit=form.cleaned_data.get("unit"),
+    )
     return files.store(evidence, form, by=by)
 
 

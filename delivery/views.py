@@ -30,6 +30,7 @@ from .forms import (
     ReportForm,
     ReportLineFormSet,
     ReportPeriodForm,
+    UnitsForm,
 )
 from .models import Report
 
@@ -120,6 +121,9 @@ class ReportUpdateView(LoginRequiredMixin, View):
             "outputs": OutputLineFormSet(data, instance=report),
         }
         forms["form"].watch(forms["lines"], forms["outputs"])
+        units = UnitsForm(data, report=report)
+        if units.has_units:
+            forms["units"] = units
         return forms
 
     def get(self, request, pk):
@@ -131,7 +135,7 @@ class ReportUpdateView(LoginRequiredMixin, View):
         forms = self.forms(report, request.POST)
         if all(form.is_valid() for form in forms.values()):
             try:
-                services.report_save(report=report, **forms)
+                services.report_save(report=report, by=request.user, **forms)
             except concurrency.Stale as stale:
                 forms["form"].refuse_stale(stale)
                 return self.render(report, forms)
@@ -167,8 +171,9 @@ class ReportDetailView(LoginRequiredMixin, DetailView):
             evidence=list(report.evidence.all()),
             transitions=list(report.transitions.select_related("by")),
             editable=editable,
-            evidence_form=EvidenceForm() if editable else None,
-            decision_form=DecisionForm() if decidable else None,
+            evidence_form=EvidenceForm(report=report) if editable else None,
+            decision_form=DecisionForm(report=report) if decidable else None,
+            units=list(report.units.select_related("claim__unit__need__village")),
             **kwargs,
         )
 
@@ -195,7 +200,13 @@ class ReportTransitionView(LoginRequiredMixin, View):
             elif to == Report.Status.RETURNED:
                 services.report_return(report=report, by=request.user, comment=comment)
             elif to == Report.Status.VERIFIED:
-                services.report_verify(report=report, by=request.user, comment=comment)
+                form = DecisionForm(request.POST, report=report)
+                if not form.is_valid():
+                    raise ValidationError([e for errors in form.errors.values() for e in errors])
+                returned = form.cleaned_data.get("returned_units", [])
+                services.report_verify(
+                    report=report, by=request.user, comment=comment, returned_units=returned
+                )
             else:
                 raise Http404
         except ValidationError as e:
@@ -209,7 +220,7 @@ class ReportTransitionView(LoginRequiredMixin, View):
 class EvidenceUploadView(LoginRequiredMixin, View):
     def post(self, request, pk):
         report = get_editable_report(request, pk)
-        form = EvidenceForm(request.POST, request.FILES)
+        form = EvidenceForm(request.POST, request.FILES, report=report)
         if form.is_valid():
             try:
                 services.evidence_add(report=report, form=form, by=request.user)

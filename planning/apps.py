@@ -18,11 +18,17 @@ class PlanningConfig(AppConfig):
             NeedImport,
             Priority,
             PriorityYearTarget,
+            TargetUnit,
             Unit,
         )
+        from .targets import PERSONAL_FIELDS
 
-        for model in (Unit, DevelopmentPlan, Priority, PriorityYearTarget, Need, NeedImport):
+        for model in (Unit, DevelopmentPlan, Priority, PriorityYearTarget, Need):
             track(model)
+        # An import's cells (a register's names and addresses) never go to the audit trail;
+        # neither does a household's personal data.
+        track(NeedImport, skip=["table", "preview"])
+        track(TargetUnit, skip=[*PERSONAL_FIELDS, "nik_hash"])
         # The current plan is kept between requests (planning.models): forget it on every
         # change of a plan, whatever the entry point.
         for signal, name in ((post_save, "saved"), (post_delete, "deleted")):

@@ -81,10 +81,13 @@ class ImportFileError(Exception):
     """The file as a whole cannot be imported: no header, a required column missing, no rows."""
 
 
-def map_headers(header: list) -> tuple[dict[str, int], list[str]]:
-    """Where each field stands, and the headers no field takes (ignored, and said so)."""
+def map_headers(
+    header: list, columns: list = COLUMNS, required: set = REQUIRED
+) -> tuple[dict[str, int], list[str]]:
+    """Where each field of `columns` stands, and the headers no field takes (ignored, and
+    said so)."""
     accepted = {}
-    for name, template_header, aliases in COLUMNS:
+    for name, template_header, aliases in columns:
         for alias in [template_header, *aliases]:
             accepted[header_key(alias)] = name
     positions: dict[str, int] = {}
@@ -95,7 +98,7 @@ def map_headers(header: list) -> tuple[dict[str, int], list[str]]:
             positions[name] = index
         elif cell_text(cell):
             ignored.append(cell_text(cell)[:60])
-    missing = [str(h) for n, h, _a in COLUMNS if n in REQUIRED and n not in positions]
+    missing = [str(h) for n, h, _a in columns if n in required and n not in positions]
     if missing:
         raise ImportFileError(
             _("The first row must name the columns; missing: %(columns)s. Use the template.")

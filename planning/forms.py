@@ -7,7 +7,7 @@ from core.spreadsheets import XLSX_MAGIC
 from core.uploads import check_size
 from regions.models import Region
 
-from .models import DevelopmentPlan, Need
+from .models import DevelopmentPlan, Need, NeedImport, Priority
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -56,3 +56,28 @@ class NeedImportForm(forms.Form):
         else:
             raise forms.ValidationError(_("Upload an Excel (.xlsx) or CSV (.csv) file."))
         return upload
+
+
+class UnitImportForm(NeedImportForm):
+    """A register's export of households (e-RTLH, DTSEN) or schools (Dapodik), for the needs
+    of one priority."""
+
+    kind = forms.ChoiceField(
+        label=_("The file lists"),
+        choices=[
+            (NeedImport.Kind.HOUSEHOLDS, _("Households (NIK, head of household, kelurahan)")),
+            (NeedImport.Kind.SCHOOLS, _("Schools (NPSN, school, kelurahan)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    priority = forms.ModelChoiceField(
+        label=_("Priority"),
+        queryset=Priority.objects.none(),
+        help_text=_("Each row joins this priority's open need in its kelurahan."),
+    )
+    field_order = ["kind", "priority", "file"]
+
+    def __init__(self, *args, plan: DevelopmentPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = plan.priorities.order_by("code")
+        self.fields["file"].label = _("Spreadsheet of households or schools")

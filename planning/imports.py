@@ -135,7 +135,7 @@ def same_outcome(checked: dict, kept: dict) -> bool:
     return outcome(checked) == outcome(kept)
 
 
-class _Context:
+class PlanContext:
     """What every row is checked against, loaded once per file."""
 
     def __init__(self, plan: DevelopmentPlan):
@@ -218,7 +218,7 @@ def preview_needs(plan: DevelopmentPlan, table: list[list]) -> Preview:
     if not table or not any(cell_text(c) for c in table[0]):
         raise ImportFileError(_("The file is empty."))
     positions, ignored = map_headers(table[0])
-    context = _Context(plan)
+    context = PlanContext(plan)
     rows: list[RowResult] = []
     first_seen: dict[tuple, int] = {}
     for number, cells in enumerate(table[1:], start=2):
@@ -233,7 +233,7 @@ def preview_needs(plan: DevelopmentPlan, table: list[list]) -> Preview:
 LABELS = {name: header for name, header, _aliases in COLUMNS}
 
 
-def _read_row(context: "_Context", cell: dict, errors: list[str]) -> dict:
+def _read_row(context: "PlanContext", cell: dict, errors: list[str]) -> dict:
     """The row's values, each checked; what is wrong is added to `errors` (and read as None
     or "")."""
     labels = {name: str(label) for name, label in LABELS.items()}
@@ -277,7 +277,7 @@ def _read_row(context: "_Context", cell: dict, errors: list[str]) -> dict:
     }
 
 
-def _check_row(context: "_Context", number: int, cell: dict, first_seen: dict) -> RowResult:
+def _check_row(context: "PlanContext", number: int, cell: dict, first_seen: dict) -> RowResult:
     """One row: its values checked, then what it would do (create or update a need, or
     nothing), or why it cannot. `first_seen` keeps the rows' keys: a need named twice in
     the file is an error on the second row."""

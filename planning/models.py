@@ -532,16 +532,33 @@ class NeedImportQuerySet(InRegionQuerySet, models.QuerySet):
 
 
 class NeedImport(models.Model):
-    """An uploaded spreadsheet of needs: previewed first, imported once; the audit record."""
+    """An uploaded spreadsheet of needs, or of the households or schools behind them:
+    previewed first, imported once; the audit record."""
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Previewed")
         IMPORTED = "imported", _("Imported")
 
+    class Kind(models.TextChoices):
+        NEEDS = "needs", _("Needs")
+        HOUSEHOLDS = "households", _("Households")
+        SCHOOLS = "schools", _("Schools")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NEEDS)
+    # The priority whose needs the households or schools join.
+    priority = models.ForeignKey(
+        "Priority",
+        verbose_name=_("priority"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     plan = models.ForeignKey(
         DevelopmentPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="imports"
     )
-    file = models.FileField(_("file"), upload_to=_import_path)
+    # Not kept for households (personal data: the cells are kept protected, `unit_imports`).
+    file = models.FileField(_("file"), upload_to=_import_path, blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
@@ -592,3 +609,6 @@ class SourceAlias(models.Model):
 
     def __str__(self):
         return f"{self.text} → {self.get_source_display()}"
+
+
+from .targets import TargetUnit  # noqa: E402, F401 (a model of the app, defined beside it)

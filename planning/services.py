@@ -7,8 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
+
 from .imports import ImportFileError, apply_needs, preview_needs, same_outcome
 from .models import Need, NeedImport
+from .targets import PERSONAL_FIELDS, TargetUnit
+from .unit_imports import apply_units, preview_units
 
 
 @transaction.atomic
@@ -90,7 +94,7 @@ def need_import_confirm(*, need_import: NeedImport, by, skip_errors: bool) -> Co
         if counts.get("rows_with_errors") and not skip_errors:
             return Confirmation(False, _("Confirm that the rows with errors are skipped."))
         try:
-            preview = preview_needs(need_import.plan, need_import.table)
+            preview = check_import(need_import, need_import.table)
         except ImportFileError as e:
             return Confirmation(False, str(e))
         if not same_outcome(preview.as_json(), need_import.preview):
@@ -102,17 +106,63 @@ def need_import_confirm(*, need_import: NeedImport, by, skip_errors: bool) -> Co
                 _("The plan changed since this file was checked: see the rows again."),
                 messages.WARNING,
             )
+        data = {"import": need_import.pk}
         try:
-            created, updated = apply_needs(preview, by=by, data={"import": need_import.pk})
+            if need_import.kind == NeedImport.Kind.NEEDS:
+                created, updated = apply_needs(preview, by=by, data=data)
+            else:
+                created, updated = apply_units(preview, by=by, data=data), 0
         except ImportFileError as e:
             return Confirmation(False, str(e))
         need_import.status = NeedImport.Status.IMPORTED
         need_import.created_count, need_import.updated_count = created, updated
         need_import.skipped_count = len(preview.errors)
         need_import.imported_at = timezone.now()
+        if need_import.kind == NeedImport.Kind.HOUSEHOLDS:
+            need_import.table = []  # names and addresses: kept no longer than needed
         need_import.save()
+    if need_import.kind != NeedImport.Kind.NEEDS:
+        matched = preview.as_json()["counts"]["matched"]
+        return Confirmation(
+            True,
+            _("Imported: %(created)s new units; %(matched)s already registered, not added.")
+            % {"created": created, "matched": matched},
+        )
     return Confirmation(
         True,
         _("Imported: %(created)s new needs, %(updated)s updated.")
         % {"created": created, "updated": updated},
     )
+
+
+def check_import(need_import: NeedImport, table: list[list]):
+    """The dry run of an upload's kept cells, by its kind (needs, households, schools)."""
+    if need_import.kind == NeedImport.Kind.NEEDS:
+        return preview_needs(need_import.plan, table)
+    return preview_units(need_import.plan, need_import.priority, need_import.kind, table)
+
+
+@transaction.atomic
+def unit_erase(*, unit, by, reason: str):
+    """Erase a household's personal data on its request (UU 27/2022): its name, masked NIK,
+    address, RT/RW and coordinates go; its place in the counts, its decile and condition,
+    and the keyed hash of its NIK (so that a re-import of the register does not bring it
+    back) stay. The audit trail says who erased it and why, never what was erased."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the data is erased (e.g. the request's date)."))
+    unit = TargetUnit.objects.select_for_update().get(pk=unit.pk)
+    if unit.erased_at:
+        raise ValidationError(_("This household's personal data was erased already."))
+    if not unit.is_household:
+        raise ValidationError(_("Only a household's personal data is erased."))
+    for name in PERSONAL_FIELDS:
+        setattr(unit, name, None if name in ("latitude", "longitude") else "")
+    unit.erased_at = timezone.now()
+    unit.save(update_fields=[*PERSONAL_FIELDS, "erased_at"])
+    audit.record(
+        unit,
+        by=by,
+        changes={"erased_at": (None, unit.erased_at)},
+        data={"erasure": reason.strip()[:500]},
+    )
+    return unit

@@ -17,5 +17,6 @@ urlpatterns = [
     path(
         "needs/import/template.xlsx", views.NeedImportTemplateView.as_view(), name="import_template"
     ),
+    path("units/import/", views.UnitImportView.as_view(), name="unit_import"),
     path("needs/import/<int:pk>/", views.NeedImportDetailView.as_view(), name="import_detail"),
 ]

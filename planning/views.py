@@ -21,10 +21,11 @@ from regions.models import Region
 
 from . import exports, services
 from .filters import NeedFilter
-from .forms import NeedForm, NeedImportForm
-from .imports import MAX_ROWS, ImportFileError, preview_needs
+from .forms import NeedForm, NeedImportForm, UnitImportForm
+from .imports import MAX_ROWS, ImportFileError
 from .models import DevelopmentPlan, Need, NeedImport
 from .spreadsheets import need_template_workbook
+from .unit_imports import protect_table
 
 PREVIEW_ROWS_SHOWN = 200
 
@@ -103,6 +104,9 @@ class NeedDetailView(LoginRequiredMixin, DetailView):
         )
         return get_object_or_404(needs, pk=self.kwargs["pk"])
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(unit_count=self.object.units.count(), **kwargs)
+
 
 class NeedHistoryView(ReaderRequiredMixin, HistoryView):
     """Every recorded change of a need: edits, imports and each approval's pledges."""
@@ -176,37 +180,46 @@ class NeedImportView(PlannerRequiredMixin, CurrentPlanMixin, View):
     """Upload a spreadsheet: read once, checked row by row, kept; nothing is written yet."""
 
     template_name = "planning/need_import_form.html"
+    kinds = [NeedImport.Kind.NEEDS]
+
+    def get_form(self, data=None, files=None):
+        return NeedImportForm(data, files)
 
     def get(self, request):
-        return self.render(NeedImportForm())
+        return self.render(self.get_form())
 
     def post(self, request):
-        form = NeedImportForm(request.POST, request.FILES)
+        form = self.get_form(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            kind = form.cleaned_data.get("kind", NeedImport.Kind.NEEDS)
+            need_import = NeedImport(
+                plan=self.plan,
+                kind=kind,
+                priority=form.cleaned_data.get("priority"),
+                original_name=display_name(upload.name),
+                uploaded_by=request.user,
+            )
             try:
                 table = read_table(upload.read(), upload.name, max_rows=MAX_ROWS)
-                preview = preview_needs(self.plan, table)
+                table = protect_table(table, kind, self.plan.city.code)
+                preview = services.check_import(need_import, table)
             except (SpreadsheetError, ImportFileError) as e:
                 form.add_error("file", str(e))
             else:
-                upload.seek(0)
-                need_import = NeedImport.objects.create(
-                    plan=self.plan,
-                    file=upload,
-                    original_name=display_name(upload.name),
-                    uploaded_by=request.user,
-                    row_count=len(preview.rows),
-                    error_count=preview.error_count,
-                    table=table,
-                    preview=preview.as_json(),
-                )
+                if kind != NeedImport.Kind.HOUSEHOLDS:  # a register of people is not kept
+                    upload.seek(0)
+                    need_import.file = upload
+                need_import.row_count = len(preview.rows)
+                need_import.error_count = preview.error_count
+                need_import.table, need_import.preview = table, preview.as_json()
+                need_import.save()
                 return redirect(need_import)
         return self.render(form)
 
     def render(self, form):
-        recent = NeedImport.objects.filter(plan=self.plan).select_related("uploaded_by")
-        recent = recent.defer("table", "preview")[:10]
+        recent = NeedImport.objects.filter(plan=self.plan, kind__in=self.kinds)
+        recent = recent.select_related("uploaded_by").defer("table", "preview")[:10]
         return render(
             self.request,
             self.template_name,
@@ -223,6 +236,16 @@ class NeedImportView(PlannerRequiredMixin, CurrentPlanMixin, View):
         )
 
 
+class UnitImportView(NeedImportView):
+    """Upload a register's households or schools for a priority's needs (planning.unit_imports)."""
+
+    template_name = "planning/unit_import_form.html"
+    kinds = [NeedImport.Kind.HOUSEHOLDS, NeedImport.Kind.SCHOOLS]
+
+    def get_form(self, data=None, files=None):
+        return UnitImportForm(data, files, plan=self.plan)
+
+
 class NeedImportDetailView(PlannerRequiredMixin, View):
     """The dry run kept with an upload; POST imports its rows without errors.
 
@@ -230,8 +253,6 @@ class NeedImportDetailView(PlannerRequiredMixin, View):
     checked again against the plan as it is at that moment: if the outcome changed (a need
     was pledged, a priority removed), the new preview is shown instead of importing.
     """
-
-    template_name = "planning/need_import_detail.html"
 
     def get(self, request, pk):
         # The kept cells can run to megabytes: showing the preview needs only the preview.
@@ -249,15 +270,20 @@ class NeedImportDetailView(PlannerRequiredMixin, View):
             messages.add_message(request, outcome.level, outcome.message)
             return redirect(need_import)
         messages.success(request, outcome.message)
+        if need_import.kind != NeedImport.Kind.NEEDS:
+            return redirect(need_import.priority)
         return redirect("planning:need_list")
 
     def render(self, need_import):
         rows = need_import.preview.get("rows", [])
         # Uploads kept before previews were (and empty ones) show zeros, not an error.
-        counts = dict.fromkeys(["create", "update", "unchanged", "rows_with_errors", "errors"], 0)
+        counts = dict.fromkeys(
+            ["create", "update", "unchanged", "matched", "rows_with_errors", "errors"], 0
+        )
+        units = need_import.kind != NeedImport.Kind.NEEDS
         return render(
             self.request,
-            self.template_name,
+            "planning/unit_import_detail.html" if units else "planning/need_import_detail.html",
             {
                 "need_import": need_import,
                 "preview": need_import.preview,

@@ -10,6 +10,7 @@ from core.money import rupiah
 from planning.models import DevelopmentPlan, Need
 from regions.models import Region
 
+from .claims import free_units
 from .matching import NO_CSR, left_behind
 from .models import (
     Attachment,
@@ -767,3 +768,53 @@ class ConsultationForm(StrategyForm):
         if not any(cleaned.get(group) for group in Consultation.GROUPS) and not self.errors:
             self.add_error(None, _("Count the participants of at least one group."))
         return cleaned
+
+
+def unit_choice_label(unit) -> str:
+    """A unit as an officer picking it sees it: reference, decile and condition, never the
+    household's name, NIK or address."""
+    parts = [unit.reference if unit.kind == "household" else f"{unit.reference} {unit.name}"]
+    if unit.decile:
+        parts.append(_("decile %(n)s") % {"n": unit.decile})
+    if condition := unit.condition_label:
+        parts.append(condition)
+    return " · ".join(str(part) for part in parts)
+
+
+class UnitPickForm(forms.Form):
+    units = forms.TypedMultipleChoiceField(
+        label=_("Units this pledge covers"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Picked units are reserved for this program while it is a draft, held while the "
+            "planners review it, and taken once it is approved."
+        ),
+    )
+
+    def __init__(self, *args, pledge, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = free_units(pledge.need, pledge=pledge).neediest_first()
+        self.fields["units"].choices = [(u.pk, unit_choice_label(u)) for u in units[:1000]]
+        self.pledge = pledge
+
+    def clean_units(self):
+        units = self.cleaned_data["units"]
+        if len(units) > self.pledge.quantity:
+            raise forms.ValidationError(
+                _("The pledge is for %(quantity)s; pick at most as many units.")
+                % {"quantity": self.pledge.quantity}
+            )
+        return units
+
+
+class UnitEraseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (the request, its date)"),
+        max_length=500,
+        help_text=_(
+            "The name, NIK, address and location are erased for good; the household still "
+            "counts in the figures."
+        ),
+    )

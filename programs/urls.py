@@ -20,6 +20,14 @@ urlpatterns = [
     path("<int:pk>/change/", views.AmendmentFormView.as_view(), name="amend"),
     path("<int:pk>/pledges/<int:pledge_pk>/steer/", views.PledgeSteerView.as_view(), name="steer"),
     path(
+        "<int:pk>/pledges/<int:pledge_pk>/units/",
+        views.PledgeUnitsView.as_view(),
+        name="pledge_units",
+    ),
+    path("needs/<int:pk>/units/", views.NeedUnitsView.as_view(), name="need_units"),
+    path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit"),
+    path("units/<int:pk>/erase/", views.UnitEraseView.as_view(), name="unit_erase"),
+    path(
         "<int:pk>/changes/<int:amendment_pk>/",
         views.AmendmentDetailView.as_view(),
         name="amendment",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from core import audit, permissions, transitions, versions
 from planning.models import Need
 
-from . import commitments, notifications
+from . import claims, commitments, notifications
 from .models import Amendment, Program, ProgramTransition, Round
 from .services import submission_problems
 
@@ -94,7 +94,7 @@ def program_submit(*, program: Program, by) -> Program:
     program = _locked_transition(program, S.SUBMITTED, by=by)
     if program.round_id:  # not while the round is being closed
         list(Round.objects.select_for_update().filter(pk=program.round_id).values("pk"))
-    problems = submission_problems(program)
+    problems = submission_problems(program) + claims.submission_problems(program)
     if problems:
         raise ValidationError(problems)  # rolls the recorded transition back
     program.submitted_at = timezone.now()
@@ -144,10 +144,12 @@ def _close_inapplicable_changes(program: Program, *, by) -> None:
 
 
 def _count_pledges(program: Program) -> None:
-    """Every pledge must still fit its need's remaining gap; then it counts toward the need."""
+    """Every pledge must still fit its need's remaining gap; then it counts toward the need,
+    and the units it covers are taken."""
     needs, wanted = _locked_needs(program)
     if short := beyond_gaps(needs, wanted):
         raise ValidationError(short)
+    claims.take(program)
     _shift_pledged(program, needs, wanted, sign=1)
 
 
@@ -177,6 +179,7 @@ def _release_pledges(program: Program) -> None:
     """What was delivered stays pledged (and delivered): only the rest goes back to the needs."""
     needs, wanted = _locked_needs(program, undelivered=True)
     _shift_pledged(program, needs, wanted, sign=-1)
+    claims.give_back(program)
 
 
 def _shift_pledged(program: Program, needs: dict[int, Need], wanted: dict[int, int], sign: int):

@@ -12,7 +12,7 @@ from django.db.models import F
 from accounts.models import User
 from companies.models import Company
 from planning.models import DevelopmentPlan, Need
-from programs import amendments, matching, workflow
+from programs import amendments, claims, matching, workflow
 from programs.models import (
     Amendment,
     Consultation,
@@ -118,6 +118,8 @@ def _steer(officer, planner) -> int:
         quantity=10,
         amount=10 * samangraya.estimated_unit_cost,
     )
+    # Six houses picked, the poorest first (the four steered elsewhere are not identified yet).
+    claims.claims_set(pledge=pledge, unit_ids=claims.proposed(pledge)[:6], by=officer)
     workflow.program_submit(program=program, by=officer)
     proposal = amendments.amendment_steer(
         program=program,

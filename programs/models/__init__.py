@@ -2,6 +2,7 @@
 and files, and the yearly synchronisation rounds; one module a topic."""
 
 from .amendment import Amendment
+from .claim import UnitClaim
 from .files import Attachment, _attachment_path
 from .output import IndicatorQuerySet, OutputIndicator, ProgramOutput
 from .pledge import Pledge
@@ -44,5 +45,6 @@ __all__ = [
     "StrategicPlan",
     "StrategyFile",
     "StrategyQuerySet",
+    "UnitClaim",
     "_attachment_path",
 ]

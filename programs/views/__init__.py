@@ -32,6 +32,7 @@ from .strategy import (
     StrategyListView,
     strategy_file,
 )
+from .units import NeedUnitsView, PledgeUnitsView, UnitDetailView, UnitEraseView
 
 __all__ = [
     "AmendmentDecisionView",
@@ -41,7 +42,9 @@ __all__ = [
     "AttachmentUploadView",
     "ConsultationDetailView",
     "ConsultationFormView",
+    "NeedUnitsView",
     "PledgeSteerView",
+    "PledgeUnitsView",
     "ProgramDetailView",
     "ProgramFormView",
     "ProgramHistoryView",
@@ -55,6 +58,8 @@ __all__ = [
     "StrategicPlanDetailView",
     "StrategicPlanFormView",
     "StrategyListView",
+    "UnitDetailView",
+    "UnitEraseView",
     "attachment_download",
     "get_editable_program",
     "get_program_for_user",

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -108,7 +109,12 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         program, user = self.object, self.request.user
         editable = permissions.can_edit_program(user, program)
-        pledges = list(program.pledges.select_related("priority", "need__village"))
+        pledges = list(
+            program.pledges.select_related("priority", "need__village").annotate(
+                picked=Count("claims", distinct=True),
+                need_units=Count("need__units", distinct=True),
+            )
+        )
         villages = list(program.villages.select_related("parent").order_by("code"))
         village_ids = {village.pk for village in villages}
         for pledge in pledges:

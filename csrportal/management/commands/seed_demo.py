@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from csrportal.demo import living, regional, seed
+from csrportal.demo import units as demo_units
 
 
 class Command(BaseCommand):
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             regional_needs = regional.seed_plans()
             users += regional.seed_users(seed.DEMO_PASSWORD)
             regional_programs = regional.seed_programs()
+            units = demo_units.seed_units()
             changes = living.seed_living_programs()
         self.stdout.write(
             f"Regions: {regions.created} created, {boundaries} boundaries. Companies: {companies}. "
@@ -43,7 +45,7 @@ class Command(BaseCommand):
             f"(Balikpapan, Penajam Paser Utara, Batang; every province and regency outlined): "
             f"{outlines} outlines, {regional_needs} needs, {regional_programs} programs. "
             f"Changes to running programs and steered pledges: {changes}; strategic plans and "
-            "consultations of PT KPI and PT BPI."
+            f"consultations of PT KPI and PT BPI. Households and schools identified: {units}."
         )
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {seed.DEMO_PASSWORD}):"))
         for username, role in users:

@@ -1,0 +1,171 @@
+"""The households, schools and sites behind a need (planning.targets), with who holds them
+(programs.claims): their list, a unit's page, its erasure, and a pledge's units picked.
+
+A household's personal data is drawn only where core.permissions.sees_household_data allows,
+and every page that draws it records the view (core.audit.personal_data_seen)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core import audit, permissions
+from planning import services as planning_services
+from planning.models import Need, TargetUnit
+
+from .. import claims
+from ..forms import UnitEraseForm, UnitPickForm
+from .program import get_editable_program
+
+UNITS_PER_PAGE = 100
+
+
+def _visible_unit(request, pk) -> TargetUnit:
+    units = TargetUnit.objects.in_region().select_related("need__village", "need__priority")
+    unit = get_object_or_404(units, pk=pk)
+    if not Need.objects.visible_to(request.user).filter(pk=unit.need_id).exists():
+        raise PermissionDenied
+    return unit
+
+
+def _rows(request, units) -> list[dict]:
+    """Each unit with who holds it and whether the user may see its personal data; the view
+    of that data recorded."""
+    held = claims.holdings([unit.pk for unit in units])
+    rows = [
+        {
+            "unit": unit,
+            "holding": held.get(unit.pk),
+            "personal": claims.sees_household(request.user, unit, held.get(unit.pk)),
+        }
+        for unit in units
+    ]
+    return rows
+
+
+class NeedUnitsView(LoginRequiredMixin, View):
+    """A need's units: open, reserved, held, taken or delivered; the households' personal
+    data for the region's planners and the companies holding them."""
+
+    def get(self, request, pk):
+        need = get_object_or_404(
+            Need.objects.visible_to(request.user).select_related("village", "priority"), pk=pk
+        )
+        units = need.units.select_related("need__priority").neediest_first()
+        page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+        rows = _rows(request, list(page.object_list))
+        audit.personal_data_seen(
+            need,
+            by=request.user,
+            units=[r["unit"].pk for r in rows if r["personal"] and r["unit"].is_household],
+            why="need units",
+        )
+        return render(
+            request,
+            "programs/need_units.html",
+            {
+                "need": need,
+                "rows": rows,
+                "page_obj": page,
+                "paginator": page.paginator,
+                "deciles": claims.decile_figures(need.units.all()),
+                "personal_columns": any(r["personal"] for r in rows),
+            },
+        )
+
+
+class UnitDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        unit = _visible_unit(request, pk)
+        row = _rows(request, [unit])[0]
+        if row["personal"] and unit.is_household:
+            audit.personal_data_seen(unit, by=request.user, units=[unit.pk], why="unit page")
+        planner = permissions.plans_in(request.user, unit.region_code)
+        return render(
+            request,
+            "programs/unit_detail.html",
+            {
+                **row,
+                "erase_form": UnitEraseForm() if planner and unit.is_household else None,
+            },
+        )
+
+
+class UnitEraseView(LoginRequiredMixin, View):
+    """A household's personal data erased on its request, by a planner of its region."""
+
+    def post(self, request, pk):
+        unit = _visible_unit(request, pk)
+        if not permissions.plans_in(request.user, unit.region_code):
+            raise PermissionDenied
+        form = UnitEraseForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            planning_services.unit_erase(
+                unit=unit, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as e:
+            for problem in e.messages:
+                messages.error(request, problem)
+        else:
+            messages.success(
+                request, _("The household's personal data is erased; it still counts.")
+            )
+        return redirect(unit)
+
+
+class PledgeUnitsView(LoginRequiredMixin, View):
+    """The company's officer picks the units a pledge covers, or takes the portal's proposal
+    (the poorest deciles and the most damaged first)."""
+
+    template_name = "programs/pledge_units.html"
+
+    def setup_pledge(self, request, pk, pledge_pk):
+        program = get_editable_program(request, pk)
+        if not permissions.can_pick_units(request.user, program):
+            raise PermissionDenied
+        pledge = get_object_or_404(
+            program.pledges.select_related("need__village", "priority"), pk=pledge_pk
+        )
+        if pledge.need is None:
+            raise PermissionDenied
+        return program, pledge
+
+    def form(self, pledge, data=None, proposal=False):
+        initial = (
+            claims.proposed(pledge)
+            if proposal
+            else list(pledge.claims.values_list("unit", flat=True))
+        )
+        return UnitPickForm(data, pledge=pledge, initial={"units": initial})
+
+    def get(self, request, pk, pledge_pk):
+        program, pledge = self.setup_pledge(request, pk, pledge_pk)
+        form = self.form(pledge, proposal=bool(request.GET.get("propose")))
+        return self.render(program, pledge, form)
+
+    def post(self, request, pk, pledge_pk):
+        program, pledge = self.setup_pledge(request, pk, pledge_pk)
+        form = self.form(pledge, request.POST)
+        if form.is_valid():
+            try:
+                claims.claims_set(
+                    pledge=pledge, unit_ids=form.cleaned_data["units"], by=request.user
+                )
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                messages.success(request, _("The pledge's units are saved and reserved for it."))
+                return redirect(program)
+        return self.render(program, pledge, form)
+
+    def render(self, program, pledge, form):
+        return render(
+            self.request,
+            self.template_name,
+            {"program": program, "pledge": pledge, "form": form},
+        )

@@ -1,0 +1,206 @@
+"""Units claimed by pledges, taken at approval, delivered unit by unit; who sees the households."""
+
+import datetime
+import threading
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+
+from delivery import services as delivery
+from planning.models import Need, TargetUnit
+from programs import claims, workflow
+from programs.models import Program, UnitClaim
+from tests.factories import PledgeFactory
+
+
+@pytest.fixture
+def households(tegal_ratu_need, planner):
+    """Ten households of the Tegal Ratu need; decile 10 first, decile 1 last."""
+    return [
+        TargetUnit.objects.create(
+            need=tegal_ratu_need,
+            kind="household",
+            name=f"Warga Fiktif {n}",
+            nik_hash=f"{n:064d}",
+            nik_masked=f"3672••••••••{n:04d}",
+            address=f"Jl. Contoh {n}",
+            decile=10 - n,
+            roof="heavy" if n % 2 else "light",
+        )
+        for n in range(10)
+    ]
+
+
+def pledge_of(program):
+    return program.pledges.get()
+
+
+def test_the_proposal_takes_the_poorest_and_most_damaged_first(program_a, households):
+    proposed = claims.proposed(pledge_of(program_a))
+    assert len(proposed) == 5  # the pledge's quantity
+    deciles = list(TargetUnit.objects.filter(pk__in=proposed).values_list("decile", flat=True))
+    assert sorted(deciles) == [1, 2, 3, 4, 5]
+
+
+def test_a_unit_reserved_by_one_draft_cannot_be_picked_by_another(
+    program_a, program_b, households, officer_a, officer_b, settings
+):
+    claims.claims_set(pledge=pledge_of(program_a), unit_ids=[households[0].pk], by=officer_a)
+    with pytest.raises(ValidationError, match="No longer free"):
+        claims.claims_set(pledge=pledge_of(program_b), unit_ids=[households[0].pk], by=officer_b)
+    # Once the reservation runs out, the unit is free again.
+    UnitClaim.objects.update(reserved_until=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    claims.claims_set(pledge=pledge_of(program_b), unit_ids=[households[0].pk], by=officer_b)
+    # ... and the first draft can no longer be submitted with it.
+    with pytest.raises(ValidationError, match="held by another program"):
+        program_b.status = Program.Status.SUBMITTED
+        Program.objects.filter(pk=program_b.pk).update(status=Program.Status.SUBMITTED)
+        workflow.program_submit(program=program_a, by=officer_a)
+
+
+def test_more_units_than_the_pledge_are_refused(program_a, households, officer_a):
+    with pytest.raises(ValidationError, match="pledge is for 5"):
+        claims.claims_set(
+            pledge=pledge_of(program_a), unit_ids=[h.pk for h in households[:6]], by=officer_a
+        )
+
+
+def test_approval_takes_the_units_and_cancellation_gives_them_back(
+    program_a, households, officer_a, planner
+):
+    pledge = pledge_of(program_a)
+    claims.claims_set(pledge=pledge, unit_ids=[h.pk for h in households[:3]], by=officer_a)
+    workflow.program_submit(program=program_a, by=officer_a)
+    workflow.program_approve(program=program_a, by=planner)
+    assert set(UnitClaim.objects.values_list("committed", flat=True)) == {True}
+    workflow.program_cancel(program=program_a, by=planner, comment="Dana dialihkan.")
+    assert set(UnitClaim.objects.values_list("committed", flat=True)) == {False}
+
+
+def test_the_database_keeps_one_committed_pledge_per_unit(program_a, program_b, households):
+    unit = households[0]
+    UnitClaim.objects.create(pledge=pledge_of(program_a), unit=unit, committed=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UnitClaim.objects.create(pledge=pledge_of(program_b), unit=unit, committed=True)
+
+
+def test_a_second_approval_of_a_taken_unit_is_refused(
+    program_a, program_b, households, planner
+):
+    unit = households[0]
+    for program in (program_a, program_b):
+        UnitClaim.objects.create(pledge=pledge_of(program), unit=unit)
+        Program.objects.filter(pk=program.pk).update(status=Program.Status.SUBMITTED)
+    workflow.program_approve(program=program_a, by=planner)
+    with pytest.raises(ValidationError, match="Taken by another approved pledge"):
+        workflow.program_approve(program=program_b, by=planner)
+    assert Program.objects.get(pk=program_b.pk).status == Program.Status.SUBMITTED
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_racing_approvals_take_a_unit_once(program_a, program_b, households, planner):
+    unit = households[0]
+    for program in (program_a, program_b):
+        UnitClaim.objects.create(pledge=pledge_of(program), unit=unit)
+        Program.objects.filter(pk=program.pk).update(status=Program.Status.SUBMITTED)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def approve(program):
+        try:
+            barrier.wait()
+            workflow.program_approve(program=program, by=planner)
+            outcomes.append("approved")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(p,)) for p in (program_a, program_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["approved", "refused"]
+    assert UnitClaim.objects.filter(unit=unit, committed=True).count() == 1
+
+
+def _running_with_units(company_a, plan, tegal_ratu_need, village, households, count=10):
+    program = Program.objects.create(
+        company=company_a,
+        plan=plan,
+        title="Bedah rumah",
+        status=Program.Status.IN_PROGRESS,
+        start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+    )
+    program.villages.set([village])
+    pledge = PledgeFactory(program=program, need=tegal_ratu_need, quantity=count)
+    Need.objects.filter(pk=tegal_ratu_need.pk).update(pledged_quantity=count)
+    UnitClaim.objects.bulk_create(
+        UnitClaim(pledge=pledge, unit=h, committed=True) for h in households[:count]
+    )
+    return program, pledge
+
+
+def test_verified_units_are_what_is_delivered(
+    company_a, plan, tegal_ratu_need, village, households, officer_a, planner
+):
+    """The officer reports 4 houses done; the planner verifies 3 and returns 1: 3 delivered,
+    and the returned house can be reported again."""
+    program, pledge = _running_with_units(company_a, plan, tegal_ratu_need, village, households)
+    report = delivery.report_create(
+        program=program,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 3, 31),
+        by=officer_a,
+    )
+    done = list(pledge.claims.order_by("unit")[:4])
+    delivery.units_tick(report=report, claim_ids=[c.pk for c in done], by=officer_a)
+    assert report.lines.get().quantity == 4
+    report.narrative = "Empat rumah selesai."
+    report.save()
+    with pytest.raises(ValidationError, match="photo of each unit"):
+        delivery.report_submit(report=report, by=officer_a)
+    for claim in done:
+        report.evidence.create(
+            unit=claim.unit, file="evidence/x.jpg", original_name="x.jpg", size=1, content_type="image/jpeg"
+        )
+    delivery.report_submit(report=report, by=officer_a)
+    with pytest.raises(ValidationError, match="why units are returned"):
+        delivery.report_verify(report=report, by=planner, returned_units=[done[3].pk])
+    delivery.report_verify(
+        report=report, by=planner, comment="Satu rumah belum selesai.", returned_units=[done[3].pk]
+    )
+    assert Need.objects.get(pk=tegal_ratu_need.pk).delivered_quantity == 3
+    assert pledge.claims.filter(delivered=True).count() == 3
+    assert done[3].pk in delivery.reportable_claims(program).values_list("pk", flat=True)
+
+
+def test_the_households_personal_data_is_for_planners_and_holders_only(
+    client_for, program_a, households, officer_a, officer_b, planner, province_planner, tegal_ratu_need
+):
+    url = reverse("programs:need_units", args=[tegal_ratu_need.pk])
+    name = households[0].name
+    assert name in client_for(planner).get(url).content.decode()
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_id=tegal_ratu_need.pk).exists()
+    for outsider in (officer_a, officer_b, province_planner):
+        assert name not in client_for(outsider).get(url).content.decode()
+    # A draft's reservation shows nothing; a submitted pledge shows its own households.
+    claims.claims_set(pledge=pledge_of(program_a), unit_ids=[households[0].pk], by=officer_a)
+    assert name not in client_for(officer_a).get(url).content.decode()
+    workflow.program_submit(program=program_a, by=officer_a)
+    page = client_for(officer_a).get(url).content.decode()
+    assert name in page and households[1].name not in page
+    assert name not in client_for(officer_b).get(url).content.decode()
+    unit_page = client_for(officer_b).get(reverse("programs:unit", args=[households[0].pk]))
+    assert unit_page.status_code == 200 and name not in unit_page.content.decode()
+
+
+def test_public_pages_never_show_a_household(client, households, tegal_ratu_need, village):
+    page = client.get(reverse("insight:village", args=[village.code]), follow=True)
+    text = page.content.decode()
+    assert "Warga Fiktif" not in text and "3672••" not in text
