@@ -220,9 +220,9 @@ class DecisionForm(forms.Form):
         help_text=_("Leave unticked the units you verified; say why others are returned."),
     )
 
-    def __init__(self, *args, report=None, **kwargs):
+    def __init__(self, *args, ticked=(), **kwargs):
+        """`ticked`: the report's units (ReportUnit, with their claims' units)."""
         super().__init__(*args, **kwargs)
-        ticked = report.units.select_related("claim__unit__need__village") if report else []
         self.fields["returned_units"].choices = [
             (t.claim_id, unit_label(t.claim.unit)) for t in ticked
         ]

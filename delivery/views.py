@@ -49,6 +49,11 @@ def get_editable_report(request, pk) -> Report:
     return report
 
 
+def ticked_units(report: Report) -> list:
+    """The units the report ticks, with what their pages name them by."""
+    return list(report.units.select_related("claim__unit__need__village"))
+
+
 class ReportListView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, FilterView):
     """Planners: the reports to verify first; officers: their companies' reports."""
 
@@ -164,6 +169,7 @@ class ReportDetailView(LoginRequiredMixin, DetailView):
         report, user = self.object, self.request.user
         editable = permissions.can_edit_report(user, report)
         decidable = user.is_planner and report.status == Report.Status.SUBMITTED
+        units = ticked_units(report)
         return super().get_context_data(
             program=report.program,
             lines=list(report.lines.select_related("pledge__need__village", "pledge__priority")),
@@ -172,8 +178,8 @@ class ReportDetailView(LoginRequiredMixin, DetailView):
             transitions=list(report.transitions.select_related("by")),
             editable=editable,
             evidence_form=EvidenceForm(report=report) if editable else None,
-            decision_form=DecisionForm(report=report) if decidable else None,
-            units=list(report.units.select_related("claim__unit__need__village")),
+            decision_form=DecisionForm(ticked=units) if decidable else None,
+            units=units,
             **kwargs,
         )
 
@@ -200,7 +206,7 @@ class ReportTransitionView(LoginRequiredMixin, View):
             elif to == Report.Status.RETURNED:
                 services.report_return(report=report, by=request.user, comment=comment)
             elif to == Report.Status.VERIFIED:
-                form = DecisionForm(request.POST, report=report)
+                form = DecisionForm(request.POST, ticked=ticked_units(report))
                 if not form.is_valid():
                     raise ValidationError([e for errors in form.errors.values() for e in errors])
                 returned = form.cleaned_data.get("returned_units", [])

@@ -28,7 +28,8 @@ from core.replica import LaggingReadsMixin
 from core.tasks import run_later
 from core.uploads import serve_private
 from delivery.models import Report
-from planning.models import DevelopmentPlan, Need
+from planning.models import DevelopmentPlan, Need, TargetUnit
+from programs import claims
 from programs.models import Consultation, Pledge, Program, Round
 from regions.models import Boundary, Region
 
@@ -107,6 +108,7 @@ class DashboardView(ReaderRequiredMixin, PlanMixin, TemplateView):
             ),
             map=public.equity_map(plan, "gap"),
             steered=figures.steering(plan, year),
+            deciles=claims.decile_figures(TargetUnit.objects.filter(need__priority__plan=plan)),
             **kwargs,
         )
 

@@ -87,8 +87,8 @@ class TargetUnit(ChoiceLabels, models.Model):
     nik_masked = models.CharField(_("NIK"), max_length=16, blank=True, editable=False)
     npsn = models.CharField(_("NPSN"), max_length=8, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    rt = models.CharField("RT", max_length=3, blank=True)
-    rw = models.CharField("RW", max_length=3, blank=True)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )

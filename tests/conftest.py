@@ -11,9 +11,16 @@ from django.test import Client
 
 from core import tenancy, vocabulary
 from csrportal.demo.seed import seed_regions
-from planning.models import Need, NeedImport
+from planning.models import Need, NeedImport, TargetUnit
 from programs import amendments
-from programs.models import Amendment, Attachment, Consultation, StrategicPlan, StrategyFile
+from programs.models import (
+    Amendment,
+    Attachment,
+    Consultation,
+    StrategicPlan,
+    StrategyFile,
+    UnitClaim,
+)
 from regions.models import Boundary, Region, ServedRegion
 from tests.factories import (
     CompanyFactory,
@@ -285,6 +292,15 @@ def world(
         )
         reports[status] = report
     Need.objects.filter(pk=tegal_ratu_need.pk).update(pledged_quantity=4)  # the running pledge
+    unit = TargetUnit.objects.create(
+        need=tegal_ratu_need,
+        kind=TargetUnit.Kind.HOUSEHOLD,
+        name="Warga Fiktif Matriks",
+        nik_hash="f" * 64,
+        nik_masked="3672••••••••0001",
+        decile=1,
+    )
+    UnitClaim.objects.create(pledge=pledge, unit=unit, committed=True)  # taken by the running one
     attachment = Attachment.objects.create(
         program=program_a,
         file=ContentFile(b"%PDF-1.4 proposal", name="proposal.pdf"),
@@ -364,6 +380,8 @@ def world(
         "draft": program_a.pk,
         "submitted": submitted.pk,
         "submitted_pledge": submitted_pledge.pk,
+        "draft_pledge": program_a.pledges.get().pk,
+        "unit": unit.pk,
         "attachment": attachment.pk,
         "need": tegal_ratu_need.pk,
         "priority": tegal_ratu_need.priority_id,

@@ -75,6 +75,10 @@ SAME_IN_BOTH = {
     "target",
     "kelurahan",
     "kelurahan/desa",
+    "NIK",
+    "NPSN",
+    "RT",
+    "RW",
 }
 
 

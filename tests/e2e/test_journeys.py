@@ -567,3 +567,108 @@ def test_the_kp_officer_adds_the_parks_coordinates_the_planner_approves_the_publ
     assert sites.count() == 2
     titles = " ".join(sites.nth(i).text_content() for i in range(2))
     assert "Taman Geger Cilegon" in titles and "Taman Layak Anak" in titles
+
+
+def test_households_imported_once_claimed_reported_and_verified_one_by_one(
+    signed_in, audited, live_server, settings
+):
+    """The planner imports a household register with a row twice (flagged, added once); the
+    officer takes ten Samangraya households for a pledge, the poorest first; the planner
+    approves; the officer reports four with a photo each; the planner verifies three and
+    returns one; the public Samangraya page shows 3 delivered of 10, and no name."""
+    import datetime
+    import io
+
+    from PIL import Image
+
+    from planning.models import Need, TargetUnit
+    from programs.models import Program, UnitClaim
+    from regions.models import Region
+    from tests.factories import NeedFactory, PledgeFactory, ProgramFactory
+
+    settings.MEDIA_ROOT = str(settings.MEDIA_ROOT)
+    need, company = tegal_ratu()
+    samangraya = Region.objects.get(code="36.72.08.1006")
+    houses = NeedFactory(
+        priority=need.priority, village=samangraya, title="Rutilahu Samangraya", quantity=12
+    )
+    program = ProgramFactory(
+        company=company,
+        plan=need.priority.plan,
+        title="Bedah rumah Samangraya",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+    )
+    program.villages.set([samangraya])
+    pledge = PledgeFactory(program=program, need=houses, quantity=10, amount=200_000_000)
+    rows = [
+        f"3672081201{70 + n:02d}{n:04d};Warga Fiktif {n};36.72.08.1006;{n % 10 + 1};rusak berat"
+        for n in range(1, 13)
+    ]
+    register = "\n".join(["NIK;Nama Kepala Keluarga;Kelurahan;Desil;Kondisi Atap", *rows, rows[0]])
+
+    planner = signed_in("planner")
+    planner.goto("/plan/units/import/")
+    planner.get_by_label("Rumah tangga (NIK, kepala keluarga, kelurahan)").check()
+    planner.get_by_label("Prioritas").select_option(label=str(need.priority))
+    planner.set_input_files(
+        "input[name='file']",
+        files=[{"name": "rtlh.csv", "mimeType": "text/csv", "buffer": register.encode()}],
+    )
+    planner.get_by_role("button", name="Periksa berkas").click()
+    planner.get_by_text("Rumah tangga yang sama dengan baris 2.").wait_for()
+    planner.get_by_role("button", name="Impor 12 unit baru").click()
+    planner.get_by_text("Diimpor: 12 unit baru").wait_for()
+    assert TargetUnit.objects.count() == 12
+
+    officer = signed_in("officer")
+    officer.goto(program.get_absolute_url())
+    officer.get_by_role("link", name="Pilih unit").click()
+    officer.get_by_role("link", name="Usulkan yang termiskin dan paling rusak lebih dulu").click()
+    officer.get_by_role("button", name="Simpan unit").click()
+    officer.get_by_text("10 unit dipilih").wait_for()
+    officer.get_by_role("button", name="Ajukan ke perencana").click()
+
+    planner.goto(program.get_absolute_url())
+    planner.get_by_role("button", name="Setujui").click()
+    planner.get_by_text("Disetujui").first.wait_for()
+    assert UnitClaim.objects.filter(pledge=pledge, committed=True).count() == 10
+
+    officer.goto(program.get_absolute_url())
+    officer.get_by_role("link", name="Laporan baru").click()
+    officer.get_by_role("button", name="Mulai laporan").click()
+    done = list(pledge.claims.select_related("unit").order_by("unit")[:4])
+    for claim in done:
+        officer.get_by_label(f"{claim.unit.reference} · Samangraya").check()
+    officer.get_by_label("Kegiatan yang dilakukan").fill("Empat rumah selesai dibedah.")
+    officer.get_by_role("button", name="Simpan laporan").click()
+    for claim in done:
+        photo = io.BytesIO()
+        Image.new("RGB", (320, 240), "orange").save(photo, "PNG")
+        officer.set_input_files(
+            "input[name='file']",
+            files=[{"name": "rumah.png", "mimeType": "image/png", "buffer": photo.getvalue()}],
+        )
+        officer.get_by_label("Unit yang tampak").select_option(
+            label=f"{claim.unit.reference} · Samangraya"
+        )
+        officer.get_by_label("Keterangan foto").fill(f"Rumah {claim.unit.reference}")
+        officer.get_by_role("button", name="Tambahkan bukti").click()
+        officer.get_by_role("img", name=f"Rumah {claim.unit.reference}").wait_for()
+    officer.get_by_role("button", name="Ajukan ke perencana").click()
+    officer.get_by_text("Laporan diajukan").wait_for()
+
+    planner.goto(officer.url)
+    planner.get_by_label(f"{done[3].unit.reference} · Samangraya").check()
+    planner.get_by_label("Catatan untuk perusahaan").fill("Rumah keempat belum beratap.")
+    planner.get_by_role("button", name="Verifikasi", exact=True).click()
+    planner.get_by_text("Laporan terverifikasi").wait_for()
+    assert Need.objects.get(pk=houses.pk).delivered_quantity == 3
+
+    visitor = audited.page()
+    visitor.goto(f"{live_server.url}/public/villages/36.72.08.1006/")
+    text = visitor.locator("main").inner_text()
+    assert "Warga Fiktif" not in text and "3672••" not in text
+    cells = visitor.locator("tr", has_text="Rutilahu Samangraya").locator("td")
+    assert [cells.nth(1).inner_text(), cells.nth(2).inner_text()] == ["10", "3"]
+    assert Program.objects.get(pk=program.pk).status == Program.Status.IN_PROGRESS

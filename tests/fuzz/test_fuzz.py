@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from companies.models import Company, CompanyVillage
 from delivery.models import Evidence, Reminder, Report, ReportLine, ReportTransition
-from planning.models import Need, NeedImport, Priority
+from planning.models import Need, NeedImport, Priority, TargetUnit
 from programs import ledger
 from programs.models import (
     Amendment,
@@ -44,6 +44,7 @@ from programs.models import (
     Round,
     StrategicPlan,
     StrategyFile,
+    UnitClaim,
 )
 
 PROJECT_APPS = ["core", "accounts", "regions", "companies", "planning", "programs", "delivery"]
@@ -433,11 +434,12 @@ def _targets() -> list[Target]:
                 "delivery.forms.BaseReportLineFormSet",
                 "delivery.forms.OutputLineFormSet",
                 "delivery.forms.BaseOutputLineFormSet",
+                "delivery.forms.UnitsForm",
             },
             "officer_a",
             lambda w: reverse("delivery:update", args=[w["draft_report"]]),
             st.tuples(
-                fields_of(names(ReportForm)),
+                fields_of([*names(ReportForm), "units"]),
                 formset_data("lines", ["quantity", "amount"]),
                 formset_data("output_lines", ["quantity"]),
             ).map(lambda parts: {k: v for part in parts for k, v in part.items()}),
@@ -450,6 +452,40 @@ def _targets() -> list[Target]:
             lambda w: reverse("delivery:transition", args=[w["report"], "returned"]),
             fields_of(["comment"]),
             models=[ReportTransition],
+        ),
+        Target(
+            "report verification",
+            set(),
+            "planner",
+            lambda w: reverse("delivery:transition", args=[w["report"], "verified"]),
+            fields_of(["comment", "returned_units"]),
+            models=[ReportTransition],
+        ),
+        Target(
+            "units import",
+            {"planning.forms.UnitImportForm"},
+            "planner",
+            lambda w: reverse("planning:unit_import"),
+            st.tuples(spreadsheet(), fields_of(["kind", "priority"])).map(
+                lambda parts: {**parts[0], **parts[1]}
+            ),
+            models=[NeedImport, TargetUnit],
+        ),
+        Target(
+            "pledge units",
+            {"programs.forms.UnitPickForm"},
+            "officer_a",
+            lambda w: reverse("programs:pledge_units", args=[w["draft"], w["draft_pledge"]]),
+            fields_of(["units"]),
+            models=[UnitClaim],
+        ),
+        Target(
+            "unit erasure",
+            {"programs.forms.UnitEraseForm"},
+            "planner",
+            lambda w: reverse("programs:unit_erase", args=[w["unit"]]),
+            fields_of(["reason"]),
+            models=[TargetUnit],
         ),
         Target(
             "report submission",

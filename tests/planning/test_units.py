@@ -3,11 +3,20 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from core import identity
 from planning import services
 from planning.models import Need, NeedImport, TargetUnit
 from planning.unit_imports import preview_units, protect_table
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The services' messages compared in English."""
+    with translation.override("en"):
+        yield
+
 
 HEADER = ["NIK", "Nama Kepala Keluarga", "Kelurahan", "Alamat", "RT", "RW", "Desil", "Kondisi Atap"]
 
@@ -75,8 +84,12 @@ def test_households_are_registered_and_a_reimport_changes_nothing(
     assert Need.objects.get(pk=tegal_ratu_need.pk).quantity == before
 
 
-def test_a_row_repeated_in_the_file_is_matched_to_the_first(plan, rutilahu, tegal_ratu_need, planner):
-    preview, _outcome = run_import(plan, rutilahu, [household(1), household(2), household(1)], planner)
+def test_a_row_repeated_in_the_file_is_matched_to_the_first(
+    plan, rutilahu, tegal_ratu_need, planner
+):
+    preview, _outcome = run_import(
+        plan, rutilahu, [household(1), household(2), household(1)], planner
+    )
     assert [row.action for row in preview.rows] == ["create", "create", "repeated"]
     assert "row 2" in preview.rows[2].note
     assert TargetUnit.objects.count() == 2
@@ -96,10 +109,15 @@ def test_a_household_of_another_region_is_matched_not_added(
 ):
     """The deployment knows each household once, whatever need or region holds it."""
     run_import(plan, rutilahu, [household(1)], planner)
-    TargetUnit.objects.update(need=Need.objects.create(
-        priority=rutilahu, village=tegal_ratu_need.village, title="Other", quantity=1,
-        estimated_unit_cost=1,
-    ))
+    TargetUnit.objects.update(
+        need=Need.objects.create(
+            priority=rutilahu,
+            village=tegal_ratu_need.village,
+            title="Other",
+            quantity=1,
+            estimated_unit_cost=1,
+        )
+    )
     preview, _outcome = run_import(plan, rutilahu, [household(1)], planner)
     assert preview.rows[0].action == "matched"
     assert TargetUnit.objects.count() == 1
@@ -127,7 +145,7 @@ def test_the_raw_nik_and_names_never_reach_the_database(plan, rutilahu, tegal_ra
     dumped = []
     with connection.cursor() as cursor:
         for table in ("planning_needimport", "planning_targetunit", "auditlog_logentry"):
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 (fixed table names)
+            cursor.execute(f"SELECT * FROM {table}")
             dumped += [str(row) for row in cursor.fetchall()]
     text = " ".join(dumped)
     assert nik not in text
@@ -143,13 +161,18 @@ def test_schools_are_matched_by_npsn(plan, classrooms, planner, village):
         priority=classrooms, village=village, title="RKB SDN 1", quantity=3, estimated_unit_cost=1
     )
     header = ["NPSN", "Nama Sekolah", "Jenjang", "Kelurahan", "Ruang kelas rusak"]
-    rows = [["20601234", "SDN Tegal Ratu 1", "SD", "36.72.04.1002", 3], ["2060", "X", "SD", "36.72.04.1002", 1]]
+    rows = [
+        ["20601234", "SDN Tegal Ratu 1", "SD", "36.72.04.1002", 3],
+        ["2060", "X", "SD", "36.72.04.1002", 1],
+    ]
     preview, _outcome = run_import(plan, classrooms, rows, planner, NeedImport.Kind.SCHOOLS, header)
     assert preview.rows[0].action == "create"
     assert "8 characters" in preview.rows[1].errors[0]
     school = TargetUnit.objects.get()
     assert (school.npsn, school.level, school.classrooms) == ("20601234", "sd", 3)
-    preview, _outcome = run_import(plan, classrooms, rows[:1], planner, NeedImport.Kind.SCHOOLS, header)
+    preview, _outcome = run_import(
+        plan, classrooms, rows[:1], planner, NeedImport.Kind.SCHOOLS, header
+    )
     assert preview.rows[0].action == "matched"
 
 
@@ -163,7 +186,13 @@ def test_erasure_removes_the_personal_data_and_keeps_the_counts(
         services.unit_erase(unit=unit, by=planner, reason=" ")
     services.unit_erase(unit=unit, by=planner, reason="Permintaan tertulis 3 Des 2026")
     unit.refresh_from_db()
-    assert (unit.name, unit.nik_masked, unit.address, unit.rt, unit.latitude) == ("", "", "", "", None)
+    assert (unit.name, unit.nik_masked, unit.address, unit.rt, unit.latitude) == (
+        "",
+        "",
+        "",
+        "",
+        None,
+    )
     assert unit.erased_at and unit.decile == 2 and unit.nik_hash
     assert Need.objects.get(pk=tegal_ratu_need.pk).quantity == quantity
     assert tegal_ratu_need.units.count() == 2

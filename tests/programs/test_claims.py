@@ -8,12 +8,20 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from delivery import services as delivery
 from planning.models import Need, TargetUnit
 from programs import claims, workflow
 from programs.models import Program, UnitClaim
 from tests.factories import PledgeFactory
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The services' messages compared in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -87,9 +95,7 @@ def test_the_database_keeps_one_committed_pledge_per_unit(program_a, program_b, 
         UnitClaim.objects.create(pledge=pledge_of(program_b), unit=unit, committed=True)
 
 
-def test_a_second_approval_of_a_taken_unit_is_refused(
-    program_a, program_b, households, planner
-):
+def test_a_second_approval_of_a_taken_unit_is_refused(program_a, program_b, households, planner):
     unit = households[0]
     for program in (program_a, program_b):
         UnitClaim.objects.create(pledge=pledge_of(program), unit=unit)
@@ -167,7 +173,11 @@ def test_verified_units_are_what_is_delivered(
         delivery.report_submit(report=report, by=officer_a)
     for claim in done:
         report.evidence.create(
-            unit=claim.unit, file="evidence/x.jpg", original_name="x.jpg", size=1, content_type="image/jpeg"
+            unit=claim.unit,
+            file="evidence/x.jpg",
+            original_name="x.jpg",
+            size=1,
+            content_type="image/jpeg",
         )
     delivery.report_submit(report=report, by=officer_a)
     with pytest.raises(ValidationError, match="why units are returned"):
@@ -181,12 +191,21 @@ def test_verified_units_are_what_is_delivered(
 
 
 def test_the_households_personal_data_is_for_planners_and_holders_only(
-    client_for, program_a, households, officer_a, officer_b, planner, province_planner, tegal_ratu_need
+    client_for,
+    program_a,
+    households,
+    officer_a,
+    officer_b,
+    planner,
+    province_planner,
+    tegal_ratu_need,
 ):
     url = reverse("programs:need_units", args=[tegal_ratu_need.pk])
     name = households[0].name
     assert name in client_for(planner).get(url).content.decode()
-    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_id=tegal_ratu_need.pk).exists()
+    assert LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS, object_id=tegal_ratu_need.pk
+    ).exists()
     for outsider in (officer_a, officer_b, province_planner):
         assert name not in client_for(outsider).get(url).content.decode()
     # A draft's reservation shows nothing; a submitted pledge shows its own households.
