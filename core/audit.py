@@ -197,15 +197,22 @@ def connect_sign_in_records() -> None:
     user_logged_out.connect(_signed_out, dispatch_uid="audit_logout")
 
 
-def personal_data_seen(instance: Model, *, by, units: Iterable[int], why: str) -> None:
-    """Record that `by` was shown the personal data of the households `units` (ids), on the
-    page of `instance`, and why (the page's purpose): one entry a page view (UU 27/2022)."""
+def personal_data_seen(*, by, units: Iterable[int], why: str, about: Model) -> None:
+    """Record that `by` was shown the personal data of the households `units` (ids) on the
+    page of `about` (a need, a unit), and why (the page's purpose): one entry a page view
+    (UU 27/2022), kept with the user's own entries (as sign-ins are), so that the histories
+    of needs show their changes, not their readers. Who saw a household: the entries whose
+    data lists it (PostgreSQL: `additional_data__units__contains`)."""
     ids = sorted(units)
     if ids:
         record(
-            instance,
+            by,
             by=by,
             action=Action.ACCESS,
             changes={},
-            data={"personal_data": why, "units": ids},
+            data={
+                "personal_data": why,
+                "units": ids,
+                "about": f"{about._meta.label_lower}:{about.pk}",
+            },
         )

@@ -1,6 +1,7 @@
 """Database helpers shared by the apps' models and migrations."""
 
 from django.db import migrations
+from django.db.models import IntegerField, Subquery
 from django.utils.encoding import force_str
 
 
@@ -43,3 +44,14 @@ class ChoiceLabels:
             labels = field.choice_labels = dict(field.flatchoices)
         value = getattr(self, field.attname)
         return force_str(labels.get(value, value), strings_only=True)
+
+
+class _Count(Subquery):
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
+def counted(queryset) -> Subquery:
+    """The number of `queryset`'s rows (correlated to the outer row by OuterRef) as an
+    annotation: one subquery per row, never a join that multiplies two counts' rows."""
+    return _Count(queryset.order_by().values("pk"))

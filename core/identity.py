@@ -42,9 +42,7 @@ def nik_problem(nik: str, regency_code: str) -> str | None:
         return _("A NIK has 16 digits; this one has %(count)s characters.") % {"count": len(nik)}
     day, month = int(nik[6:8]), int(nik[8:10])
     if not (1 <= day <= 31 or 41 <= day <= 71) or not 1 <= month <= 12:
-        return _("Digits 7 to 12 of a NIK are a date of birth; %(digits)s is none.") % {
-            "digits": nik[6:12]
-        }
+        return _("Digits 7 to 12 of a NIK are a date of birth; these are none.")
     prefix = regency_code.replace(".", "")
     if not nik.startswith(prefix):
         return _(

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -97,7 +98,21 @@ class BaseReportLineFormSet(_LabelledLines):
     row_heading = _("Pledge")
 
     def get_queryset(self):
-        return super().get_queryset().select_related("pledge__need__village", "pledge__priority")
+        covers = UnitClaim.objects.filter(pledge=OuterRef("pledge"))
+        return (
+            super()
+            .get_queryset()
+            .select_related("pledge__need__village", "pledge__priority")
+            .annotate(covers_units=Exists(covers))
+        )
+
+    def add_fields(self, form, index):
+        """A pledge that covers units reports the units ticked: its quantity is counted, not
+        typed (delivery.services)."""
+        super().add_fields(form, index)
+        if getattr(form.instance, "covers_units", False):
+            form.fields["quantity"].disabled = True
+            form.fields["quantity"].help_text = _("Counted from the units ticked below.")
 
     @staticmethod
     def row_label(line) -> str:
@@ -167,7 +182,7 @@ class EvidenceForm(UploadForm):
         if units is None or not units.exists():
             del self.fields["unit"]
         else:
-            self.fields["unit"].queryset = units.order_by("pk")
+            self.fields["unit"].queryset = units.select_related("need__village").order_by("pk")
             self.fields["unit"].label_from_instance = unit_label
 
 

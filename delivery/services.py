@@ -87,6 +87,8 @@ def report_save(*, report: Report, form, lines, outputs, units=None, by=None) ->
     outputs.save()
     if units is not None:
         units_tick(report=report, claim_ids=units.cleaned_data["units"], by=by)
+    else:
+        _count_ticked(report)
     return report
 
 
@@ -103,7 +105,9 @@ def reportable_claims(program: Program):
 
 def units_tick(*, report: Report, claim_ids, by) -> None:
     """The units `report` says were done become `claim_ids`; the lines of the pledges that
-    cover units report as many as are ticked. Under the report's lock (report_save)."""
+    cover units report as many as are ticked. Under the report's lock (report_save) and the
+    program's: two reports of a program never tick one unit."""
+    Program.objects.select_for_update().filter(pk=report.program_id).values("pk").get()
     ids = {int(pk) for pk in claim_ids}
     allowed = set(reportable_claims(report.program).values_list("pk", flat=True)) | set(
         report.units.values_list("claim", flat=True)
@@ -112,6 +116,7 @@ def units_tick(*, report: Report, claim_ids, by) -> None:
         raise ValidationError(_("Some units ticked are not this program's units to report."))
     ticked = set(report.units.values_list("claim", flat=True))
     if ticked == ids:
+        _count_ticked(report)
         return
     report.units.exclude(claim__in=ids).delete()
     ReportUnit.objects.bulk_create(
@@ -174,6 +179,7 @@ def report_submit(*, report: Report, by) -> Report:
     report = TRANSITIONS.make(_locked(report), S.SUBMITTED, by=by)
     if report.program.status not in Program.REPORTING:
         raise ValidationError(_("Only an approved or running program reports its delivery."))
+    _count_ticked(report)
     if not report.narrative.strip():
         raise ValidationError(_("Say what was done in the period before submitting."))
     shown = set(report.evidence.exclude(unit=None).values_list("unit", flat=True))
@@ -273,14 +279,22 @@ def _verify_units(report: Report, returned: set[int], comment: str, by) -> None:
     ticked = list(report.units.select_for_update())
     if returned - {t.claim_id for t in ticked}:
         raise ValidationError(_("Only units the report ticks can be returned."))
+    locked = UnitClaim.objects.select_for_update().filter(pk__in=[t.claim_id for t in ticked])
+    if done := [
+        c.unit.reference for c in locked.select_related("unit") if c.delivered or not c.committed
+    ]:
+        raise ValidationError(
+            _("Delivered already, or no longer taken by this program: %(units)s.")
+            % {"units": ", ".join(done)}
+        )
     if returned and not comment.strip():
         raise ValidationError(_("Say in the comment why units are returned."))
     verified = [t.claim_id for t in ticked if t.claim_id not in returned]
     report.units.filter(claim__in=returned).update(status=ReportUnit.Status.RETURNED)
     report.units.filter(claim__in=verified).update(status=ReportUnit.Status.VERIFIED)
     UnitClaim.objects.filter(pk__in=verified).update(delivered=True)
+    _count_ticked(report, ReportUnit.Status.VERIFIED)
     if ticked:
-        _count_ticked(report, ReportUnit.Status.VERIFIED)
         audit.record(
             report,
             by=by,

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,7 +157,7 @@ class PlanContext:
             {header_key(a.text): a.source for a in SourceAlias.objects.all()}  # administrators' own
         )
         self.existing: dict[tuple, Need] = {}
-        for need in Need.objects.filter(priority__plan=plan):
+        for need in Need.objects.filter(priority__plan=plan).annotate(identified=Count("units")):
             if need.external_ref:
                 self.existing[(need.priority_id, "ref", need.external_ref.lower())] = need
             self.existing.setdefault(
@@ -311,6 +312,15 @@ def _check_row(context: "PlanContext", number: int, cell: dict, first_seen: dict
         errors.append(
             _("%(pledged)s are already pledged to this need; the quantity cannot be lower.")
             % {"pledged": need.pledged_quantity}
+        )
+        return row
+    if fields["quantity"] < need.identified:
+        errors.append(
+            _(
+                "%(units)s households or schools of this need are identified; the quantity "
+                "cannot be lower."
+            )
+            % {"units": need.identified}
         )
         return row
     # Compare the village by id: reading `need.village` would cost a query per row.

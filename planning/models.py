@@ -519,6 +519,15 @@ class Need(ChoiceLabels, models.Model):
             errors["quantity"] = _(
                 "%(pledged)s are already pledged; the quantity cannot be lower."
             ) % {"pledged": self.pledged_quantity}
+        elif (
+            self.pk
+            and self.quantity is not None
+            and self.quantity < (identified := self.units.count())
+        ):
+            errors["quantity"] = _(
+                "%(units)s households or schools of this need are identified; the quantity "
+                "cannot be lower."
+            ) % {"units": identified}
         if errors:
             raise ValidationError(errors)
 

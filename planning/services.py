@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -135,6 +136,22 @@ def need_import_confirm(*, need_import: NeedImport, by, skip_errors: bool) -> Co
     )
 
 
+# Hours an unconfirmed household file's cells (names, addresses) are kept for its confirmation.
+HOUSEHOLD_CELLS_HOURS = 24
+
+
+def forget_household_cells(*, older_than=datetime.timedelta(hours=HOUSEHOLD_CELLS_HOURS)) -> int:
+    """Drop the kept cells of household files previewed and not imported since `older_than`
+    (they name people): confirming one then asks for the file again. Run daily
+    (send_reminders) and whenever a household is erased."""
+    stale = NeedImport.objects.filter(
+        kind=NeedImport.Kind.HOUSEHOLDS,
+        status=NeedImport.Status.PREVIEWED,
+        uploaded_at__lte=timezone.now() - older_than,
+    ).exclude(table=[])
+    return stale.update(table=[])
+
+
 def check_import(need_import: NeedImport, table: list[list]):
     """The dry run of an upload's kept cells, by its kind (needs, households, schools)."""
     if need_import.kind == NeedImport.Kind.NEEDS:
@@ -159,6 +176,8 @@ def unit_erase(*, unit, by, reason: str):
         setattr(unit, name, None if name in ("latitude", "longitude") else "")
     unit.erased_at = timezone.now()
     unit.save(update_fields=[*PERSONAL_FIELDS, "erased_at"])
+    # A household file not yet imported may name it too: such files are checked again.
+    forget_household_cells(older_than=datetime.timedelta(0))
     audit.record(
         unit,
         by=by,

@@ -132,14 +132,17 @@ NIK_CELL = "§nik"  # the key of a protected NIK cell (`protect_table`)
 def protect_table(table: list[list], kind: str, regency_code: str) -> list[list]:
     """The cells to keep: a household file's NIK column replaced, cell by cell, by its keyed
     hash, its masked form and what is wrong with it (checked here, as the raw number is not
-    kept). A NIK typed as a number (Excel keeps 15 significant digits) is refused."""
+    kept), and the columns the import does not read emptied. A NIK typed as a number (Excel
+    keeps 15 significant digits) is refused. The rest (names, addresses) is kept until the
+    import is confirmed, or for HOUSEHOLD_CELLS_HOURS (planning.services.forget_household_cells)."""
     if kind != NeedImport.Kind.HOUSEHOLDS or not table:
         return table
     positions, _ignored = map_headers(table[0], *LAYOUTS[kind])
-    column = positions["nik"]
+    column, read = positions["nik"], set(positions.values())
     kept = [table[0]]
     for cells in table[1:]:
-        cells = list(cells)
+        # A column the import does not read ("NIK istri", "No KK", a phone) is not kept.
+        cells = [cell if index in read else None for index, cell in enumerate(cells)]
         if column < len(cells) and cell_text(cells[column]):
             value = cells[column]
             nik = identity.nik_digits(value)

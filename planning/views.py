@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
@@ -206,6 +206,11 @@ class NeedImportView(PlannerRequiredMixin, CurrentPlanMixin, View):
                 preview = services.check_import(need_import, table)
             except (SpreadsheetError, ImportFileError) as e:
                 form.add_error("file", str(e))
+            except ImproperlyConfigured:  # no NIK_HASH_KEY: core.identity
+                form.add_error(
+                    "file",
+                    _("Households cannot be imported until the administrator sets NIK_HASH_KEY."),
+                )
             else:
                 if kind != NeedImport.Kind.HOUSEHOLDS:  # a register of people is not kept
                     upload.seek(0)
@@ -243,6 +248,7 @@ class UnitImportView(NeedImportView):
     kinds = [NeedImport.Kind.HOUSEHOLDS, NeedImport.Kind.SCHOOLS]
 
     def get_form(self, data=None, files=None):
+        services.forget_household_cells()
         return UnitImportForm(data, files, plan=self.plan)
 
 

@@ -30,7 +30,7 @@ from core.money import rupiah
 from planning.models import Need, Priority
 from regions.models import Region
 
-from . import commitments, matching, notifications, workflow
+from . import claims, commitments, matching, notifications, workflow
 from .models import Amendment, OutputIndicator, Pledge, Program, ProgramOutput, ProgramPartner, Sdg
 from .models.output import outside_their_villages
 from .services import indicator_named
@@ -462,6 +462,7 @@ def _apply(program: Program, state: dict) -> None:
                 if key != "partners":  # only empty lines of open reports (`problems`)
                     instance.report_lines.filter(report__status__in=OPEN_REPORTS).delete()
                 instance.delete()
+    claims.fit(program)  # the units a changed pledge no longer covers are given back
 
 
 @transaction.atomic

@@ -31,6 +31,13 @@ from .models import Pledge, Program, UnitClaim
 PROPOSED_AT_MOST = 500
 
 
+# The statuses of a program whose company sees the households its pledges hold: submitted,
+# approved or running (core.permissions.sees_household_data). Not a draft, nor a program sent
+# back for revision (its officers could pick and unpick households to read them), nor one
+# completed, rejected or cancelled.
+SHOWS_HOUSEHOLDS = [Program.Status.SUBMITTED, *Program.REPORTING]
+
+
 @dataclass
 class Holding:
     """Who holds a unit, as its page and its need's list say it."""
@@ -38,14 +45,13 @@ class Holding:
     company_id: int
     company: str
     program_id: int
+    status: str  # the program's
     state: str  # "reserved", "held", "taken", "delivered"
     until: datetime.datetime | None
 
     @property
     def shows_personal_data(self) -> bool:
-        """A company whose submitted or approved pledge holds the unit sees the household;
-        a draft's reservation does not (core.permissions.sees_household_data)."""
-        return self.state != "reserved"
+        return self.status in SHOWS_HOUSEHOLDS
 
 
 def holdings(units) -> dict[int, Holding]:
@@ -75,7 +81,9 @@ def holdings(units) -> dict[int, Holding]:
             state = "reserved"
         else:
             state = "held"
-        found[unit] = Holding(company, name, program, state, until if state == "reserved" else None)
+        found[unit] = Holding(
+            company, name, program, status, state, until if state == "reserved" else None
+        )
     return found
 
 
@@ -124,13 +132,13 @@ def claims_set(*, pledge: Pledge, unit_ids: list[int], by) -> list[UnitClaim]:
     free = set(
         free_units(pledge.need, pledge=pledge).filter(pk__in=unit_ids).values_list("pk", flat=True)
     )
+    if len(locked) != len(unit_ids) or any(unit.need_id != pledge.need_id for unit in locked):
+        raise ValidationError(_("Some units picked are not units of this need."))
     if taken := [unit for unit in locked if unit.pk not in free]:
         raise ValidationError(
             _("No longer free for this pledge: %(units)s. Pick others.")
             % {"units": ", ".join(unit.reference for unit in taken)}
         )
-    if len(locked) != len(unit_ids):
-        raise ValidationError(_("Some units picked are not units of this need."))
     before = sorted(pledge.claims.values_list("unit", flat=True))
     until = timezone.now() + datetime.timedelta(days=settings.UNIT_RESERVATION_DAYS)
     pledge.claims.exclude(unit__in=unit_ids).delete()
@@ -180,6 +188,12 @@ def submission_problems(program: Program) -> list[str]:
         for claim in claims
         if claim.unit_id in others
     ]
+    problems += [
+        _("%(unit)s is not a unit of its pledge's need: pick the units again.")
+        % {"unit": claim.unit.reference}
+        for claim in claims
+        if claim.unit.need_id != claim.pledge.need_id
+    ]
     over = program.pledges.annotate(picked=Count("claims")).filter(picked__gt=F("quantity"))
     problems += [
         _("A pledge for %(quantity)s covers %(picked)s units.")
@@ -189,6 +203,22 @@ def submission_problems(program: Program) -> list[str]:
     return problems
 
 
+def fit(program: Program) -> int:
+    """After a pledge's need or quantity changed (the program form, an approved change, a
+    steering): the units it no longer covers are given back, those of another need and, from
+    the last picked, those beyond its quantity; never one delivered or ticked in a report.
+    Returns how many were given back."""
+    claims = UnitClaim.objects.filter(pledge__program=program, delivered=False, reports=None)
+    elsewhere = claims.exclude(unit__need=F("pledge__need")).values_list("pk", flat=True)
+    given_back = set(elsewhere)
+    for pledge in program.pledges.annotate(picked=Count("claims")).filter(picked__gt=F("quantity")):
+        extra = claims.filter(pledge=pledge).exclude(pk__in=given_back).order_by("-pk")
+        given_back |= set(extra.values_list("pk", flat=True)[: pledge.picked - pledge.quantity])
+    if given_back:
+        UnitClaim.objects.filter(pk__in=given_back).delete()
+    return len(given_back)
+
+
 def take(program: Program) -> None:
     """At approval, under the needs' locks: the program's units become taken. Another
     approved pledge holding one refuses the approval; the database refuses it too."""
@@ -196,6 +226,12 @@ def take(program: Program) -> None:
     unit_ids = list(claims.values_list("unit", flat=True))
     if not unit_ids:
         return
+    if claims.exclude(unit__need=F("pledge__need")).exists() or (
+        program.pledges.annotate(picked=Count("claims")).filter(picked__gt=F("quantity")).exists()
+    ):
+        raise ValidationError(
+            _("A pledge covers units of another need, or more units than its quantity.")
+        )
     list(TargetUnit.objects.select_for_update().filter(pk__in=unit_ids).order_by("pk").values("pk"))
     taken = (
         UnitClaim.objects.filter(unit__in=unit_ids, committed=True)

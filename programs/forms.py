@@ -795,8 +795,10 @@ class UnitPickForm(forms.Form):
 
     def __init__(self, *args, pledge, **kwargs):
         super().__init__(*args, **kwargs)
-        units = free_units(pledge.need, pledge=pledge).neediest_first()
-        self.fields["units"].choices = [(u.pk, unit_choice_label(u)) for u in units[:1000]]
+        units = list(free_units(pledge.need, pledge=pledge).neediest_first()[:1000])
+        picked = pledge.claims.exclude(unit__in=[u.pk for u in units]).select_related("unit")
+        units += [claim.unit for claim in picked]  # never dropped for lack of a box
+        self.fields["units"].choices = [(u.pk, unit_choice_label(u)) for u in units]
         self.pledge = pledge
 
     def clean_units(self):

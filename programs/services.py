@@ -9,7 +9,7 @@ from core import files
 from core.db import model_columns
 from core.money import rupiah
 
-from . import commitments
+from . import claims, commitments
 from .models import Attachment, OutputIndicator, Program, ProgramOutput, Round
 
 
@@ -44,6 +44,7 @@ def program_save_draft(*, form, formsets, company, by) -> Program:
         if formset.model is ProgramOutput:
             _propose_indicators(formset, company)
         formset.save()
+    claims.fit(program)  # a pledge's need or quantity may have changed under its units
     return program
 
 

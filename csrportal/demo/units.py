@@ -101,11 +101,14 @@ def _register(plan, priority, kind, table, planner) -> int:
 
 def _sisterhood_takes_houses() -> None:
     """KP Sisterhood was approved in January: its Tegal Ratu pledge's ten houses, the poorest
-    first, are the ones it took (the state programs.claims.take leaves at an approval)."""
+    first, are the ones it took (the state programs.claims.take leaves at an approval), those
+    its verified reports delivered marked so."""
     pledge = Pledge.objects.get(
         program__title=program_data.SISTERHOOD["title"], need__external_ref="RUTILAHU-36.72.04.1002"
     )
     units = pledge.need.units.neediest_first()[: pledge.quantity]
     UnitClaim.objects.bulk_create(
-        UnitClaim(pledge=pledge, unit=unit, committed=True) for unit in units
+        # As many delivered as its verified reports delivered (reported before units were).
+        UnitClaim(pledge=pledge, unit=unit, committed=True, delivered=n < pledge.delivered_quantity)
+        for n, unit in enumerate(units)
     )

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -15,11 +15,12 @@ from django_filters.views import FilterView
 
 from companies.models import Company
 from core import concurrency, permissions
+from core.db import counted
 from core.exports import ExportMixin
 from core.forms import posted_id
 from core.pagination import CappedPaginator, NeverPastTheEndMixin
 from core.views import HistoryView
-from planning.models import DevelopmentPlan
+from planning.models import DevelopmentPlan, TargetUnit
 
 from .. import exports, matching, services, workflow
 from ..filters import ProgramFilter
@@ -37,6 +38,7 @@ from ..models import (
     Program,
     ProgramOutput,
     ProgramPartner,
+    UnitClaim,
 )
 
 
@@ -111,8 +113,8 @@ class ProgramDetailView(LoginRequiredMixin, DetailView):
         editable = permissions.can_edit_program(user, program)
         pledges = list(
             program.pledges.select_related("priority", "need__village").annotate(
-                picked=Count("claims", distinct=True),
-                need_units=Count("need__units", distinct=True),
+                picked=counted(UnitClaim.objects.filter(pledge=OuterRef("pk"))),
+                need_units=counted(TargetUnit.objects.filter(need=OuterRef("need"))),
             )
         )
         villages = list(program.villages.select_related("parent").order_by("code"))

@@ -4,6 +4,8 @@
 A household's personal data is drawn only where core.permissions.sees_household_data allows,
 and every page that draws it records the view (core.audit.personal_data_seen)."""
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,25 +26,34 @@ UNITS_PER_PAGE = 100
 
 
 def _visible_unit(request, pk) -> TargetUnit:
+    """A unit of a need the user may read, or one its company holds (a closed need's)."""
     units = TargetUnit.objects.in_region().select_related("need__village", "need__priority")
     unit = get_object_or_404(units, pk=pk)
-    if not Need.objects.visible_to(request.user).filter(pk=unit.need_id).exists():
+    holding = claims.holdings([unit.pk]).get(unit.pk)
+    holder = holding is not None and permissions.is_officer_of(request.user, holding.company_id)
+    if not holder and not Need.objects.visible_to(request.user).filter(pk=unit.need_id).exists():
         raise PermissionDenied
     return unit
 
 
 def _rows(request, units) -> list[dict]:
-    """Each unit with who holds it and whether the user may see its personal data; the view
-    of that data recorded."""
+    """Each unit with who holds it (a pledge under review or a draft's reservation named
+    only to the planners and the holding company) and whether the user may see its
+    personal data."""
     held = claims.holdings([unit.pk for unit in units])
-    rows = [
-        {
-            "unit": unit,
-            "holding": held.get(unit.pk),
-            "personal": claims.sees_household(request.user, unit, held.get(unit.pk)),
-        }
-        for unit in units
-    ]
+    user = request.user
+    rows = []
+    for unit in units:
+        holding = held.get(unit.pk)
+        if (
+            holding
+            and holding.state in ("reserved", "held")
+            and not permissions.plans_in(user, unit.region_code)
+            and not permissions.is_officer_of(user, holding.company_id)
+        ):
+            holding = dataclasses.replace(holding, company="")
+        personal = claims.sees_household(user, unit, held.get(unit.pk))
+        rows.append({"unit": unit, "holding": holding, "personal": personal})
     return rows
 
 
@@ -58,10 +69,10 @@ class NeedUnitsView(LoginRequiredMixin, View):
         page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
         rows = _rows(request, list(page.object_list))
         audit.personal_data_seen(
-            need,
             by=request.user,
             units=[r["unit"].pk for r in rows if r["personal"] and r["unit"].is_household],
             why="need units",
+            about=need,
         )
         return render(
             request,
@@ -82,7 +93,7 @@ class UnitDetailView(LoginRequiredMixin, View):
         unit = _visible_unit(request, pk)
         row = _rows(request, [unit])[0]
         if row["personal"] and unit.is_household:
-            audit.personal_data_seen(unit, by=request.user, units=[unit.pk], why="unit page")
+            audit.personal_data_seen(by=request.user, units=[unit.pk], why="unit page", about=unit)
         planner = permissions.plans_in(request.user, unit.region_code)
         return render(
             request,

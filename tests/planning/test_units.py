@@ -199,3 +199,36 @@ def test_erasure_removes_the_personal_data_and_keeps_the_counts(
     # A re-import of the register does not bring the erased household back.
     preview, _outcome = run_import(plan, rutilahu, [household(1)], planner)
     assert "Erased on request" in preview.rows[0].note
+
+
+def test_columns_the_import_does_not_read_are_not_kept(plan):
+    header = [*HEADER, "NIK Istri", "No HP"]
+    table = protect_table(
+        [header, [*household(1), "3672045501900001", "08123456789"]],
+        NeedImport.Kind.HOUSEHOLDS,
+        plan.city.code,
+    )
+    assert table[1][-2:] == [None, None]
+    assert "3672041201800001" not in str(table)
+
+
+def test_household_cells_are_dropped_a_day_after_an_unconfirmed_preview(plan, rutilahu, planner):
+    import datetime
+
+    from django.utils import timezone
+
+    table = protect_table([HEADER, household(1)], NeedImport.Kind.HOUSEHOLDS, plan.city.code)
+    kept = NeedImport.objects.create(
+        plan=plan,
+        kind=NeedImport.Kind.HOUSEHOLDS,
+        priority=rutilahu,
+        original_name="a.csv",
+        uploaded_by=planner,
+        table=table,
+    )
+    assert services.forget_household_cells() == 0
+    NeedImport.objects.filter(pk=kept.pk).update(
+        uploaded_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    assert services.forget_household_cells() == 1
+    assert NeedImport.objects.get(pk=kept.pk).table == []

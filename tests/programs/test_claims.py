@@ -223,3 +223,68 @@ def test_public_pages_never_show_a_household(client, households, tegal_ratu_need
     page = client.get(reverse("insight:village", args=[village.code]), follow=True)
     text = page.content.decode()
     assert "Warga Fiktif" not in text and "3672••" not in text
+
+
+def test_a_program_sent_back_for_revision_sees_no_household(
+    client_for, program_a, households, officer_a, planner, tegal_ratu_need
+):
+    """Its officers may pick and unpick: they would read the need's households one by one."""
+    claims.claims_set(pledge=pledge_of(program_a), unit_ids=[households[0].pk], by=officer_a)
+    workflow.program_submit(program=program_a, by=officer_a)
+    workflow.program_request_revision(program=program_a, by=planner, comment="Lengkapi.")
+    page = client_for(officer_a).get(reverse("programs:need_units", args=[tegal_ratu_need.pk]))
+    assert households[0].name not in page.content.decode()
+
+
+def test_units_follow_their_pledge_when_its_need_or_quantity_changes(
+    program_a, households, officer_a, rutilahu, village
+):
+    pledge = pledge_of(program_a)
+    claims.claims_set(pledge=pledge, unit_ids=[h.pk for h in households[:5]], by=officer_a)
+    pledge.quantity = 3
+    pledge.save()
+    assert claims.fit(program_a) == 2
+    assert pledge.claims.count() == 3
+    other = Need.objects.create(
+        priority=rutilahu, village=village, title="Lain", quantity=5, estimated_unit_cost=1
+    )
+    pledge.need = other
+    pledge.save()
+    assert claims.fit(program_a) == 3 and not pledge.claims.exists()
+
+
+def test_a_pledge_covering_units_reports_what_is_ticked_not_what_is_typed(
+    company_a, plan, tegal_ratu_need, village, households, officer_a, planner
+):
+    program, pledge = _running_with_units(company_a, plan, tegal_ratu_need, village, households)
+    report = delivery.report_create(
+        program=program,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 3, 31),
+        by=officer_a,
+    )
+    report.lines.update(quantity=9)  # typed by hand before the units were ticked
+    claim = pledge.claims.order_by("unit").first()
+    delivery.units_tick(report=report, claim_ids=[claim.pk], by=officer_a)
+    report.narrative = "Satu rumah."
+    report.save()
+    report.evidence.create(
+        unit=claim.unit,
+        file="evidence/x.jpg",
+        original_name="x.jpg",
+        size=1,
+        content_type="image/jpeg",
+    )
+    delivery.report_submit(report=report, by=officer_a)
+    assert report.lines.get().quantity == 1
+    delivery.report_verify(report=report, by=planner)
+    assert Need.objects.get(pk=tegal_ratu_need.pk).delivered_quantity == 1
+    # A unit delivered is never ticked again.
+    later = delivery.report_create(
+        program=program,
+        period_start=datetime.date(2025, 4, 1),
+        period_end=datetime.date(2025, 6, 30),
+        by=officer_a,
+    )
+    with pytest.raises(ValidationError, match="not this program's units"):
+        delivery.units_tick(report=later, claim_ids=[claim.pk], by=officer_a)

@@ -9,6 +9,7 @@ from core import tenancy
 from core.mail import send_on_commit
 from delivery import duties
 from delivery.models import Reminder, Report
+from planning import services as planning_services
 from programs.models import Program
 from programs.notifications import planner_emails
 from regions.models import ServedRegion
@@ -18,13 +19,15 @@ class Command(BaseCommand):
     help = (
         "For a daily cron job: email the officers of each running program whose report for the "
         "last finished quarter is missing (once when due, once more when late), and the planners "
-        "a digest of what waits for them (once a day). Running it again sends nothing twice."
+        "a digest of what waits for them (once a day). Running it again sends nothing twice. "
+        "It also drops the cells of household files previewed a day ago and never imported."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--today", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
 
     def handle(self, *args, today=None, **options):
+        planning_services.forget_household_cells()
         today = today or timezone.localdate()
         quarter, programs = duties.missing_last_quarter(today)
         stage = "late" if today > quarter.due else "due"
