@@ -507,6 +507,7 @@ def pages():
     change = proposed_change(running)
     pledge = Pledge.objects.filter(program=program).values_list("pk", flat=True).first()
     strategic_plan, consultation = company_strategy(company)
+    unit = households_of(need)
     signed_in = [
         ("dashboard (planner's home)", "/"),
         ("inbox, unfiltered", "/programs/"),
@@ -525,6 +526,12 @@ def pages():
         ("CSR strategy (plans and consultations here)", "/programs/strategy/"),
         ("strategic plan", f"/programs/strategy/plans/{strategic_plan}/"),
         ("consultation (names seen, audited)", f"/programs/strategy/consultations/{consultation}/"),
+        (
+            "a need's households (100 of 5,000, names seen, audited)",
+            f"/programs/needs/{need}/units/",
+        ),
+        ("a household's page (audited)", f"/programs/units/{unit}/"),
+        ("households and schools import form", "/plan/units/import/"),
         ("reports, unfiltered", "/reports/"),
         ("reports awaiting verification", "/reports/?status=submitted"),
         ("report page", f"/reports/{report}/"),
@@ -563,6 +570,37 @@ def pages():
 
 
 ADMIN_FORMS: dict[str, str] = {}
+
+
+def households_of(need_id: int) -> int:
+    """5,000 households behind the bench need (made once), as an import registers them: the
+    need's units pages' rows. Returns one of them."""
+    from django.db.models.functions import Greatest
+
+    from planning.models import Need, TargetUnit
+
+    units = TargetUnit.objects.filter(need_id=need_id)
+    if not units.exists():
+        TargetUnit.objects.bulk_create(
+            [
+                TargetUnit(
+                    need_id=need_id,
+                    kind=TargetUnit.Kind.HOUSEHOLD,
+                    name=f"Warga Fiktif {n}",
+                    nik_hash=f"bench{n:059d}",
+                    nik_masked=f"3672••••••••{n % 10000:04d}",
+                    address=f"Jl. Uji {n}",
+                    rt="001",
+                    rw="002",
+                    decile=n % 10 + 1,
+                    roof="heavy",
+                )
+                for n in range(5_000)
+            ],
+            batch_size=1_000,
+        )
+        Need.objects.filter(pk=need_id).update(quantity=Greatest("quantity", 5_000))
+    return units.order_by("pk").values_list("pk", flat=True).first()
 
 
 def company_strategy(slug: str) -> tuple[int, int]:

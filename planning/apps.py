@@ -13,6 +13,7 @@ class PlanningConfig(AppConfig):
 
         from .models import (
             DEFAULT_UNITS,
+            PERSONAL_FIELDS,
             DevelopmentPlan,
             Need,
             NeedImport,
@@ -21,7 +22,6 @@ class PlanningConfig(AppConfig):
             TargetUnit,
             Unit,
         )
-        from .targets import PERSONAL_FIELDS
 
         for model in (Unit, DevelopmentPlan, Priority, PriorityYearTarget, Need):
             track(model)

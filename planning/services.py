@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from core import audit
 
 from .imports import ImportFileError, apply_needs, preview_needs, same_outcome
-from .models import Need, NeedImport
-from .targets import PERSONAL_FIELDS, TargetUnit
+from .models import PERSONAL_FIELDS, Need, NeedImport, TargetUnit
 from .unit_imports import apply_units, preview_units
 
 

@@ -32,8 +32,7 @@ from core.spreadsheets import cell_checked_text, cell_text, header_key
 from .columns import COLUMNS as NEED_COLUMNS
 from .columns import ImportFileError, map_headers
 from .imports import PlanContext
-from .models import DevelopmentPlan, Need, NeedImport, Priority
-from .targets import Condition, TargetUnit
+from .models import Condition, DevelopmentPlan, Need, NeedImport, Priority, TargetUnit
 
 VILLAGE = next(column for column in NEED_COLUMNS if column[0] == "village")
 SOURCE = ("source", gettext_lazy("Source"), ["sumber", "sumber data", "source"])

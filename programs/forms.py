@@ -817,6 +817,7 @@ class UnitEraseForm(forms.Form):
         max_length=500,
         help_text=_(
             "The name, NIK, address and location are erased for good; the household still "
-            "counts in the figures."
+            "counts in the figures. Write the request's reference, not the person's name: "
+            "the reason is kept in the audit trail."
         ),
     )

@@ -1,4 +1,4 @@
-"""Which identified units (planning.targets) a pledge covers: picked by the company's officer,
+"""Which identified units (planning.models.target) a pledge covers: picked by the company's officer,
 held while the program is reviewed, taken once it is approved (the database keeps one
 committed pledge per unit), delivered when a planner verifies it unit by unit
 (delivery.services). Moved only by programs.claims and the workflow."""

@@ -1,4 +1,4 @@
-"""The households, schools and sites behind a need (planning.targets), with who holds them
+"""The households, schools and sites behind a need (planning.models.target), with who holds them
 (programs.claims): their list, a unit's page, its erasure, and a pledge's units picked.
 
 A household's personal data is drawn only where core.permissions.sees_household_data allows,

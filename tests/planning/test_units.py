@@ -232,3 +232,23 @@ def test_household_cells_are_dropped_a_day_after_an_unconfirmed_preview(plan, ru
     )
     assert services.forget_household_cells() == 1
     assert NeedImport.objects.get(pk=kept.pk).table == []
+
+
+def test_the_sample_register_in_docs_shows_the_match(plan, rutilahu, planner):
+    from pathlib import Path
+
+    from core.spreadsheets import read_table
+    from regions.models import Region
+
+    Need.objects.create(
+        priority=rutilahu,
+        village=Region.objects.get(code="36.72.08.1006"),
+        title="Rutilahu Samangraya",
+        quantity=35,
+        estimated_unit_cost=1,
+    )
+    path = Path(__file__).resolve().parents[2] / "docs" / "sample-households.csv"
+    table = read_table(path.read_bytes(), path.name, max_rows=100)
+    table = protect_table(table, NeedImport.Kind.HOUSEHOLDS, plan.city.code)
+    counts = preview_units(plan, rutilahu, NeedImport.Kind.HOUSEHOLDS, table).as_json()["counts"]
+    assert (counts["create"], counts["matched"], counts["errors"]) == (10, 1, 0)

@@ -7,7 +7,7 @@ its NIK is never stored, only a keyed hash and a masked form (core.identity). An
 household keeps its place in the counts and its hash (so that a re-import of the register
 does not bring it back) and loses everything else.
 
-Imported here (the bottom of planning.models); claimed by pledges in programs.claims.
+Claimed by pledges in programs.claims.
 """
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core import tenancy
 from core.db import ChoiceLabels
 
-from .models import InRegionQuerySet, Need, plan_region
+from .plan import InRegionQuerySet, Need, plan_region
 
 # Fields that are personal data: shown only to whom core.permissions.sees_household_data
 # allows, never in logs, public pages, open data or the audit trail's values; blanked when

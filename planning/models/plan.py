@@ -618,6 +618,3 @@ class SourceAlias(models.Model):
 
     def __str__(self):
         return f"{self.text} → {self.get_source_display()}"
-
-
-from .targets import TargetUnit  # noqa: E402, F401 (a model of the app, defined beside it)
