@@ -288,3 +288,32 @@ def test_a_pledge_covering_units_reports_what_is_ticked_not_what_is_typed(
     )
     with pytest.raises(ValidationError, match="not this program's units"):
         delivery.units_tick(report=later, claim_ids=[claim.pk], by=officer_a)
+
+
+def test_the_unit_pages_keep_their_query_count(
+    client_for, program_a, households, officer_a, planner, tegal_ratu_need
+):
+    """Ten households or forty, half of them picked: the same queries on each page."""
+    from tests.utils import queries_for
+
+    pledge = pledge_of(program_a)
+    urls = {
+        "units": reverse("programs:need_units", args=[tegal_ratu_need.pk]),
+        "pick": reverse("programs:pledge_units", args=[program_a.pk, pledge.pk]),
+        "program": program_a.get_absolute_url(),
+    }
+
+    def counts():
+        return {
+            "units": queries_for(client_for(planner), urls["units"]),
+            "pick": queries_for(client_for(officer_a), urls["pick"]),
+            "program": queries_for(client_for(officer_a), urls["program"]),
+        }
+
+    claims.claims_set(pledge=pledge, unit_ids=[h.pk for h in households[:5]], by=officer_a)
+    few = counts()
+    TargetUnit.objects.bulk_create(
+        TargetUnit(need=tegal_ratu_need, kind="household", name=f"W {n}", nik_hash=f"x{n:063d}")
+        for n in range(30)
+    )
+    assert counts() == few
