@@ -1,6 +1,7 @@
 """The program list's downloads: the programs themselves and the pledges of those programs."""
 
 from django.db.models import F
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exports import CHUNK, Column
@@ -82,3 +83,60 @@ def invitation_columns() -> list[Column]:
         Column(_("Reminders sent"), lambda i: i.reminders, "number"),
         Column(_("Last reminded"), lambda i: i.reminded_at, "date"),
     ]
+
+
+def household_columns(holdings: dict) -> list[Column]:
+    """A need's units with their personal data (planners only: programs.views.units)."""
+    states = {
+        "reserved": _("reserved"),
+        "held": _("under review"),
+        "taken": _("taken"),
+        "delivered": _("delivered"),
+    }
+
+    def state(unit):
+        holding = holdings.get(unit.pk)
+        return f"{states[holding.state]} · {holding.company}" if holding else _("open")
+
+    return [
+        Column(_("Reference"), lambda u: u.reference),
+        Column(_("Kind"), lambda u: u.get_kind_display()),
+        Column(_("Name"), lambda u: u.name),
+        Column("NIK", lambda u: u.nik_masked),
+        Column("NPSN", lambda u: u.npsn),
+        Column(_("Address"), lambda u: u.address),
+        Column("RT", lambda u: u.rt),
+        Column("RW", lambda u: u.rw),
+        Column(_("Latitude"), lambda u: u.latitude, "number"),
+        Column(_("Longitude"), lambda u: u.longitude, "number"),
+        Column(_("Decile"), lambda u: u.decile, "number"),
+        Column(_("Condition"), lambda u: u.condition_label),
+        Column(_("State"), state),
+        Column(_("Erased on request"), lambda u: u.erased_at, "date"),
+    ]
+
+
+def household_notice(workbook, *, need, by) -> None:
+    """The workbook's first sheet: what the file holds and who may keep it (UU 27/2022)."""
+    sheet = workbook.add_worksheet(str(_("Read first"))[:31])
+    bold = workbook.add_format({"bold": True, "font_color": "#9C0006"})
+    sheet.set_column(0, 0, 110)
+    lines = [
+        (_("PERSONAL DATA (UU 27/2022): for the region's planners only."), bold),
+        (
+            _(
+                "Names, NIK (masked), addresses and coordinates of households, for the work on "
+                "this need only. Do not pass this file on, publish it or keep it longer than "
+                "the work needs; delete it afterwards. The download is recorded."
+            ),
+            None,
+        ),
+        (_("Need: %(need)s") % {"need": need.title}, None),
+        (
+            _("Downloaded by %(user)s on %(when)s")
+            % {"user": by, "when": formats.date_format(timezone.localtime(), "DATETIME_FORMAT")},
+            None,
+        ),
+    ]
+    for row, (text, style) in enumerate(lines):
+        sheet.write_string(row, 0, str(text), style)

@@ -25,6 +25,11 @@ urlpatterns = [
         name="pledge_units",
     ),
     path("needs/<int:pk>/units/", views.NeedUnitsView.as_view(), name="need_units"),
+    path(
+        "needs/<int:pk>/units.xlsx",
+        views.NeedUnitsExportView.as_view(),
+        name="need_units_export",
+    ),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit"),
     path("units/<int:pk>/erase/", views.UnitEraseView.as_view(), name="unit_erase"),
     path(

@@ -32,7 +32,13 @@ from .strategy import (
     StrategyListView,
     strategy_file,
 )
-from .units import NeedUnitsView, PledgeUnitsView, UnitDetailView, UnitEraseView
+from .units import (
+    NeedUnitsExportView,
+    NeedUnitsView,
+    PledgeUnitsView,
+    UnitDetailView,
+    UnitEraseView,
+)
 
 __all__ = [
     "AmendmentDecisionView",
@@ -42,6 +48,7 @@ __all__ = [
     "AttachmentUploadView",
     "ConsultationDetailView",
     "ConsultationFormView",
+    "NeedUnitsExportView",
     "NeedUnitsView",
     "PledgeSteerView",
     "PledgeUnitsView",

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core import audit, permissions
+from core.exports import workbook_response, write_sheet
 from planning import services as planning_services
 from planning.models import Need, TargetUnit
 
-from .. import claims
+from .. import claims, exports
 from ..forms import UnitEraseForm, UnitPickForm
 from .program import get_editable_program
 
@@ -84,8 +85,33 @@ class NeedUnitsView(LoginRequiredMixin, View):
                 "paginator": page.paginator,
                 "deciles": claims.decile_figures(need.units.all()),
                 "personal_columns": any(r["personal"] for r in rows),
+                "can_export": permissions.plans_in(request.user, need.region_code),
             },
         )
+
+
+class NeedUnitsExportView(LoginRequiredMixin, View):
+    """A need's units with their personal data as a workbook, for the region's planners only;
+    its first sheet says what it holds and who may keep it; the download is recorded."""
+
+    def get(self, request, pk):
+        need = get_object_or_404(Need.objects.visible_to(request.user), pk=pk)
+        if not permissions.plans_in(request.user, need.region_code):
+            raise PermissionDenied
+        units = list(need.units.neediest_first())
+        columns = exports.household_columns(claims.holdings([unit.pk for unit in units]))
+        audit.personal_data_seen(
+            by=request.user,
+            units=[unit.pk for unit in units if unit.is_household and not unit.erased_at],
+            why="export",
+            about=need,
+        )
+
+        def fill(workbook):
+            exports.household_notice(workbook, need=need, by=request.user)
+            write_sheet(workbook, str(_("Units")), columns, units)
+
+        return workbook_response(f"data-pribadi-{need.pk}", fill)
 
 
 class UnitDetailView(LoginRequiredMixin, View):

@@ -26,6 +26,7 @@ NOT_PAGES = {
     "planning:import_template",
     "programs:attachment",
     "programs:strategy_file",
+    "programs:need_units_export",
     "delivery:evidence",
     "opendata:iati_xml",
     "opendata:iati_json",

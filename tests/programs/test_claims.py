@@ -317,3 +317,24 @@ def test_the_unit_pages_keep_their_query_count(
         for n in range(30)
     )
     assert counts() == few
+
+
+def test_the_personal_data_export_is_for_planners_says_so_and_is_recorded(
+    client_for, households, officer_a, planner, tegal_ratu_need
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    url = reverse("programs:need_units_export", args=[tegal_ratu_need.pk])
+    assert client_for(officer_a).get(url).status_code == 403
+    response = client_for(planner).get(url)
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    notice, units = book.worksheets
+    assert "UU 27/2022" in notice["A1"].value
+    names = [row[2] for row in units.iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == sorted(h.name for h in households)
+    entry = LogEntry.objects.get(
+        action=LogEntry.Action.ACCESS, additional_data__personal_data="export"
+    )
+    assert entry.actor == planner and len(entry.additional_data["units"]) == 10
