@@ -203,9 +203,12 @@ def test_the_households_personal_data_is_for_planners_and_holders_only(
     url = reverse("programs:need_units", args=[tegal_ratu_need.pk])
     name = households[0].name
     assert name in client_for(planner).get(url).content.decode()
-    assert LogEntry.objects.filter(
-        action=LogEntry.Action.ACCESS, object_id=tegal_ratu_need.pk
-    ).exists()
+    seen = LogEntry.objects.get(
+        action=LogEntry.Action.ACCESS, additional_data__about=f"planning.need:{tegal_ratu_need.pk}"
+    )
+    assert seen.actor == planner and seen.additional_data["units"] == sorted(
+        h.pk for h in households
+    )
     for outsider in (officer_a, officer_b, province_planner):
         assert name not in client_for(outsider).get(url).content.decode()
     # A draft's reservation shows nothing; a submitted pledge shows its own households.
