@@ -31,6 +31,7 @@ os.environ.update(
         "DJANGO_SETTINGS_MODULE": "csrportal.settings",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
         "SECRET_KEY": "bench-only-0123456789-0123456789-0123456789-0123456789",
+        "NIK_HASH_KEY": "bench-only-nik-key",
         "ALLOWED_HOSTS": "testserver",
         "SECURE_COOKIES": "0",
         "DEBUG": "0",

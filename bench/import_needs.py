@@ -49,37 +49,17 @@ def workbook(plan) -> bytes:
 
 
 def household_workbook(plan) -> bytes:
-    """A register of ROWS households in Cilegon's kelurahan, as e-RTLH exports it."""
-    from planning.unit_imports import HOUSEHOLD_COLUMNS
+    """A register of ROWS made-up households in Cilegon's kelurahan, as e-RTLH exports it."""
+    from csrportal.demo.units import HOUSEHOLD_HEADER, fictional_households
 
-    villages = list(
-        plan.priorities.get(code="RUTILAHU").needs.values_list("village__code", flat=True)
-    )
+    needs = plan.priorities.get(code="RUTILAHU").needs
+    villages = list(needs.values_list("village__code", flat=True))
     rng = random.Random(2)
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
-    sheet.append([str(h) for _n, h, _a in HOUSEHOLD_COLUMNS])
-    for i in range(ROWS):
-        code = rng.choice(villages)
-        nik = f"3672{code[6:8]}{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(40, 99)}{i:04d}"
-        sheet.append(
-            [
-                nik,
-                f"Warga Fiktif {i}",
-                code,
-                f"Jl. Uji {i}",
-                str(rng.randint(1, 12)),
-                str(rng.randint(1, 6)),
-                rng.randint(1, 10),
-                "rusak berat",
-                "rusak sedang",
-                "baik",
-                f"{-6.0 - rng.random() / 10:.6f}",
-                f"{106.0 + rng.random() / 10:.6f}",
-                "e-RTLH",
-                "30/06/2025",
-            ]
-        )
+    sheet.append(HOUSEHOLD_HEADER)
+    for number in range(ROWS):
+        sheet.append(*fictional_households(rng, rng.choice(villages), 1, number))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

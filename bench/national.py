@@ -47,6 +47,7 @@ ENV = {
     **os.environ,
     "DATABASE_URL": f"{PG}/{DB_NAME}",
     "SECRET_KEY": "bench-only-secret-key-0123456789-0123456789-0123456789",
+    "NIK_HASH_KEY": "bench-only-nik-key",
     "ALLOWED_HOSTS": "127.0.0.1,testserver",
     "SECURE_COOKIES": "0",
     "DEBUG": "0",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from core.admin import PortalAdminMixin, TabularInline, rupiah_column
 from core.db import model_columns
 
-from . import services, workflow
+from . import claims, services, workflow
 from .models import (
     Amendment,
     Attachment,
@@ -252,6 +252,8 @@ class ProgramAdmin(PortalAdminMixin, admin.ModelAdmin):
                 formset.new_objects = formset.changed_objects = formset.deleted_objects = []
                 return
         super().save_formset(request, form, formset, change)
+        if formset.model is Pledge:
+            claims.fit(form.instance)  # a pledge's need or quantity may have changed
 
     @transaction.atomic
     def delete_model(self, request, obj):

@@ -27,13 +27,17 @@ FIRST = ["Ahmad", "Siti", "Budi", "Dewi", "Rudi", "Nur", "Agus", "Rina", "Joko",
 CONDITIONS = ["rusak berat", "rusak sedang", "rusak ringan", "baik"]
 
 
-def _households(rng: random.Random, code: str, count: int, start: int) -> list[list]:
+def fictional_households(rng: random.Random, code: str, count: int, start: int) -> list[list]:
+    """`count` register rows (HOUSEHOLD_HEADER) of made-up households of the kelurahan `code`,
+    numbered from `start`: NIK-shaped numbers of its kecamatan that belong to no one."""
     kecamatan = code.split(".")[2]
     rows = []
     for number in range(start, start + count):
-        day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(40, 99)
+        # A date of birth (women's day plus 40) and a serial number: unique up to 10,000 rows.
+        day, month, year = 1 + number % 28, 1 + number // 28 % 12, 40 + number // 336 % 60
         woman = rng.random() < 0.3
-        nik = f"3672{kecamatan}{day + (40 if woman else 0):02d}{month:02d}{year:02d}{9000 + number:04d}"
+        serial = number % 10_000
+        nik = f"3672{kecamatan}{day + (40 if woman else 0):02d}{month:02d}{year:02d}{serial:04d}"
         rows.append(
             [
                 nik,
@@ -79,7 +83,7 @@ def seed_units() -> int:
     quantities = dict(rutilahu.needs.values_list("village__code", "quantity"))
     for code, most in HOUSEHOLD_VILLAGES:
         count = min(most, quantities.get(code, 0))
-        rows += _households(rng, code, count, start)
+        rows += fictional_households(rng, code, count, start)
         start += count
     made = _register(plan, rutilahu, NeedImport.Kind.HOUSEHOLDS, [HOUSEHOLD_HEADER, *rows], planner)
     schools = [["NPSN", "Nama Sekolah", "Jenjang", "Kode Kelurahan", "Ruang Kelas Rusak"]]

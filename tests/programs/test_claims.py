@@ -152,6 +152,17 @@ def _running_with_units(company_a, plan, tegal_ratu_need, village, households, c
     return program, pledge
 
 
+def photo_of(report, claim):
+    """A photo of the claimed unit in the report's evidence (stored as upload would)."""
+    report.evidence.create(
+        unit=claim.unit,
+        file="evidence/x.jpg",
+        original_name="x.jpg",
+        size=1,
+        content_type="image/jpeg",
+    )
+
+
 def test_verified_units_are_what_is_delivered(
     company_a, plan, tegal_ratu_need, village, households, officer_a, planner
 ):
@@ -172,13 +183,7 @@ def test_verified_units_are_what_is_delivered(
     with pytest.raises(ValidationError, match="photo of each unit"):
         delivery.report_submit(report=report, by=officer_a)
     for claim in done:
-        report.evidence.create(
-            unit=claim.unit,
-            file="evidence/x.jpg",
-            original_name="x.jpg",
-            size=1,
-            content_type="image/jpeg",
-        )
+        photo_of(report, claim)
     delivery.report_submit(report=report, by=officer_a)
     with pytest.raises(ValidationError, match="why units are returned"):
         delivery.report_verify(report=report, by=planner, returned_units=[done[3].pk])
@@ -271,13 +276,7 @@ def test_a_pledge_covering_units_reports_what_is_ticked_not_what_is_typed(
     delivery.units_tick(report=report, claim_ids=[claim.pk], by=officer_a)
     report.narrative = "Satu rumah."
     report.save()
-    report.evidence.create(
-        unit=claim.unit,
-        file="evidence/x.jpg",
-        original_name="x.jpg",
-        size=1,
-        content_type="image/jpeg",
-    )
+    photo_of(report, claim)
     delivery.report_submit(report=report, by=officer_a)
     assert report.lines.get().quantity == 1
     delivery.report_verify(report=report, by=planner)
