@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from core import audit, identity, versions
 from core.audit import Action
 from core.spreadsheets import cell_checked_text, cell_text, header_key
+from regions.models import Boundary
 
 from .columns import COLUMNS as NEED_COLUMNS
 from .columns import ImportFileError, map_headers
@@ -221,11 +222,23 @@ class _UnitContext(PlanContext):
                 "-pk"
             )
         }
+        self.outlines: dict[int, object] | None = None  # read at the first coordinates
         key_field = "nik_hash" if kind == NeedImport.Kind.HOUSEHOLDS else "npsn"
         registered = TargetUnit.objects.filter(**{f"{key_field}__in": keys}).select_related(
             "need__village", "need__priority__plan__city"
         )
         self.registered = {getattr(unit, key_field): unit for unit in registered}
+
+    def outside(self, village, latitude, longitude) -> bool:
+        """The point lies outside the kelurahan's outline, when one is known (the plan's
+        outlines read once, at the first row with coordinates)."""
+        if self.outlines is None:
+            boundaries = Boundary.objects.in_bulk(list(self.villages_by_pk))
+            self.outlines = {pk: boundary.outline() for pk, boundary in boundaries.items()}
+        outline = self.outlines.get(village.pk)
+        return outline is not None and not Boundary.holds(
+            outline, float(longitude), float(latitude)
+        )
 
 
 def preview_units(
@@ -309,6 +322,13 @@ def _check_row(context: _UnitContext, number: int, cell: dict, labels: dict, fir
     row = UnitRow(number, _shown(kind, fields, village))
     row.errors = errors
     if errors or village is None:
+        return row
+    located = fields["latitude"] is not None and fields["longitude"] is not None
+    if located and context.outside(village, fields["latitude"], fields["longitude"]):
+        errors.append(
+            _("The coordinates lie outside %(village)s: check latitude and longitude.")
+            % {"village": village.name}
+        )
         return row
     if key in first_seen:
         row.action, row.note = (

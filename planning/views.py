@@ -248,7 +248,8 @@ class UnitImportView(NeedImportView):
     kinds = [NeedImport.Kind.HOUSEHOLDS, NeedImport.Kind.SCHOOLS]
 
     def get_form(self, data=None, files=None):
-        services.forget_household_cells()
+        if data is not None:  # an upload: the cells of stale previews go first
+            services.forget_household_cells()
         return UnitImportForm(data, files, plan=self.plan)
 
 

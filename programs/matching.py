@@ -34,16 +34,19 @@ from django.db.models.functions import Coalesce, Least
 
 from companies.models import Company, CompanyVillage
 from core import versions
-from planning.models import UNFUNDED_RUPIAH, DevelopmentPlan, Need
+from planning.models import UNFUNDED_RUPIAH, DevelopmentPlan, Need, TargetUnit
 from regions.models import Region
 
-from .models import Commitment, Pledge, Program
+from .models import Commitment, Pledge, Program, UnitClaim
 
 CANDIDATE_COMPANIES = 60
 
 NO_CSR, LITTLE_CSR = "none", "little"  # the templates show a reason for each
 LEFT_BEHIND_POINTS = {NO_CSR: 3, LITTLE_CSR: 2}
 LITTLE_CSR_SHARE = 0.25  # pledged: less than this share of a priority's units in the kelurahan
+# A need whose identified households include some of the poorest fifth (deciles 1-2) not yet
+# taken by a pledge (planning.models.target).
+POOREST_POINTS, POOREST_DECILE = 2, 2
 
 
 def villages_with_csr(plan: DevelopmentPlan, villages) -> set[int]:
@@ -172,6 +175,7 @@ def needs_for_program(program: Program, limit: int = 12) -> list[Need]:
             same_pillar=Case(
                 When(priority__in=same_pillar, then=Value(True)), default=Value(False)
             ),
+            poorest=Exists(poorest_households(OuterRef("pk"))),
             left_behind=Case(
                 *([When(village__in=no_csr, then=Value(NO_CSR))] if no_csr else []),
                 *[
@@ -190,11 +194,19 @@ def needs_for_program(program: Program, limit: int = 12) -> list[Need]:
                 *[When(left_behind=r, then=Value(p)) for r, p in LEFT_BEHIND_POINTS.items()],
                 default=Value(0),
             )
+            + Case(When(poorest=True, then=Value(POOREST_POINTS)), default=Value(0))
         )
         .order_by("-score", "-gap_value", "pk")
-        .values("pk", "gap_value", "same_village", "ring", "same_pillar", "left_behind", "score")[
-            :limit
-        ]
+        .values(
+            "pk",
+            "gap_value",
+            "same_village",
+            "ring",
+            "same_pillar",
+            "left_behind",
+            "poorest",
+            "score",
+        )[:limit]
     )
     ranked = list(ranked)
     needs = Need.objects.select_related("priority", "village__parent").in_bulk(
@@ -204,6 +216,15 @@ def needs_for_program(program: Program, limit: int = 12) -> list[Need]:
         for name, value in row.items():
             setattr(needs[row["pk"]], name, value)
     return [needs[row["pk"]] for row in ranked]
+
+
+def poorest_households(need):
+    """The households of deciles 1-2 of `need` (an id or an OuterRef) that no approved pledge
+    has taken (erased ones are left out: nobody can find them)."""
+    taken = UnitClaim.objects.filter(unit=OuterRef("pk"), committed=True)
+    return TargetUnit.objects.filter(need=need, decile__lte=POOREST_DECILE, erased_at=None).exclude(
+        Exists(taken)
+    )
 
 
 def companies_for_need(need: Need, limit: int = 12):

@@ -268,7 +268,16 @@ class Boundary(models.Model):
 
     def contains(self, lng: float, lat: float) -> bool:
         """The point lies in the region (or within NEAR_DEGREES of its outline)."""
-        from shapely.geometry import Point, shape
+        return self.holds(self.outline(), lng, lat)
 
-        outline = shape({"type": self.shape, "coordinates": self.coordinates})
-        return outline.distance(Point(lng, lat)) <= self.NEAR_DEGREES
+    def outline(self):
+        """The outline as a shapely geometry, to test many points against (`holds`)."""
+        from shapely.geometry import shape
+
+        return shape({"type": self.shape, "coordinates": self.coordinates})
+
+    @classmethod
+    def holds(cls, outline, lng: float, lat: float) -> bool:
+        from shapely.geometry import Point
+
+        return outline.distance(Point(lng, lat)) <= cls.NEAR_DEGREES

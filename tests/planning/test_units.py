@@ -252,3 +252,18 @@ def test_the_sample_register_in_docs_shows_the_match(plan, rutilahu, planner):
     table = protect_table(table, NeedImport.Kind.HOUSEHOLDS, plan.city.code)
     counts = preview_units(plan, rutilahu, NeedImport.Kind.HOUSEHOLDS, table).as_json()["counts"]
     assert (counts["create"], counts["matched"], counts["errors"]) == (10, 1, 0)
+
+
+def test_coordinates_must_lie_in_the_kelurahan(plan, rutilahu, tegal_ratu_need, planner, village):
+    from regions.models import Boundary
+
+    square = [[[105.97, -6.03], [105.99, -6.03], [105.99, -6.01], [105.97, -6.01], [105.97, -6.03]]]
+    Boundary.objects.create(
+        region=village, shape="Polygon", coordinates=square, centroid_lng=105.98, centroid_lat=-6.02
+    )
+    header = [*HEADER, "Lintang", "Bujur"]
+    rows = [[*household(1), "-6.02", "105.98"], [*household(2), "-6.50", "106.50"]]
+    table = protect_table([header, *rows], NeedImport.Kind.HOUSEHOLDS, plan.city.code)
+    preview = preview_units(plan, rutilahu, NeedImport.Kind.HOUSEHOLDS, table)
+    assert preview.rows[0].errors == []
+    assert "outside Tegal Ratu" in preview.rows[1].errors[0]

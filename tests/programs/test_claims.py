@@ -340,3 +340,26 @@ def test_the_personal_data_export_is_for_planners_says_so_and_is_recorded(
         action=LogEntry.Action.ACCESS, additional_data__personal_data="export"
     )
     assert entry.actor == planner and len(entry.additional_data["units"]) == 10
+
+
+def test_the_matching_puts_needs_with_the_poorest_households_first(
+    program_a, households, rutilahu, village, officer_a, planner
+):
+    """Two needs alike but for their households: the one holding untaken deciles 1-2 first;
+    once an approved pledge takes them, the bonus goes."""
+    from programs import matching
+
+    plain = Need.objects.create(
+        priority=rutilahu, village=village, title="Tanpa data", quantity=10, estimated_unit_cost=1
+    )
+    other = Need.objects.create(
+        priority=rutilahu, village=village, title="Dengan desil", quantity=10, estimated_unit_cost=1
+    )
+    poorest = households[9]  # decile 1
+    TargetUnit.objects.filter(pk=poorest.pk).update(need=other)
+    ranked = {need.pk: need for need in matching.needs_for_program(program_a)}
+    assert ranked[other.pk].poorest and not ranked[plain.pk].poorest
+    assert list(ranked).index(other.pk) < list(ranked).index(plain.pk)
+    taker = PledgeFactory(need=other, quantity=1)
+    UnitClaim.objects.create(pledge=taker, unit=poorest, committed=True)
+    assert not matching.poorest_households(other.pk).exists()
