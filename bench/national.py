@@ -528,7 +528,7 @@ def pages():
         ("strategic plan", f"/programs/strategy/plans/{strategic_plan}/"),
         ("consultation (names seen, audited)", f"/programs/strategy/consultations/{consultation}/"),
         (
-            "a need's households (100 of 5,000, names seen, audited)",
+            "a need's households (50 of 5,000, names seen, audited)",
             f"/programs/needs/{need}/units/",
         ),
         ("a household's page (audited)", f"/programs/units/{unit}/"),

@@ -23,7 +23,7 @@ from .. import claims, exports
 from ..forms import UnitEraseForm, UnitPickForm
 from .program import get_editable_program
 
-UNITS_PER_PAGE = 100
+UNITS_PER_PAGE = 50  # as the other lists
 
 
 def _visible_unit(request, pk) -> TargetUnit:
