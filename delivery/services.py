@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit, files, permissions, transitions, versions
-from planning.models import Need
+from planning.models import Need, TargetUnit
 from programs import workflow
 from programs.models import Pledge, Program, UnitClaim
 
@@ -279,10 +279,11 @@ def _verify_units(report: Report, returned: set[int], comment: str, by) -> None:
     ticked = list(report.units.select_for_update())
     if returned - {t.claim_id for t in ticked}:
         raise ValidationError(_("Only units the report ticks can be returned."))
+    # The claims alone, in their units' order (the order picking, submitting and approving
+    # lock units in); their units are read without a lock.
     locked = UnitClaim.objects.select_for_update().filter(pk__in=[t.claim_id for t in ticked])
-    if done := [
-        c.unit.reference for c in locked.select_related("unit") if c.delivered or not c.committed
-    ]:
+    stale = [c.unit_id for c in locked.order_by("unit") if c.delivered or not c.committed]
+    if done := [unit.reference for unit in TargetUnit.objects.filter(pk__in=stale)]:
         raise ValidationError(
             _("Delivered already, or no longer taken by this program: %(units)s.")
             % {"units": ", ".join(done)}

@@ -139,15 +139,22 @@ def need_import_confirm(*, need_import: NeedImport, by, skip_errors: bool) -> Co
 HOUSEHOLD_CELLS_HOURS = 24
 
 
-def forget_household_cells(*, older_than=datetime.timedelta(hours=HOUSEHOLD_CELLS_HOURS)) -> int:
-    """Drop the kept cells of household files previewed and not imported since `older_than`
-    (they name people): confirming one then asks for the file again. Run daily
-    (send_reminders) and whenever a household is erased."""
-    stale = NeedImport.objects.filter(
-        kind=NeedImport.Kind.HOUSEHOLDS,
-        status=NeedImport.Status.PREVIEWED,
-        uploaded_at__lte=timezone.now() - older_than,
-    ).exclude(table=[])
+def forget_household_cells(
+    *, older_than=datetime.timedelta(hours=HOUSEHOLD_CELLS_HOURS), imports=None
+) -> int:
+    """Drop the kept cells of household files (of `imports`, default every one) previewed
+    and not imported since `older_than` (they name people): confirming one then asks for the
+    file again. Run daily (send_reminders), on each upload, and when a household is erased
+    (its region's files)."""
+    stale = (
+        (NeedImport.objects if imports is None else imports)
+        .filter(
+            kind=NeedImport.Kind.HOUSEHOLDS,
+            status=NeedImport.Status.PREVIEWED,
+            uploaded_at__lte=timezone.now() - older_than,
+        )
+        .exclude(table=[])
+    )
     return stale.update(table=[])
 
 
@@ -171,12 +178,21 @@ def unit_erase(*, unit, by, reason: str):
         raise ValidationError(_("This household's personal data was erased already."))
     if not unit.is_household:
         raise ValidationError(_("Only a household's personal data is erased."))
+    masked = unit.nik_masked
     for name in PERSONAL_FIELDS:
         setattr(unit, name, None if name in ("latitude", "longitude") else "")
     unit.erased_at = timezone.now()
     unit.save(update_fields=[*PERSONAL_FIELDS, "erased_at"])
-    # A household file not yet imported may name it too: such files are checked again.
-    forget_household_cells(older_than=datetime.timedelta(0))
+    # The region's household files may name it too: those not imported are to be uploaded
+    # again, and the kept previews lose its masked NIK.
+    region = NeedImport.objects.in_region(unit.region_code).filter(kind=NeedImport.Kind.HOUSEHOLDS)
+    forget_household_cells(older_than=datetime.timedelta(0), imports=region)
+    for need_import in region.exclude(preview={}).only("preview"):
+        rows = need_import.preview.get("rows", [])
+        for row in rows:
+            if row["values"].get("nik") == masked:
+                row["values"]["nik"] = ""
+        need_import.save(update_fields=["preview"])
     audit.record(
         unit,
         by=by,

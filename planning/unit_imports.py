@@ -346,6 +346,9 @@ def _check_row(context: _UnitContext, number: int, cell: dict, labels: dict, fir
         row.action = "matched"
         if registered.erased_at:
             row.note = _("Erased on request: not registered again.")
+        elif registered.need.priority.plan.city_id != context.plan.city_id:
+            # Where a household is registered in another region is not this region's to know.
+            row.note = _("Registered already in another region: not added.")
         else:
             need = registered.need
             row.note = _("Registered already as %(ref)s in “%(need)s” (%(region)s).") % {

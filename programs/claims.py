@@ -94,10 +94,13 @@ def sees_household(user, unit: TargetUnit, holding: Holding | None) -> bool:
 
 
 def free_units(need: Need, *, pledge: Pledge | None = None):
-    """The need's units a pledge may pick: not erased, and held by no other pledge."""
+    """The need's units a pledge may pick: not erased, held by no other pledge, and not
+    picked by another pledge of its own program (whatever its reservation's date)."""
     held = UnitClaim.objects.live().filter(unit__need=need)
     if pledge is not None:
         held = held.exclude(pledge=pledge)
+        own = UnitClaim.objects.filter(pledge__program=pledge.program_id).exclude(pledge=pledge)
+        held = held | own.filter(unit__need=need)
     return need.units.filter(erased_at=None).exclude(pk__in=held.values("unit"))
 
 
@@ -193,6 +196,13 @@ def submission_problems(program: Program) -> list[str]:
         % {"unit": claim.unit.reference}
         for claim in claims
         if claim.unit.need_id != claim.pledge.need_id
+    ]
+    picked = [claim.unit_id for claim in claims]
+    problems += [
+        _("%(unit)s is picked by two pledges of this program: keep it in one.")
+        % {"unit": claim.unit.reference}
+        for claim in {claim.unit_id: claim for claim in claims}.values()
+        if picked.count(claim.unit_id) > 1
     ]
     over = program.pledges.annotate(picked=Count("claims")).filter(picked__gt=F("quantity"))
     problems += [

@@ -107,19 +107,13 @@ def test_units_identify_the_need_count_and_raise_it_only_beyond(
 def test_a_household_of_another_region_is_matched_not_added(
     plan, rutilahu, tegal_ratu_need, planner, balikpapan
 ):
-    """The deployment knows each household once, whatever need or region holds it."""
+    """The deployment knows each household once, whatever need or region holds it; where,
+    in another region, is not this region's to know."""
     run_import(plan, rutilahu, [household(1)], planner)
-    TargetUnit.objects.update(
-        need=Need.objects.create(
-            priority=rutilahu,
-            village=tegal_ratu_need.village,
-            title="Other",
-            quantity=1,
-            estimated_unit_cost=1,
-        )
-    )
+    TargetUnit.objects.update(need=Need.objects.get(priority__code="RTLH-BPN"))
     preview, _outcome = run_import(plan, rutilahu, [household(1)], planner)
     assert preview.rows[0].action == "matched"
+    assert preview.rows[0].note == "Registered already in another region: not added."
     assert TargetUnit.objects.count() == 1
 
 
@@ -184,8 +178,10 @@ def test_erasure_removes_the_personal_data_and_keeps_the_counts(
     quantity = Need.objects.get(pk=tegal_ratu_need.pk).quantity
     with pytest.raises(ValidationError):
         services.unit_erase(unit=unit, by=planner, reason=" ")
+    masked = unit.nik_masked
     services.unit_erase(unit=unit, by=planner, reason="Permintaan tertulis 3 Des 2026")
     unit.refresh_from_db()
+    assert masked not in str(list(NeedImport.objects.values_list("preview", flat=True)))
     assert (unit.name, unit.nik_masked, unit.address, unit.rt, unit.latitude) == (
         "",
         "",

@@ -363,3 +363,15 @@ def test_the_matching_puts_needs_with_the_poorest_households_first(
     taker = PledgeFactory(need=other, quantity=1)
     UnitClaim.objects.create(pledge=taker, unit=poorest, committed=True)
     assert not matching.poorest_households(other.pk).exists()
+
+
+def test_two_pledges_of_one_program_never_hold_one_unit(program_a, households, officer_a):
+    first = pledge_of(program_a)
+    second = PledgeFactory(program=program_a, need=first.need, quantity=2)
+    claims.claims_set(pledge=first, unit_ids=[households[0].pk], by=officer_a)
+    UnitClaim.objects.update(reserved_until=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    free = claims.free_units(first.need, pledge=second).values_list("pk", flat=True)
+    assert households[0].pk not in free and households[1].pk in free
+    UnitClaim.objects.create(pledge=second, unit=households[0])  # as an old version allowed
+    with pytest.raises(ValidationError, match="picked by two pledges"):
+        workflow.program_submit(program=program_a, by=officer_a)
