@@ -4,7 +4,9 @@ A list names its columns once (`Column`: a translated header and how to read the
 row); `export_response` writes them as CSV (streamed row by row, UTF-8 with a byte-order mark so
 that Excel reads the accents) or as an Excel workbook (XlsxWriter's constant-memory mode writes
 each row to a temporary file as it comes; the file is then streamed). Numbers stay numbers and
-dates stay dates; Rupiah get a thousands format in Excel.
+dates stay dates; Rupiah get Excel's Indonesian currency format (`Rp 1.250.000` in an Indonesian
+Excel). Every sheet prints: landscape A4, fitted to the page's width, its header row repeated
+on each page, and a page header naming the list, its filters and the date.
 
 No cell ever runs as a formula: in the workbook every text is written as a string (XlsxWriter's
 plain `write` would turn "=..." into a formula). A CSV comes in two dialects: with commas
@@ -26,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 
@@ -42,6 +44,9 @@ FORMATS = (*CSV_DIALECTS, "xlsx")
 _GUARD = re.compile(r"(^|[,;\t\r\n])([ \"]*)('*)(?=[=+\-@\t\r])")
 _GUARDED = re.compile(r"(^|[,;\t\r\n])([ \"]*)'('*)(?=[=+\-@\t\r])")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Excel's currency format in the Indonesian locale (0x421): "Rp 1.250.000" there.
+RUPIAH_FORMAT = "[$Rp-421] #,##0"
+A4 = 9  # Excel's paper size code
 CHUNK = 2000  # rows read from the database at a time
 
 
@@ -112,16 +117,20 @@ def csv_response(
     return response
 
 
-def write_sheet(workbook, title: str, columns: list[Column], rows: Iterable) -> int:
-    """One sheet of `rows` under a bold header row; returns the number of rows written."""
+def write_sheet(
+    workbook, title: str, columns: list[Column], rows: Iterable, *, caption: str = ""
+) -> int:
+    """One sheet of `rows` under a bold header row, set up to print (`caption`: the filters
+    that chose the rows); returns the number of rows written."""
     formats = {
         "header": workbook.add_format({"bold": True, "bg_color": "#E9ECEF", "text_wrap": True}),
-        "rupiah": workbook.add_format({"num_format": "#,##0"}),
+        "rupiah": workbook.add_format({"num_format": RUPIAH_FORMAT}),
         "number": workbook.add_format({"num_format": "#,##0"}),
         "date": workbook.add_format({"num_format": "dd/mm/yyyy"}),
         "datetime": workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"}),
     }
     sheet = workbook.add_worksheet(title[:31])
+    _print_setup(sheet, title, caption)
     for col, column in enumerate(columns):
         sheet.write_string(0, col, force_str(column.header), formats["header"])
         sheet.set_column(col, col, 14 if column.kind != "text" else 24)
@@ -148,22 +157,41 @@ def write_sheet(workbook, title: str, columns: list[Column], rows: Iterable) -> 
     if count:
         sheet.autofilter(0, 0, count, len(columns) - 1)
     if any(column.total for column in columns):
-        _write_totals(sheet, columns, sums, count + 1, workbook.add_format({"bold": True}))
+        bold = {
+            kind: workbook.add_format({"bold": True, "num_format": number_format})
+            for kind, number_format in (("rupiah", RUPIAH_FORMAT), ("number", "#,##0"))
+        }
+        _write_totals(sheet, columns, sums, count + 1, bold)
     return count
 
 
-def _write_totals(sheet, columns, sums: list, row: int, bold) -> None:
+def _print_setup(sheet, title: str, caption: str) -> None:
+    """Landscape A4, as wide as the page and as many pages long as needed, the header row on
+    each page; the page header names the list and its filters, the date on its right, the
+    page number in the footer."""
+    sheet.set_landscape()
+    sheet.set_paper(A4)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.5)
+    today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
+    left = " · ".join(part for part in (title, caption) if part).replace("&", "&&")
+    sheet.set_header(f"&L&B{left[:180]}&B&R{today}")
+    sheet.set_footer(f"&C{force_str(_('Page'))} &P / &N")
+
+
+def _write_totals(sheet, columns, sums: list, row: int, bold: dict) -> None:
     """A last row of SUM formulas under the columns marked `total`, with their values cached
     (so that a reader that does not calculate, such as openpyxl, sees them too)."""
     from xlsxwriter.utility import xl_col_to_name
 
-    bold.set_num_format("#,##0")
-    sheet.write_string(row, 0, force_str(_("Total")), bold)
+    sheet.write_string(row, 0, force_str(_("Total")), bold["number"])
     for col, column in enumerate(columns):
         if column.total:
             letter = xl_col_to_name(col)
             formula = f"=SUM({letter}2:{letter}{row})" if row > 1 else "=0"
-            sheet.write_formula(row, col, formula, bold, sums[col])
+            style = bold["rupiah" if column.kind == "rupiah" else "number"]
+            sheet.write_formula(row, col, formula, style, sums[col])
 
 
 def write_workbook(file, fill: Callable) -> None:
@@ -198,11 +226,30 @@ def workbook_response(filename: str, fill: Callable) -> FileResponse:
     )
 
 
-def export_response(fmt: str, filename: str, title: str, columns: list[Column], rows: Iterable):
-    """The rows as a CSV or Excel download (`fmt` one of FORMATS)."""
+def export_response(
+    fmt: str, filename: str, title: str, columns: list[Column], rows: Iterable, caption: str = ""
+):
+    """The rows as a CSV or Excel download (`fmt` one of FORMATS; `caption`: the filters,
+    printed in the workbook's page header)."""
     if fmt in CSV_DIALECTS:
         return csv_response(filename, columns, rows, delimiter=CSV_DIALECTS[fmt])
-    return workbook_response(filename, lambda wb: write_sheet(wb, title, columns, rows))
+    return workbook_response(
+        filename, lambda wb: write_sheet(wb, title, columns, rows, caption=caption)
+    )
+
+
+def describe_filters(filterset) -> str:
+    """The filters a list was chosen by, as people read them ("Status: Diajukan; Pilar: ...")."""
+    form, parts = filterset.form, []
+    for name, value in form.cleaned_data.items():
+        if value in (None, "", [], ()) or name not in form.fields:
+            continue
+        field = form.fields[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        values = value if isinstance(value, list | tuple) else [value]
+        shown = ", ".join(force_str(choices.get(v, v)) for v in values)
+        parts.append(f"{force_str(field.label or name)}: {shown}")
+    return "; ".join(parts)
 
 
 class ExportMixin:
@@ -229,7 +276,9 @@ class ExportMixin:
         columns, rows = self.export(kind, filterset.qs)
         filename = f"{kind}-{timezone.localdate().isoformat()}"
         rows = _lagging(rows, request)  # read while the file streams: from a replica if any
-        return export_response(fmt, filename, force_str(self.exports[kind]), columns, rows)
+        title = force_str(self.exports[kind])
+        caption = describe_filters(filterset)
+        return export_response(fmt, filename, title, columns, rows, caption)
 
 
 def _lagging(rows: Iterable, request) -> Iterable:

@@ -201,7 +201,7 @@ def write(round: Round, file) -> None:
     def fill(workbook):
         for title, sheet in SHEETS:
             columns, rows = sheet(round)
-            write_sheet(workbook, str(title), columns, rows)
+            write_sheet(workbook, str(title), columns, rows, caption=round.title)
 
     write_workbook(file, fill)
 

@@ -214,3 +214,60 @@ def test_reports_and_companies_export(planner_client, world):
 def test_the_lists_link_to_their_downloads_with_the_filters(planner_client, programs):
     page = planner_client.get(reverse("programs:list") + "?status=submitted").content.decode()
     assert "?status=submitted&amp;export=xlsx&amp;kind=pledges" in page
+
+
+EXCEL_EXPORTS = [
+    ("programs:list", "programs", "?export=xlsx&status=submitted"),
+    ("programs:list", "programs", "?export=xlsx&kind=pledges"),
+    ("planning:need_list", "needs", "?export=xlsx"),
+    ("delivery:list", "reports", "?export=xlsx"),
+    ("delivery:compliance", "compliance", "?export=xlsx"),
+    ("companies:list", "companies", "?export=xlsx"),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "query"), EXCEL_EXPORTS)
+def test_every_excel_export_prints_on_landscape_a4_with_its_title_and_filters(
+    planner_client, world, name, kind, query
+):
+    """Read back with openpyxl: landscape A4, one page wide, the header row on every page,
+    the list, its filters and the date in the page header; Rupiah in the Indonesian currency
+    format."""
+    from django.utils import formats, timezone
+
+    sheet = read_xlsx(planner_client.get(reverse(name) + query))
+    setup = sheet.page_setup
+    assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # One page wide (1, Excel's default, left out of the file), as many long as needed (0).
+    assert (setup.fitToWidth or 1, int(setup.fitToHeight)) == (1, 0)
+    assert sheet.print_title_rows == "$1:$1"
+    header = sheet.oddHeader
+    assert formats.date_format(timezone.localdate(), "DATE_FORMAT") in header.right.text
+    assert sheet.title in header.left.text
+    if "status=submitted" in query:
+        assert "Status: Diajukan" in header.left.text
+    rupiah = [
+        cell.number_format
+        for cell in next(sheet.iter_rows(min_row=2, max_row=2), [])
+        if isinstance(cell.value, int) and "Rp" in str(cell.number_format)
+    ]
+    headers = [str(cell.value) for cell in sheet[1]]
+    if any("(Rp)" in h for h in headers) and sheet.max_row > 1:
+        assert rupiah and all(f == "[$Rp-421] #,##0" for f in rupiah)
+
+
+def test_the_round_workbook_prints_too(world):
+    import io
+
+    import openpyxl
+
+    from insight import workbook
+    from programs.models import Round
+
+    round = Round.objects.first()
+    buffer = io.BytesIO()
+    workbook.write(round, buffer)
+    for sheet in openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).worksheets:
+        assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+        assert round.title in sheet.oddHeader.left.text
