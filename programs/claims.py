@@ -115,14 +115,33 @@ def _locked_program(pledge: Pledge) -> Program:
     return Program.objects.select_for_update().get(pk=pledge.program_id)
 
 
+class StalePicks(ValidationError):
+    """The pledge's units changed since the page was loaded; `current` holds them now."""
+
+    def __init__(self, current: list[int]):
+        super().__init__(
+            _(
+                "Another officer changed this pledge's units since you opened the page; they "
+                "are shown as they are now. Pick again and save."
+            )
+        )
+        self.current = current
+
+
 @transaction.atomic
-def claims_set(*, pledge: Pledge, unit_ids: list[int], by) -> list[UnitClaim]:
+def claims_set(
+    *, pledge: Pledge, unit_ids: list[int], by, loaded: list[int] | None = None
+) -> list[UnitClaim]:
     """The units `pledge` covers become `unit_ids` (of its need), reserved anew. Only while
-    the program may be edited by its company; the units are locked, so that two officers
-    picking the same house at once cannot both have it."""
+    the program may be edited by its company, and from a page that showed the picks as they
+    are (`loaded`; StalePicks otherwise); the units are locked, so that two officers picking
+    the same house at once cannot both have it."""
     program = _locked_program(pledge)
     if not program.is_editable:
         raise ValidationError(_("Units are picked while the program is a draft or sent back."))
+    current = sorted(pledge.claims.values_list("unit", flat=True))
+    if loaded is not None and loaded != current:
+        raise StalePicks(current)
     if pledge.need_id is None:
         raise ValidationError(_("Choose the pledge's need first: units belong to a need."))
     unit_ids = sorted(set(unit_ids))
@@ -142,21 +161,20 @@ def claims_set(*, pledge: Pledge, unit_ids: list[int], by) -> list[UnitClaim]:
             _("No longer free for this pledge: %(units)s. Pick others.")
             % {"units": ", ".join(unit.reference for unit in taken)}
         )
-    before = sorted(pledge.claims.values_list("unit", flat=True))
     until = timezone.now() + datetime.timedelta(days=settings.UNIT_RESERVATION_DAYS)
     pledge.claims.exclude(unit__in=unit_ids).delete()
     pledge.claims.filter(unit__in=unit_ids).update(reserved_until=until)
-    kept = set(before) & set(unit_ids)
+    kept = set(current) & set(unit_ids)
     UnitClaim.objects.bulk_create(
         UnitClaim(pledge=pledge, unit_id=pk, reserved_until=until)
         for pk in unit_ids
         if pk not in kept
     )
-    if before != unit_ids:
+    if current != unit_ids:
         audit.record(
             pledge,
             by=by,
-            changes={"units": (_references(before), _references(unit_ids))},
+            changes={"units": (_references(current), _references(unit_ids))},
         )
     return list(pledge.claims.all())
 

@@ -781,7 +781,13 @@ def unit_choice_label(unit) -> str:
     return " · ".join(str(part) for part in parts)
 
 
+def picks_token(unit_ids) -> str:
+    """A pledge's picked units as a hidden field carries them ("-" for none)."""
+    return ",".join(str(pk) for pk in sorted(unit_ids)) or "-"
+
+
 class UnitPickForm(forms.Form):
+    loaded_units = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20_000)
     units = forms.TypedMultipleChoiceField(
         label=_("Units this pledge covers"),
         coerce=int,
@@ -800,6 +806,25 @@ class UnitPickForm(forms.Form):
         units += [claim.unit for claim in picked]  # never dropped for lack of a box
         self.fields["units"].choices = [(u.pk, unit_choice_label(u)) for u in units]
         self.pledge = pledge
+        # The picks as the page showed them: a save from a page loaded before another
+        # officer's change is refused (programs.claims.claims_set).
+        self.fields["loaded_units"].initial = picks_token(
+            pledge.claims.values_list("unit", flat=True)
+        )
+
+    def clean_loaded_units(self) -> list[int] | None:
+        text = self.cleaned_data["loaded_units"]
+        if text == "":
+            return None  # an old page without it: nothing to compare
+        try:
+            return sorted(int(pk) for pk in text.split(",") if pk != "-")
+        except ValueError:
+            raise forms.ValidationError(_("Reload the page and pick again.")) from None
+
+    def refuse_stale(self, current: list[int]) -> None:
+        """Shown again with the picks as they are now, so that saving again is a choice."""
+        self.data = self.data.copy()
+        self.data["loaded_units"] = picks_token(current)
 
     def clean_units(self):
         units = self.cleaned_data["units"]

@@ -191,8 +191,14 @@ class PledgeUnitsView(LoginRequiredMixin, View):
         if form.is_valid():
             try:
                 claims.claims_set(
-                    pledge=pledge, unit_ids=form.cleaned_data["units"], by=request.user
+                    pledge=pledge,
+                    unit_ids=form.cleaned_data["units"],
+                    by=request.user,
+                    loaded=form.cleaned_data["loaded_units"],
                 )
+            except claims.StalePicks as stale:
+                form.add_error(None, stale)
+                form.refuse_stale(stale.current)
             except ValidationError as e:
                 form.add_error(None, e)
             else:

@@ -375,3 +375,20 @@ def test_two_pledges_of_one_program_never_hold_one_unit(program_a, households, o
     UnitClaim.objects.create(pledge=second, unit=households[0])  # as an old version allowed
     with pytest.raises(ValidationError, match="picked by two pledges"):
         workflow.program_submit(program=program_a, by=officer_a)
+
+
+def test_a_pick_from_a_page_loaded_before_another_officers_change_is_refused(
+    client_for, program_a, households, officer_a
+):
+    pledge = pledge_of(program_a)
+    url = reverse("programs:pledge_units", args=[program_a.pk, pledge.pk])
+    page = client_for(officer_a).get(url)
+    loaded = page.context["form"]["loaded_units"].value()
+    claims.claims_set(pledge=pledge, unit_ids=[households[0].pk], by=officer_a)  # meanwhile
+    stale = client_for(officer_a).post(url, {"loaded_units": loaded, "units": [households[1].pk]})
+    assert stale.status_code == 200 and stale.context["form"].non_field_errors()
+    assert list(pledge.claims.values_list("unit", flat=True)) == [households[0].pk]
+    again = stale.context["form"]["loaded_units"].value()
+    saved = client_for(officer_a).post(url, {"loaded_units": again, "units": [households[1].pk]})
+    assert saved.status_code == 302
+    assert list(pledge.claims.values_list("unit", flat=True)) == [households[1].pk]
