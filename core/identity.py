@@ -9,6 +9,10 @@ backup does not give the NIKs back, not even by trying every possible number.
 
 An NPSN (Nomor Pokok Sekolah Nasional, Dapodik) has 8 characters, digits but for a letter
 first in some non-formal schools' numbers ("P9961234").
+
+An organisation's identifier in IATI open data is a registration agency's prefix and the
+organisation's number on that agency's list ("ID-COA-1234", "XI-IATI-ABC"): the agencies are
+those of org-id.guide. An OECD DAC purpose code (the sector of an activity) has 5 digits.
 """
 
 import hashlib
@@ -16,8 +20,10 @@ import hmac
 import re
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 NIK_LENGTH = 16
 NPSN = re.compile(r"^[A-Z0-9][0-9]{7}$")
@@ -84,3 +90,53 @@ def npsn_problem(npsn: str) -> str | None:
             "value": npsn[:20]
         }
     return None
+
+
+# The org-id.guide registration agencies (the IATI OrganisationRegistrationAgency codelist) an
+# Indonesian regency, city or province can take its identifier from: Indonesia's lists that are
+# not deprecated (ID-KDN, Kemendagri, is) and the IATI Secretariat's own list, which gives
+# an identifier to an organisation no other list holds. Checked on org-id.guide, December 2026.
+IATI_AGENCIES = frozenset(
+    {
+        "ID-COA",  # Indonesia's chart of accounts: government agencies' budget codes
+        "ID-CR",  # company register (AHU, Kemenkumham)
+        "ID-DJP",  # taxpayers (Direktorat Jenderal Pajak)
+        "ID-KHH",  # foundations and associations (Kemenkumham)
+        "ID-KLN",  # foreign NGOs (Kementerian Luar Negeri)
+        "ID-NPWP",  # taxpayer numbers
+        "ID-PRO",  # provincial registers of NGOs
+        "ID-SMR",  # the SMERU NGO database
+        "XI-IATI",  # given by the IATI Secretariat
+    }
+)
+IATI_REFERENCE = re.compile(r"^(?P<agency>[A-Z]{2}-[A-Z0-9]+)-(?P<number>[^\s/&|?]+)$")
+
+
+def iati_reference_problem(reference: str) -> str | None:
+    """What is wrong with an IATI organisation identifier, or None."""
+    match = IATI_REFERENCE.match(reference or "")
+    if not match:
+        return _(
+            "An IATI organisation identifier is an agency's prefix and a number, without spaces "
+            'or / & | ? ("ID-COA-1234", "XI-IATI-ABC").'
+        )
+    if match["agency"] not in IATI_AGENCIES:
+        return _(
+            "%(agency)s is not a registration agency of org-id.guide for Indonesia; use one "
+            "of: %(agencies)s."
+        ) % {"agency": match["agency"], "agencies": ", ".join(sorted(IATI_AGENCIES))}
+    return None
+
+
+def validate_iati_reference(value: str) -> None:
+    if problem := iati_reference_problem(value):
+        raise ValidationError(problem, code="iati_reference")
+
+
+validate_dac_sector = RegexValidator(
+    r"^[1-9][0-9]{4}$",
+    gettext_lazy(
+        "An OECD DAC purpose code has 5 digits (14030: basic drinking water and sanitation)."
+    ),
+    code="dac_sector",
+)

@@ -37,9 +37,12 @@ SITE_NAME = env("SITE_NAME", default="Portal CSR Kota Cilegon")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The regency or city this portal serves (its Kepmendagri code); Kota Cilegon by default.
 CITY_CODE = env("CITY_CODE", default="36.72")
-# The city's organisation identifier in IATI open data (org-id.guide); until it registers one,
-# "ID-KEMENDAGRI-<CITY_CODE>".
+# The default region's organisation identifier in IATI open data (org-id.guide, e.g.
+# "ID-COA-..." or "XI-IATI-..."), unless an administrator sets it on its served region. A
+# region without one is not published (README, "Open data").
 IATI_ORGANISATION_REF = env("IATI_ORGANISATION_REF", default="")
+# The licence of the open data (opendata.feeds.LICENCES): CC-BY-4.0, CC0-1.0 or ODC-BY-1.0.
+OPEN_DATA_LICENCE = env("OPEN_DATA_LICENCE", default="CC-BY-4.0")
 # The key of the keyed hash that stands for a household's NIK (core.identity): only the hash
 # is stored, so the key must never sit in the database or its backups. Without it households
 # cannot be imported (DEBUG uses a development key). Changing it makes every stored NIK

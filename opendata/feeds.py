@@ -27,6 +27,22 @@ from . import iati
 FRESH = datetime.timedelta(minutes=5)
 MAX_AGE = datetime.timedelta(hours=1)
 ALL = "all"  # the whole deployment's feed
+# The open licences a deployment may publish its data under (settings.OPEN_DATA_LICENCE):
+# code, name, address of the licence's text.
+LICENCES = {
+    "CC-BY-4.0": (
+        "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        "https://creativecommons.org/licenses/by/4.0/deed.id",
+    ),
+    "CC0-1.0": (
+        "Creative Commons Zero 1.0 (CC0)",
+        "https://creativecommons.org/publicdomain/zero/1.0/deed.id",
+    ),
+    "ODC-BY-1.0": (
+        "Open Data Commons Attribution License 1.0 (ODC-By)",
+        "https://opendatacommons.org/licenses/by/1-0/",
+    ),
+}
 FORMATS = {
     "xml": ("iati-activities.xml", "application/xml; charset=utf-8"),
     "json": ("iati-activities.json", "application/json"),

@@ -3,19 +3,26 @@
 One activity per approved, running or completed program of the current plan, with what the
 public pages show and nothing else (never a draft, an undecided program, a file or a person):
 
-- identifier `<IATI_ORGANISATION_REF>-<program id>`; the reporting organisation is the city;
+- identifier `<organisation identifier>-<program id>`; the reporting organisation is the
+  regency or city, under the identifier its administrators registered (ServedRegion's
+  `iati_reference`, or IATI_ORGANISATION_REF for the default region): a region without one is
+  not published, since an identifier of our own making would break the Standard's rules;
 - participating organisations: the company (funding, private sector) and the partners
   (implementing; a partner company as private sector, a village government or agency as
   government, a community group or NGO as such);
 - status (approved: pipeline, running: implementation, completed: closed), planned start and
   end, actual start and end from the status changes;
-- Indonesia as recipient country, each kelurahan as a location (its Kepmendagri code as the
-  location's reference, its boundary's centre as an approximate point), the city's scope;
-- the pillar as an OECD DAC 5-digit sector and as the reporting organisation's own sector;
-  SDG goals as tags;
-- the budget (committed, for the program's dates), verified spending as expenditure
-  transactions, and each output as a result whose target is the planned quantity and whose
-  actual is what verified reports delivered.
+- Indonesia as recipient country, each desa or kelurahan as a location (its Kepmendagri code as
+  the location's reference, its boundary's centre as an approximate point), the city's scope;
+- OECD DAC 5-digit sectors shared by the pledges' amounts, each pledge under its priority's
+  code (`Priority.dac_sector`), else under its outputs' indicators' codes, else its pillar's;
+  the pillar as the reporting organisation's own sector; SDG goals as tags;
+- the budget cut into the calendar years of the program's dates (Indonesia's fiscal year;
+  the Standard wants budget periods of at most a year), shared by days; verified spending as
+  expenditure transactions;
+- results: one per priority its pledges serve and one per output, each with a baseline (0 at
+  the start), a period per calendar year holding what verified reports delivered in it, and
+  the target on the last period.
 
 Each activity is built as an ElementTree element and written at once (`write`), a few hundred
 programs read at a time, so a whole country's feed (a hundred thousand activities) is written
@@ -34,9 +41,9 @@ from django.db.models import Max, Min, Prefetch, Sum
 from django.utils import timezone
 
 from delivery.models import OutputLine, Report, ReportLine
-from planning.models import DevelopmentPlan, Pillar
-from programs.models import Program, ProgramOutput, ProgramPartner, ProgramTransition
-from regions.models import Region
+from planning.models import DevelopmentPlan, Pillar, Unit
+from programs.models import Pledge, Program, ProgramOutput, ProgramPartner, ProgramTransition
+from regions.models import Region, ServedRegion
 
 VERSION = "2.03"
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -59,7 +66,8 @@ PARTNER_TYPE = {
 }
 FUNDING, IMPLEMENTING = "1", "4"
 PLANNED_START, ACTUAL_START, PLANNED_END, ACTUAL_END = "1", "2", "3", "4"
-# The OECD DAC CRS purpose code (SectorVocabulary 1) closest to each pillar.
+# The OECD DAC CRS purpose code (SectorVocabulary 1) closest to each pillar, for priorities
+# and indicators whose own code is not set.
 DAC_SECTOR = {
     Pillar.EDUCATION: "11120",  # education facilities and training
     Pillar.HEALTH: "12220",  # basic health care
@@ -71,12 +79,41 @@ DAC_SECTOR = {
 WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 
 
-def organisation_ref(code: str) -> str:
-    """The reporting organisation of the regency or city `code`: the deployment's registered
-    identifier for its default region (IATI_ORGANISATION_REF), else "ID-KEMENDAGRI-<code>"."""
-    if settings.IATI_ORGANISATION_REF and code == settings.CITY_CODE:
-        return settings.IATI_ORGANISATION_REF
-    return f"ID-KEMENDAGRI-{code}"
+def organisation_refs(codes) -> dict[str, str]:
+    """The IATI organisation identifier of each regency or city of `codes` that has one: the
+    one its administrators set, else IATI_ORGANISATION_REF for the default region."""
+    codes = set(codes)
+    found = dict(
+        ServedRegion.objects.filter(region__code__in=codes)
+        .exclude(iati_reference="")
+        .values_list("region__code", "iati_reference")
+    )
+    if settings.IATI_ORGANISATION_REF and settings.CITY_CODE in codes:
+        found.setdefault(settings.CITY_CODE, settings.IATI_ORGANISATION_REF)
+    return found
+
+
+def years(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """The days from `start` to `end` cut at each year's end: periods of at most a year."""
+    periods = []
+    while start <= end:
+        last = min(end, datetime.date(start.year, 12, 31))
+        periods.append((start, last))
+        start = last + datetime.timedelta(days=1)
+    return periods
+
+
+def shared(total: int, weights: list[int]) -> list[int]:
+    """`total` shared in proportion to `weights`, in whole units adding up to `total` exactly
+    (largest remainders first)."""
+    whole = sum(weights)
+    if not whole:
+        return [0] * len(weights)
+    parts = [total * weight // whole for weight in weights]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
+    for i in by_remainder[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
 
 
 def _sub(parent, tag: str, text=None, **attrs) -> ET.Element:
@@ -115,6 +152,7 @@ def _programs(ids: list[int]) -> list[Program]:
                 queryset=Region.objects.select_related("boundary").defer("boundary__coordinates"),
             ),
             Prefetch("partners", queryset=ProgramPartner.objects.select_related("company")),
+            Prefetch("pledges", queryset=Pledge.objects.select_related("priority").order_by("pk")),
             Prefetch(
                 "outputs",
                 queryset=ProgramOutput.objects.select_related("indicator", "village").order_by(
@@ -127,7 +165,8 @@ def _programs(ids: list[int]) -> list[Program]:
 
 
 def _figures(ids: list[int]):
-    """Actual dates, verified spending per report and verified delivery per output."""
+    """Actual dates, verified spending per report, and what verified reports delivered per
+    output and per pledge, with the day each report's period ends."""
     moves = {}
     for row in (
         ProgramTransition.objects.filter(
@@ -149,20 +188,30 @@ def _figures(ids: list[int]):
         .order_by("report__period_end", "report")
     ):
         spending.setdefault(row["report__program"], []).append(row)
-    achieved = dict(
-        OutputLine.objects.filter(report__status=Report.Status.VERIFIED, output__program__in=ids)
-        .values("output")
-        .annotate(total=Sum("quantity"))
-        .order_by()
-        .values_list("output", "total")
-    )
+    achieved = {}
+    for kind, lines, key in [
+        ("output", OutputLine.objects.filter(output__program__in=ids), "output"),
+        ("pledge", ReportLine.objects.filter(pledge__program__in=ids), "pledge"),
+    ]:
+        for row in (
+            lines.filter(report__status=Report.Status.VERIFIED, quantity__gt=0)
+            .values(key, "report__period_end")
+            .annotate(total=Sum("quantity"))
+            .order_by()
+        ):
+            achieved.setdefault((kind, row[key]), []).append(
+                (row["report__period_end"], row["total"])
+            )
     return moves, spending, achieved
 
 
 def elements(plans: list[DevelopmentPlan]):
     """Every `<iati-activity>` of the committed programs of `plans`, one at a time."""
+    reporters = organisation_refs(plan.city.code for plan in plans)
     for plan in plans:
-        reporter = organisation_ref(plan.city.code)
+        reporter = reporters.get(plan.city.code)
+        if reporter is None:
+            continue  # not published until the region registers its identifier
         committed = Program.objects.filter(plan=plan, status__in=list(STATUS)).order_by("pk")
         pks = committed.values_list("pk", flat=True).iterator()
         while ids := list(islice(pks, CHUNK)):
@@ -241,8 +290,9 @@ def _activity(root, program, reporter, city, moves, spending, achieved):
     _sub(activity, "recipient-country", code="ID", percentage="100")
     for village in program.villages.all():
         _location(activity, village)
+    for code, percentage in _sectors(program):
+        _sub(activity, "sector", vocabulary="1", code=code, percentage=percentage)
     if program.pillar:
-        _sub(activity, "sector", vocabulary="1", code=DAC_SECTOR[program.pillar], percentage="100")
         _narrative(
             activity,
             "sector",
@@ -253,18 +303,73 @@ def _activity(root, program, reporter, city, moves, spending, achieved):
         )
     for goal in program.sdgs if isinstance(program.sdgs, list) else []:
         _sub(activity, "tag", vocabulary="2", code=goal)
-    if program.start_date and program.end_date and program.budget:
-        budget = _sub(activity, "budget", type="1", status="2")
-        _sub(budget, "period-start", iso_date=_date(program.start_date))
-        _sub(budget, "period-end", iso_date=_date(program.end_date))
-        _sub(budget, "value", program.budget, value_date=_date(program.start_date))
+    periods = []
+    if program.start_date and program.end_date:
+        periods = years(program.start_date, program.end_date)
+    if program.budget and periods:
+        days = [(end - start).days + 1 for start, end in periods]
+        for (start, end), value in zip(periods, shared(program.budget, days), strict=True):
+            budget = _sub(activity, "budget", type="1", status="2")
+            _sub(budget, "period-start", iso_date=_date(start))
+            _sub(budget, "period-end", iso_date=_date(end))
+            _sub(budget, "value", value, value_date=_date(start))
+    latest = timezone.localdate()
+    if ended and program.status == Program.Status.COMPLETED:
+        latest = min(latest, _day(ended["last"]))
     for row in spending.get(program.pk, []):
+        day = _date(min(row["report__period_end"], latest))  # spent by then at the latest
         transaction = _sub(activity, "transaction", ref=f"{reporter}-{program.pk}-R{row['report']}")
         _sub(transaction, "transaction-type", code="4")  # expenditure
-        _sub(transaction, "transaction-date", iso_date=_date(row["report__period_end"]))
-        _sub(transaction, "value", row["total"], value_date=_date(row["report__period_end"]))
+        _sub(transaction, "transaction-date", iso_date=day)
+        _sub(transaction, "value", row["total"], value_date=day)
+    first_year = (program.start_date or _day(program.created_at)).year
+    by_priority = {}
+    for pledge in program.pledges.all():
+        by_priority.setdefault(pledge.priority, []).append(pledge)
+    for priority, pledges in by_priority.items():
+        _result(
+            activity,
+            title=priority.title,
+            indicator=f"{priority.indicator}, {Unit.objects.label(priority.unit_id)}",
+            target=sum(pledge.quantity for pledge in pledges),
+            delivered=[row for p in pledges for row in achieved.get(("pledge", p.pk), [])],
+            periods=periods,
+            first_year=first_year,
+        )
     for output in program.outputs.all():
-        _result(activity, program, output, achieved.get(output.pk, 0))
+        where = f" ({output.village.name})" if output.village_id else ""
+        _result(
+            activity,
+            title=output.indicator.name,
+            indicator=f"{output.indicator.name}{where}, {output.indicator.unit}",
+            target=output.target_quantity,
+            delivered=achieved.get(("output", output.pk), []),
+            periods=periods,
+            first_year=first_year,
+        )
+
+
+def _day(value) -> datetime.date:
+    return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
+
+
+def _sectors(program) -> list[tuple[str, int]]:
+    """(DAC code, percentage) of the program: its pledges' priorities' codes shared by their
+    amounts; without pledges, its outputs' indicators' codes in equal shares; else its
+    pillar's. Whole percentages adding up to 100."""
+    weights = {}
+    for pledge in program.pledges.all():
+        code = pledge.priority.dac_sector or DAC_SECTOR[pledge.priority.pillar]
+        weights[code] = weights.get(code, 0) + pledge.amount
+    if not weights:
+        for output in program.outputs.all():
+            if code := output.indicator.dac_sector:
+                weights[code] = weights.get(code, 0) + 1
+    if not weights and program.pillar:
+        weights[DAC_SECTOR[program.pillar]] = 1
+    codes = sorted(weights, key=lambda code: (-weights[code], code))
+    shares = shared(100, [weights[code] for code in codes])
+    return [(code, share) for code, share in zip(codes, shares, strict=True) if share]
 
 
 def _location(activity, village):
@@ -282,19 +387,27 @@ def _location(activity, village):
     _sub(location, "feature-designation", code="ADM4")
 
 
-def _result(activity, program, output, actual: int):
+def _result(activity, *, title, indicator, target, delivered, periods, first_year):
+    """An output result: its indicator with a baseline of 0 in the first year, a period per
+    calendar year holding what the verified reports ending in it delivered, the whole target
+    on the last period. `delivered` is (day the report's period ends, quantity) pairs."""
     result = _sub(activity, "result", type="1", aggregation_status="1")  # output
-    _narrative(result, "title", output.indicator.name)
-    indicator = _sub(result, "indicator", measure="1")  # units
-    title = output.indicator.name
-    if output.village_id:
-        title = f"{title} ({output.village.name})"
-    _narrative(indicator, "title", f"{title}, {output.indicator.unit}")
-    if program.start_date and program.end_date:
-        period = _sub(indicator, "period")
-        _sub(period, "period-start", iso_date=_date(program.start_date))
-        _sub(period, "period-end", iso_date=_date(program.end_date))
-        _sub(period, "target", value=output.target_quantity)
+    _narrative(result, "title", title)
+    element = _sub(result, "indicator", measure="1", ascending="1")  # units, more is better
+    _narrative(element, "title", indicator)
+    _sub(element, "baseline", year=first_year, value=0)
+    for number, (start, end) in enumerate(periods, start=1):
+        first, last = number == 1, number == len(periods)
+        period = _sub(element, "period")
+        _sub(period, "period-start", iso_date=_date(start))
+        _sub(period, "period-end", iso_date=_date(end))
+        if last:
+            _sub(period, "target", value=target)
+        actual = sum(
+            quantity
+            for day, quantity in delivered  # a report outside the dates counts for the nearest
+            if (start <= day or first) and (day <= end or last)
+        )
         _sub(period, "actual", value=actual)
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import tenancy
+from core.identity import validate_iati_reference
 
 # Kepmendagri codes: "36", "36.72", "36.72.04", "36.72.04.1002".
 CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -200,6 +201,17 @@ class ServedRegion(models.Model):
     )
     is_active = models.BooleanField(
         _("switched on"), default=True, help_text=_("Its pages are open to its users.")
+    )
+    iati_reference = models.CharField(
+        _("IATI organisation identifier"),
+        max_length=100,
+        blank=True,
+        validators=[validate_iati_reference],
+        help_text=_(
+            "The region's registered identifier (org-id.guide), e.g. ID-COA-<its budget code> "
+            "or XI-IATI-<given by the IATI Secretariat>. Its programs are published as IATI "
+            "open data only once it is set."
+        ),
     )
 
     objects = ServedRegionQuerySet.as_manager()

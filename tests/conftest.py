@@ -61,7 +61,10 @@ def cilegon(db) -> Region:
     """Kota Cilegon with its 8 kecamatan and 43 kelurahan (official codes)."""
     seed_regions()
     city = Region.objects.get(code="36.72")
-    ServedRegion.objects.get_or_create(region=city)
+    # Published as open data under the demo's identifier (opendata.iati).
+    ServedRegion.objects.get_or_create(
+        region=city, defaults={"iati_reference": "XI-IATI-CONTOH-3672"}
+    )
     return city
 
 
@@ -97,7 +100,7 @@ def balikpapan(cilegon) -> Region:
     Region.objects.create(
         code="64.71.01.1001", name="Manggar", level=4, kind="kelurahan", parent=district
     )
-    ServedRegion.objects.create(region=city)
+    ServedRegion.objects.create(region=city, iati_reference="XI-IATI-CONTOH-6471")
     plan = PlanFactory(city=city, title="RPJMD Kota Balikpapan 2025-2029")
     priority = PriorityFactory(plan=plan, code="RTLH-BPN", title="RTLH Balikpapan")
     NeedFactory(

@@ -6,7 +6,29 @@ of 2,100 houses; classroom needs name real-sounding schools.
 
 from ..demo.regions import CILEGON
 
+
+def demo_iati_reference(code: str) -> str:
+    """A demo region's IATI organisation identifier: the IATI Secretariat's prefix and "CONTOH"
+    (example) — a real region registers its own (README, "Open data")."""
+    return f"XI-IATI-CONTOH-{code.replace('.', '')}"
+
+
 PLAN = {"title": "RPJMD Kota Cilegon 2025-2029", "first_year": 2025, "last_year": 2029}
+
+# The OECD DAC purpose code each priority's programs are published under (open data), by
+# priority code, the demo's other regions' too; a priority without one takes its pillar's.
+DAC_SECTORS = {
+    "RUTILAHU": "16040",  # low-cost housing
+    "RTLH": "16040",
+    "RKB": "11120",  # education facilities and training
+    "STUNTING": "12240",  # basic nutrition
+    "KESEHATAN": "12220",  # basic health care
+    "UMKM": "32130",  # small and medium-sized enterprises development
+    "KUB": "32130",
+    "SAMPAH": "14050",  # waste management and disposal
+    "AIRBERSIH": "14030",  # basic drinking water supply and basic sanitation
+    "PANGAN": "43072",  # household food security
+}
 
 # code, title, pillar, unit, baseline, target, unit cost (Rp), agency, indicator, description
 PRIORITIES = [

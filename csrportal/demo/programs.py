@@ -110,6 +110,27 @@ TEMPLATES = [
     ("infrastructure", "AIRBERSIH", "Sambungan air bersih warga {village}"),
 ]
 
+# The SDG goals a generated program of each priority names.
+SDGS = {
+    "RUTILAHU": [1, 11],
+    "RKB": [4],
+    "STUNTING": [2, 3],
+    "UMKM": [8],
+    "SAMPAH": [11, 12],
+    "AIRBERSIH": [6],
+}
+
+# Who carries a generated program out with the company, by priority: (kind, name, role);
+# {village} is its kelurahan. Four programs in five have one.
+PARTNERS = {
+    "RUTILAHU": ("community", "KSM Bedah Rumah {village}", "Pelaksana pembangunan"),
+    "RKB": ("government", "Dinas Pendidikan dan Kebudayaan", "Pengawas teknis"),
+    "STUNTING": ("community", "Kader Posyandu {village}", "Pendamping keluarga"),
+    "UMKM": ("ngo", "Rumah Kreatif BUMN Cilegon", "Pelatih dan pendamping"),
+    "SAMPAH": ("community", "Bank Sampah {village}", "Pengelola"),
+    "AIRBERSIH": ("village", "Kelurahan {village}", "Pendamping warga"),
+}
+
 # Share of each status among the generated programs (out of 20).
 STATUS_WEIGHTS = [
     ("draft", 3),

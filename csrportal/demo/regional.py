@@ -25,6 +25,7 @@ from regions.boundaries import import_boundaries, read_boundaries
 from regions.models import Boundary, Region, ServedRegion
 from regions.services import import_regions
 
+from . import planning as plan_data
 from .seed import demo_user
 
 DATA = Path(__file__).with_name("data")
@@ -265,7 +266,9 @@ def seed_plans() -> int:
     needs = 0
     for code, (title, priorities) in PLANS.items():
         city = Region.objects.get(code=code)
-        ServedRegion.objects.get_or_create(region=city)
+        ServedRegion.objects.get_or_create(
+            region=city, defaults={"iati_reference": plan_data.demo_iati_reference(code)}
+        )
         first = int(title[-9:-5])
         plan, _created = DevelopmentPlan.objects.update_or_create(
             city=city, first_year=first, defaults={"title": title, "last_year": first + 4}
@@ -281,6 +284,7 @@ def seed_plans() -> int:
                     "target_quantity": target,
                     "indicator": name,
                     "agency": "Bappeda",
+                    "dac_sector": plan_data.DAC_SECTORS.get(ref, ""),
                 },
             )
             for village_code, quantity in places:

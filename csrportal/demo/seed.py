@@ -198,7 +198,9 @@ def _demo_needs(code: str, target: int) -> list[tuple[str, str, int, str]]:
 
 def seed_plan() -> tuple[int, int]:
     city = Region.objects.get(code="36.72")
-    ServedRegion.objects.get_or_create(region=city)
+    ServedRegion.objects.get_or_create(
+        region=city, defaults={"iati_reference": plan_data.demo_iati_reference(city.code)}
+    )
     villages = dict(Region.objects.villages().within(city).values_list("code", "pk"))
     plan, _created = DevelopmentPlan.objects.update_or_create(
         city=city, first_year=plan_data.PLAN["first_year"], defaults=plan_data.PLAN
@@ -228,6 +230,7 @@ def seed_plan() -> tuple[int, int]:
                 "agency": agency,
                 "indicator": indicator,
                 "description": description,
+                "dac_sector": plan_data.DAC_SECTORS.get(code, ""),
             },
         )
         for year, quantity in zip(plan.years, _split(target, len(plan.years)), strict=True):
@@ -463,7 +466,7 @@ def seed_programs() -> int:
             title = template.format(
                 village=need.village.name, school=need.title.removeprefix("Ruang kelas ")
             )
-            _program(
+            program = _program(
                 plan,
                 company,
                 title=f"{title} {story.year}",
@@ -477,7 +480,13 @@ def seed_programs() -> int:
                 description=f"{title}. Dilaksanakan bersama kelurahan dan OPD terkait.",
                 pillar=pillar,
                 beneficiaries=quantity * rng.randint(3, 5),
+                sdgs=program_data.SDGS.get(code, []),
             )
+            if created % 5 and code in program_data.PARTNERS:
+                kind, name, role = program_data.PARTNERS[code]
+                program.partners.create(
+                    kind=kind, name=name.format(village=need.village.name), role=role
+                )
             created += 1
     return created
 

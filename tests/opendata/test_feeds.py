@@ -118,7 +118,7 @@ def test_the_deployments_feed_holds_every_region_each_as_its_own_reporter(
     ProgramFactory(company=company_a, plan=plan, status=Program.Status.IN_PROGRESS, title="M")
     root = etree.fromstring(body(client.get(reverse("opendata:iati_all_xml"))))
     refs = root.xpath("//iati-activity/reporting-org/@ref")
-    assert sorted(refs) == ["ID-KEMENDAGRI-36.72", "ID-KEMENDAGRI-64.71"]
+    assert sorted(refs) == ["XI-IATI-CONTOH-3672", "XI-IATI-CONTOH-6471"]
     # Each region's own feed holds only its own.
     assert titles(client.get("/64.71" + URL)) == ["M"]
 

@@ -92,7 +92,7 @@ def test_an_activity_carries_its_organisations_places_money_and_verified_results
 ):
     root = etree.fromstring(document(client))
     running = programs[S.IN_PROGRESS]
-    (activity,) = root.xpath(f"//iati-activity[iati-identifier='ID-KEMENDAGRI-36.72-{running.pk}']")
+    (activity,) = root.xpath(f"//iati-activity[iati-identifier='XI-IATI-CONTOH-3672-{running.pk}']")
     organisations = [
         (o.get("role"), o.get("type"), o.findtext("narrative"))
         for o in activity.iter("participating-org")
