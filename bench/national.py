@@ -871,6 +871,23 @@ def write_open_data() -> tuple[float, float]:
     return time.monotonic() - started, peak_kb / 1024
 
 
+# Activities of the national feed checked against the IATI schema and rules (opendata.rules).
+RULES_SAMPLE = 5_000
+
+
+def check_open_data() -> str:
+    """The last line of `manage.py check_open_data --stored` on the first RULES_SAMPLE
+    activities of the whole deployment's feed just written."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check_open_data", "--stored", "--limit", str(RULES_SAMPLE)],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
+    return (done.stdout + done.stderr).strip().splitlines()[-1]
+
+
 def main():
     if not REGIONS_CSV.exists():
         print(f"[bench] skipped: {REGIONS_CSV} is not there")
@@ -918,9 +935,11 @@ def main():
     paths = [page for page in pages() if not only or any(part in page[0] for part in only)]
     cookie, admin_cookie = session_cookie("planner"), session_cookie("admin")
     written_seconds = written_peak = 0.0
+    rules_checked = "not checked (the open data were not written this run)"
     if fresh or not only or any("open" in part for part in only):
         log("writing the open-data files")
         written_seconds, written_peak = write_open_data()
+        rules_checked = check_open_data()
     queries = queries_per_page(paths, cookie)
     admins = {**ADMIN_CHANGELISTS, **ADMIN_FORMS}
     with tempfile.TemporaryDirectory() as tmp:
@@ -994,6 +1013,7 @@ def main():
         f"{written_seconds:.0f} s, peak memory of the writing process {written_peak:.0f} MB; "
         f"gunicorn workers' memory after the run: {', '.join(f'{r:.0f}' for r in rss)} MB."
     )
+    print(f"IATI schema and rules on the national feed's first {RULES_SAMPLE:,}: {rules_checked}")
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(
         json.dumps(
@@ -1003,7 +1023,11 @@ def main():
                 "seconds_per_page": SECONDS,
                 "shared_cache": shared,
                 "pages": results,
-                "open_data": {"seconds": written_seconds, "peak_mb": written_peak},
+                "open_data": {
+                    "seconds": written_seconds,
+                    "peak_mb": written_peak,
+                    "rules": rules_checked,
+                },
                 "worker_rss_mb": rss,
             },
             indent=1,

@@ -126,7 +126,10 @@ def serve_more_regions(count: int) -> int:
             )
             for number in range(1, 6)
         )
-    ServedRegion.objects.bulk_create(ServedRegion(region=city) for city in cities)
+    ServedRegion.objects.bulk_create(
+        ServedRegion(region=city, iati_reference=f"XI-IATI-CONTOH-{city.code.replace('.', '')}")
+        for city in cities
+    )
     made, shared = 0, []
     for index, city in enumerate(cities):
         plan = DevelopmentPlan.objects.create(
