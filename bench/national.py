@@ -312,7 +312,9 @@ def seed_programs(s: Seeding, first_company: int) -> int:
     for i in range(PROGRAMS):
         pillar, _code, template = s.rng.choice(TEMPLATES)
         status = s.rng.choice(statuses)
-        year = s.rng.choice([2025, 2026, 2027, 2028])
+        # A running or completed program started by now; the others in any year of the plan.
+        started = status in ("in_progress", "completed")
+        year = s.rng.choice([2025, 2026] if started else [2025, 2026, 2027, 2028])
         submitted = (
             None
             if status == "draft"
@@ -391,20 +393,23 @@ def seed_pledges(s: Seeding, first_program: int, needs: list[tuple[int, int]]) -
 
 
 def seed_reports(s: Seeding) -> None:
-    """Two quarterly reports per running or completed program, the first verified."""
+    """Two quarterly reports per running or completed program, from its start, the first
+    verified."""
     log("two quarterly reports per running or completed program, the first verified")
     s.raw.execute("""
         INSERT INTO delivery_report (program_id, period_start, period_end, status, narrative,
           final, submitted_at, created_at, updated_at)
-        SELECT g.id, q.period_start, q.period_end, q.status,
+        SELECT g.id, p.period_start, p.period_end, q.status,
           'Pembangunan berjalan sesuai rencana; warga terlibat dalam pelaksanaan.',
-          false, q.period_end + interval '10 days' + g.id % 977 * interval '1 minute',
-          q.period_end + g.id % 983 * interval '1 minute',
-          q.period_end + interval '20 days' + g.id % 991 * interval '1 minute'
-        FROM programs_program g CROSS JOIN (VALUES
-          ('2026-01-01'::date, '2026-03-31'::date, 'verified'),
-          ('2026-04-01'::date, '2026-06-30'::date, 'submitted')
-        ) AS q (period_start, period_end, status)
+          false, p.period_end + interval '10 days' + g.id % 977 * interval '1 minute',
+          p.period_end + g.id % 983 * interval '1 minute',
+          p.period_end + interval '20 days' + g.id % 991 * interval '1 minute'
+        FROM programs_program g
+        CROSS JOIN (VALUES (0, 'verified'), (3, 'submitted')) AS q (months, status)
+        CROSS JOIN LATERAL (SELECT
+          (g.start_date + q.months * interval '1 month')::date AS period_start,
+          (g.start_date + (q.months + 3) * interval '1 month' - interval '1 day')::date
+            AS period_end) AS p
         WHERE g.id >= 1000000 AND g.status IN ('in_progress', 'completed')""")
     s.raw.execute("""
         INSERT INTO delivery_reportline (report_id, pledge_id, quantity, amount)
@@ -885,7 +890,8 @@ def check_open_data() -> str:
         capture_output=True,
         text=True,
     )
-    return (done.stdout + done.stderr).strip().splitlines()[-1]
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    return lines[-1] if lines else f"check_open_data said nothing (exit {done.returncode})"
 
 
 def main():

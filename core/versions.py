@@ -11,7 +11,9 @@ The tokens, by what they version (docs/caching.md lists who reads each):
 - "reach": where CSR reaches and who could reach further (a company's ring villages, its
   committed programs per pillar, a committed program's kelurahan);
 - "filter_choices": the choices the list filters offer (plans, priorities, companies,
-  regions, rounds).
+  regions, rounds);
+- "publishing": how the open data name and class what they publish (a region's IATI
+  identifier, an output indicator's sector).
 """
 
 import secrets

@@ -58,7 +58,7 @@ def subject(scope: str, fmt: str) -> str:
 
 
 def figures_version() -> str:
-    return versions.current("needs", "reach")
+    return versions.current("needs", "reach", "publishing")
 
 
 def plans(scope: str) -> list[DevelopmentPlan]:

@@ -335,6 +335,7 @@ def _activity(root, program, reporter, city, moves, spending, achieved):
             delivered=[row for p in pledges for row in achieved.get(("pledge", p.pk), [])],
             periods=periods,
             first_year=first_year,
+            today=latest,
         )
     for output in program.outputs.all():
         where = f" ({output.village.name})" if output.village_id else ""
@@ -346,6 +347,7 @@ def _activity(root, program, reporter, city, moves, spending, achieved):
             delivered=achieved.get(("output", output.pk), []),
             periods=periods,
             first_year=first_year,
+            today=latest,
         )
 
 
@@ -355,15 +357,16 @@ def _day(value) -> datetime.date:
 
 def _sectors(program) -> list[tuple[str, int]]:
     """(DAC code, percentage) of the program: its pledges' priorities' codes shared by their
-    amounts; without pledges, its outputs' indicators' codes in equal shares; else its
-    pillar's. Whole percentages adding up to 100."""
+    amounts; without pledges, its outputs' indicators' codes in equal shares (an indicator
+    without one: the pillar's); else its pillar's. Whole percentages adding up to 100."""
     weights = {}
     for pledge in program.pledges.all():
         code = pledge.priority.dac_sector or DAC_SECTOR[pledge.priority.pillar]
         weights[code] = weights.get(code, 0) + pledge.amount
     if not weights:
         for output in program.outputs.all():
-            if code := output.indicator.dac_sector:
+            code = output.indicator.dac_sector or DAC_SECTOR.get(program.pillar)
+            if code:
                 weights[code] = weights.get(code, 0) + 1
     if not weights and program.pillar:
         weights[DAC_SECTOR[program.pillar]] = 1
@@ -387,10 +390,11 @@ def _location(activity, village):
     _sub(location, "feature-designation", code="ADM4")
 
 
-def _result(activity, *, title, indicator, target, delivered, periods, first_year):
+def _result(activity, *, title, indicator, target, delivered, periods, first_year, today):
     """An output result: its indicator with a baseline of 0 in the first year, a period per
-    calendar year holding what the verified reports ending in it delivered, the whole target
-    on the last period. `delivered` is (day the report's period ends, quantity) pairs."""
+    calendar year holding what the verified reports ending in it delivered (a year not begun
+    holds no actual), the whole target on the last period. `delivered` is (day the report's
+    period ends, quantity) pairs."""
     result = _sub(activity, "result", type="1", aggregation_status="1")  # output
     _narrative(result, "title", title)
     element = _sub(result, "indicator", measure="1", ascending="1")  # units, more is better
@@ -403,6 +407,8 @@ def _result(activity, *, title, indicator, target, delivered, periods, first_yea
         _sub(period, "period-end", iso_date=_date(end))
         if last:
             _sub(period, "target", value=target)
+        if start > today:
+            continue
         actual = sum(
             quantity
             for day, quantity in delivered  # a report outside the dates counts for the nearest

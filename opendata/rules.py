@@ -23,7 +23,6 @@ goal.
 import datetime
 from collections import Counter, defaultdict
 from decimal import Decimal, InvalidOperation
-from itertools import pairwise
 
 from django.utils import timezone
 
@@ -121,14 +120,16 @@ def _budgets(activity):
         if not (start and end and start <= end):
             yield "budget: the period ends before it starts"
             continue
-        if end >= a_year_after(start):
+        if end > a_year_after(start):  # a year to the day is allowed, as IATI-Rulesets does
             yield f"budget: the period {start} to {end} is longer than a year"
         if budget.get("type", "1") == "1":
             originals.append((start, end))
     originals.sort()
-    for (_, end), (start, _) in pairwise(originals):
-        if start <= end:
+    latest = None
+    for start, end in originals:
+        if latest and start <= latest:
             yield f"budget: two original budgets overlap on {start}"
+        latest = max(latest or end, end)
 
 
 def _percentages(activity):

@@ -74,7 +74,8 @@ class DataView(LaggingReadsMixin, TemplateView):
             reference=reference,
             updated=newest.get(feeds.subject(code, "xml")),
             updated_all=newest.get(feeds.subject(feeds.ALL, "xml")),
-            licence=feeds.LICENCES[settings.OPEN_DATA_LICENCE],
+            # (an unknown one stops `manage.py check`; the default meanwhile, never a 500)
+            licence=feeds.LICENCES.get(settings.OPEN_DATA_LICENCE, feeds.LICENCES["CC-BY-4.0"]),
             fresh_minutes=int(feeds.FRESH.total_seconds() // 60),
             max_age_minutes=int(feeds.MAX_AGE.total_seconds() // 60),
             **kwargs,

@@ -15,6 +15,7 @@ from lxml import etree
 
 from delivery.models import OutputLine, Report, ReportLine
 from opendata import iati
+from planning.models import Unit
 from programs.models import OutputIndicator, Program, ProgramTransition
 from regions.models import Region
 from tests.factories import PledgeFactory, ProgramFactory
@@ -143,9 +144,13 @@ def test_the_export_runs_a_constant_number_of_queries(programs, plan, company_a,
             iati.write([plan], io.BytesIO(), "xml")
         return len(ctx.captured_queries)
 
+    indicator = OutputIndicator.objects.create(name="Bank sampah", unit="unit", dac_sector="14050")
+    Unit.objects.names()  # the units' names, kept in the process (core.vocabulary)
     few = queries()
     for _ in range(5):
         program = ProgramFactory(company=company_a, plan=plan, status=S.APPROVED)
         program.villages.set([village])
         program.partners.create(kind="ngo", name="Yayasan")
+        PledgeFactory(program=program, need__village=village)  # a priority of its own
+        program.outputs.create(indicator=indicator, target_quantity=3)
     assert queries() == few

@@ -37,8 +37,11 @@ class Command(BaseCommand):
         def activities(file):
             """Each activity as it is read, checked against the schema in a document of its
             own, then dropped: flat memory whatever the file's size."""
-            for _event, element in ET.iterparse(file):
-                if element.tag != "iati-activity":
+            root = None
+            for event, element in ET.iterparse(file, events=("start", "end")):
+                if root is None:
+                    root = element
+                if event != "end" or element.tag != "iati-activity":
                     continue
                 seen[0] += 1
                 alone = etree.fromstring(
@@ -50,10 +53,15 @@ class Command(BaseCommand):
                     identifier = element.findtext("iati-identifier", "")
                     invalid.append(f"{identifier}: schema: {schema.error_log.last_error.message}")
                 yield element
-                element.clear()
+                root.remove(element)
 
         with self.feed(options["region"], options["stored"]) as file:
             found = rules.problems(itertools.islice(activities(file), options["limit"]))
+        if not seen[0] and options["region"] != feeds.ALL:
+            raise CommandError(
+                f"{options['region']} publishes no activity: no current plan, no committed "
+                'program, or no IATI organisation identifier (README, "Open data").'
+            )
         for problem in invalid + found:
             self.stdout.write(problem)
         if invalid or found:
