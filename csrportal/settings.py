@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "core.apps.SignInProtectionConfig",  # django-axes
     "core.apps.AuditTrailConfig",  # django-auditlog
     "core",
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
     "delivery",
     "insight",
     "opendata",
+    "api",
     # The top floor: home, health, demo data (seed_demo).
     "csrportal",
 ]
@@ -337,4 +340,35 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "django.request": {"filters": ["database_outage"]},
     },
+}
+
+# The public API (api/): JSON only, read-only, throttled per client address in the shared
+# cache (API_RATE requests per minute), errors in Indonesian and English (api.errors).
+API_RATE = env.int("API_RATE", default=120)
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "api.errors.handle",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Portal CSR API",
+    "DESCRIPTION": (
+        "Read-only data of a regency's or city's CSR coordination: its served regions, the "
+        "development plan's priorities with their figures, needs, approved, running and "
+        "completed programs with verified delivery, and villages' figures. The same data the "
+        "public pages show; no personal data."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.error_answers",
+    ],
 }

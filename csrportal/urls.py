@@ -25,6 +25,8 @@ urlpatterns = [
     path("reports/", include("delivery.urls")),
     path("", include("insight.urls")),
     path("", include("opendata.urls")),
+    path("api/v1/", include("api.urls")),
 ]
 
+handler400 = "csrportal.views.bad_request"
 handler500 = "csrportal.views.server_error"

@@ -12,6 +12,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from api import errors as api_errors
 from companies.models import Company
 from core import permissions, tasks, tenancy
 from core.pagination import count_at_most
@@ -113,11 +114,24 @@ def _overview_of(code: str) -> str:
 RETRY_AFTER = 30
 
 
+def bad_request(request, exception):
+    """The 400 handler: JSON under the API, the portal's page elsewhere."""
+    if api_errors.is_api(request):
+        return api_errors.bad_request(request)
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request):
     """The 500 handler: a database that does not answer is an outage, not a bug, so the page
     says 503 with Retry-After, rendered without touching the database."""
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    outage = isinstance(error, OperationalError | InterfaceError)
+    if api_errors.is_api(request):
+        response = api_errors.server_error(request, outage=outage)
+        if outage:
+            response["Retry-After"] = str(RETRY_AFTER)
+        return response
+    if outage:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER)
         return response

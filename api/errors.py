@@ -1,0 +1,115 @@
+"""The API's errors: JSON, in Indonesian and English at once (a company's system logs them,
+a person reads them), never an HTML page.
+
+    {"error": {"status": 400, "code": "invalid", "message": {"id": "...", "en": "..."},
+               "fields": {"village": {"id": ["..."], "en": ["..."]}}}}
+"""
+
+from django.http import JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
+from rest_framework.views import exception_handler
+
+LANGUAGES = ("id", "en")
+
+MESSAGES = {
+    exceptions.NotFound: _("Nothing is found at this address."),
+    exceptions.MethodNotAllowed: _("This address only answers GET."),
+    exceptions.NotAcceptable: _("This address answers in JSON only."),
+    exceptions.ParseError: _("The request could not be read."),
+    exceptions.UnsupportedMediaType: _("This address does not read that kind of content."),
+    exceptions.NotAuthenticated: _("Sign in or give a token first."),
+    exceptions.AuthenticationFailed: _("The token is not valid, or was revoked."),
+    exceptions.PermissionDenied: _("You may not see this."),
+}
+
+
+class InvalidParameters(exceptions.APIException):
+    """Query parameters that fail their checks: `fields` holds each one's messages in each
+    language ({name: {"id": [...], "en": [...]}})."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid"
+
+    def __init__(self, fields: dict):
+        super().__init__("invalid parameters")
+        self.fields = fields
+
+
+class InvalidCursor(exceptions.NotFound):
+    default_code = "invalid_cursor"
+
+
+def in_each_language(message) -> dict:
+    """{"id": ..., "en": ...} of a lazy message."""
+    found = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            found[language] = str(message)
+    return found
+
+
+def _message(exc):
+    if isinstance(exc, InvalidParameters):
+        return _("Some parameters are not valid; see fields.")
+    if isinstance(exc, InvalidCursor):
+        return _("The cursor is not valid: follow the next or previous link as given.")
+    if isinstance(exc, exceptions.Throttled):
+        return _("Too many requests: try again in a minute.")
+    for kind, message in MESSAGES.items():
+        if isinstance(exc, kind):
+            return message
+    return _("The request cannot be answered.")
+
+
+def handle(exc, context):
+    """rest_framework's EXCEPTION_HANDLER: the default handling (status, headers such as
+    Retry-After), then our body. Anything else (a fault) is left to the 500 handler."""
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    error = {
+        "status": response.status_code,
+        "code": getattr(exc, "default_code", "error"),
+        "message": in_each_language(_message(exc)),
+    }
+    if isinstance(exc, InvalidParameters):
+        error["fields"] = exc.fields
+    response.data = {"error": error}
+    return response
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([])
+@throttle_classes([])
+def not_found(request, *args, **kwargs):
+    """Any address under the API that names nothing: JSON, not the portal's 404 page."""
+    raise exceptions.NotFound
+
+
+def is_api(request) -> bool:
+    """Whether `request` is for the API (its path past the region's code)."""
+    return request.path_info.startswith("/api/")
+
+
+def plain(status: int, code: str, message) -> JsonResponse:
+    """The error body without Django REST framework: for what fails before a view (a NUL in
+    the query, a fault, a database outage; csrportal.views' handlers)."""
+    error = {"status": status, "code": code, "message": in_each_language(message)}
+    return JsonResponse({"error": error}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def bad_request(request):
+    return plain(400, "bad_request", MESSAGES[exceptions.ParseError])
+
+
+def server_error(request, outage: bool):
+    if outage:
+        return plain(
+            503, "unavailable", _("The portal's database does not answer; try again shortly.")
+        )
+    return plain(500, "error", _("The request cannot be answered."))

@@ -1,0 +1,19 @@
+from django.urls import path, re_path
+
+from . import errors, views
+
+app_name = "api"
+
+urlpatterns = [
+    path("", views.Root.as_view(), name="root"),
+    path("regions/", views.RegionList.as_view(), name="regions"),
+    path("priorities/", views.PriorityList.as_view(), name="priorities"),
+    path("needs/", views.NeedList.as_view(), name="needs"),
+    path("programs/", views.ProgramList.as_view(), name="programs"),
+    path("programs/<int:pk>/", views.ProgramDetail.as_view(), name="program"),
+    path("villages/", views.VillageList.as_view(), name="villages"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("docs/", views.DocsView.as_view(), name="docs"),
+    # Anything else under the API: a JSON 404, not the portal's page.
+    re_path(r"^.*$", errors.not_found),
+]

@@ -1,0 +1,359 @@
+"""The public, read-only API: regions, priorities with figures, needs, committed programs with
+their verified delivery, and villages' figures, of the request's region (its code before
+/api/: /36.72/api/v1/programs/), as the public pages show them (api.serializers).
+
+Every list is cursor-paginated (`limit`, 1-200; `next`/`previous` links), filtered with the
+pages' words (api.filters), answered with an ETag (a client that has the page gets 304), read
+from the replica when there is one, and throttled per address through the shared cache (a
+Redis outage costs the throttle, never the answer). Errors are JSON (api.errors).
+"""
+
+import copy
+import hashlib
+
+from django.conf import settings
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseNotModified
+from django.urls import get_script_prefix, reverse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework import generics, pagination, permissions, throttling
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core import tenancy
+from core.http import client_ip
+from core.replica import LaggingReadsMixin
+from insight import figures
+from planning.models import DevelopmentPlan, Need
+from programs.models import Program, ProgramPartner
+from regions.models import Region, ServedRegion
+
+from . import errors, filters, serializers
+
+CACHE_SECONDS = 60
+# A NUL character is refused in any query (core.middleware.RejectNulMiddleware): the schema
+# says so of every text parameter.
+NO_NUL = "^[^\\u0000]*$"
+
+
+class AddressThrottle(throttling.AnonRateThrottle):
+    """Requests per client address (core.http.client_ip: behind PROXY_COUNT proxies, the
+    client's, never a forged X-Forwarded-For), counted in the shared cache."""
+
+    scope = "address"
+
+    def get_rate(self):
+        return f"{settings.API_RATE}/min"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "-"}
+
+
+class Cursor(pagination.CursorPagination):
+    page_size = 50
+    max_page_size = 200
+    page_size_query_param = "limit"
+    ordering = "pk"
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise errors.InvalidParameters(
+                {
+                    "limit": {
+                        language: [message]
+                        for language, message in errors.in_each_language(LIMIT_MESSAGE).items()
+                    }
+                }
+            )
+        return int(raw)
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except errors.exceptions.NotFound as error:
+            raise errors.InvalidCursor from error
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 200}
+            else:
+                parameter["schema"]["pattern"] = NO_NUL
+        return parameters
+
+
+class ByCode(Cursor):
+    ordering = "code"
+
+
+LIMIT_MESSAGE = _("A whole number from 1 to 200.")
+
+
+class FilterBackend:
+    """The view's `filterset_class` on the query string; invalid values are a 400 naming each
+    parameter in both languages (api.errors), never ignored."""
+
+    def filter_queryset(self, request, queryset, view):
+        kind = getattr(view, "filterset_class", None)
+        if kind is None:
+            return queryset
+        filterset = kind(request.query_params, queryset=queryset, request=request)
+        if not filterset.is_valid():
+            fields = {}
+            for language in errors.LANGUAGES:
+                with errors.translation.override(language):
+                    again = kind(request.query_params, queryset=queryset, request=request)
+                    for name, messages in again.errors.items():
+                        fields.setdefault(name, {})[language] = [str(m) for m in messages]
+            raise errors.InvalidParameters(fields)
+        return filterset.qs
+
+    def get_schema_operation_parameters(self, view):
+        kind = getattr(view, "filterset_class", None)
+        if kind is None:
+            return []
+        parameters = []
+        for name, field in kind.base_filters.items():
+            schema = {"type": "string", "pattern": NO_NUL}
+            if field.extra.get("max_length"):
+                schema["maxLength"] = field.extra["max_length"]
+            if field.extra.get("choices"):  # empty: any, as on the pages
+                schema = {
+                    "type": "string",
+                    "enum": ["", *(str(v) for v, _ in field.extra["choices"])],
+                }
+            elif isinstance(field, filters.YearFilter):
+                schema = {"type": "integer", "minimum": 2000, "maximum": 2100}
+            parameters.append(
+                {
+                    "name": name,
+                    "required": False,
+                    "in": "query",
+                    "description": str(field.label),
+                    "schema": schema,
+                }
+            )
+        return parameters
+
+    def get_schema_fields(self, view):  # the coreapi interface, unused
+        return []
+
+
+class PublicAPI(LaggingReadsMixin):
+    """Anyone may read; an ETag answers a client that has the same page with 304."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AddressThrottle]
+
+    @cached_property
+    def plan(self) -> DevelopmentPlan:
+        plan = DevelopmentPlan.objects.select_related("city").current()
+        if plan is None:
+            raise errors.exceptions.NotFound
+        return plan
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response.render()
+            digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
+            response["ETag"] = f'"{digest}"'
+            response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+            patch_vary_headers(response, ["Accept"])
+            unchanged = get_conditional_response(request, etag=response["ETag"], response=response)
+            if isinstance(unchanged, HttpResponseNotModified):
+                return unchanged
+        return response
+
+
+class RegionList(PublicAPI, generics.ListAPIView):
+    """The regencies and cities this portal serves, each with its own API root."""
+
+    serializer_class = serializers.RegionSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return ServedRegion.objects.filter(is_active=True).select_related("region")
+
+    def list(self, request, *args, **kwargs):
+        rows = []
+        for served in self.get_queryset().order_by("region__code"):
+            with tenancy.serving(served.region.code):
+                served.api = request.build_absolute_uri(reverse("api:root"))
+            rows.append(served)
+        return Response(self.get_serializer(rows, many=True).data)
+
+
+class PriorityList(PublicAPI, generics.ListAPIView):
+    """The current plan's priorities with their target, pledged, delivered and gap, in each
+    priority's unit (a plan holds tens of them: one page)."""
+
+    serializer_class = serializers.PrioritySerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Need.objects.none()  # figures, not rows (insight.figures.priorities)
+
+    def list(self, request, *args, **kwargs):
+        rows = figures.priorities(self.plan)
+        return Response(self.get_serializer(rows, many=True).data)
+
+
+class NeedList(PublicAPI, generics.ListAPIView):
+    """The needs of the current plan, where they are and how far they are funded and
+    delivered (no household, no description)."""
+
+    serializer_class = serializers.NeedSerializer
+    pagination_class = Cursor
+    filter_backends = [FilterBackend]
+    filterset_class = filters.NeedFilter
+
+    def get_queryset(self):
+        return (
+            Need.objects.filter(priority__plan=self.plan)
+            .select_related("priority", "village")
+            .annotate(gap_value=F("quantity") - F("pledged_quantity"))
+        )
+
+
+class ProgramMixin:
+    serializer_class = serializers.ProgramSerializer
+
+    def get_queryset(self):
+        return Program.objects.filter(plan=self.plan, status__in=Program.COMMITTED)
+
+    def shown(self, programs) -> list[Program]:
+        """`programs` with what the public pages show of them (constant queries)."""
+        found = figures.public_programs(
+            Program.objects.filter(pk__in=[p.pk for p in programs])
+            .prefetch_related(
+                Prefetch("partners", queryset=ProgramPartner.objects.select_related("company"))
+            )
+            .order_by("pk")
+        )
+        return found
+
+
+class ProgramList(PublicAPI, ProgramMixin, generics.ListAPIView):
+    """Approved, running and completed programs of the current plan, with their pledges and
+    outputs and what verified reports say they delivered."""
+
+    pagination_class = Cursor
+    filter_backends = [FilterBackend]
+    filterset_class = filters.ProgramFilter
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset().only("pk")))
+        return self.get_paginated_response(self.get_serializer(self.shown(page), many=True).data)
+
+
+class ProgramDetail(PublicAPI, ProgramMixin, generics.RetrieveAPIView):
+    """One approved, running or completed program."""
+
+    def get_object(self):
+        program = generics.get_object_or_404(self.get_queryset().only("pk"), pk=self.kwargs["pk"])
+        return self.shown([program])[0]
+
+
+class VillageList(PublicAPI, generics.ListAPIView):
+    """The region's desa and kelurahan with the figures of their needs in the current plan."""
+
+    serializer_class = serializers.VillageSerializer
+    pagination_class = ByCode
+    filter_backends = [FilterBackend]
+    filterset_class = filters.VillageFilter
+
+    def get_queryset(self):
+        needs = Need.objects.filter(priority__plan=self.plan, village=OuterRef("pk")).order_by()
+
+        def total(field):
+            summed = needs.values("village").annotate(total=Sum(field)).values("total")
+            return Coalesce(Subquery(summed, output_field=IntegerField()), Value(0))
+
+        counted = needs.values("village").annotate(n=Count("pk")).values("n")
+        return (
+            Region.objects.villages()
+            .within(self.plan.city)
+            .select_related("parent")
+            .annotate(
+                need_count=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
+                needed=total("quantity"),
+                pledged=total("pledged_quantity"),
+                delivered=total("delivered_quantity"),
+            )
+            .annotate(gap=F("needed") - F("pledged"))
+        )
+
+
+# The schema is the same for every request but its server address: made once a process.
+_schema = {}
+
+
+@extend_schema(exclude=True)
+class SchemaView(SpectacularJSONAPIView):
+    """The OpenAPI 3 schema of the API, its server the request's region."""
+
+    throttle_classes = [AddressThrottle]
+
+    def get(self, request, *args, **kwargs):
+        if "schema" not in _schema:
+            with tenancy.serving(None):
+                _schema["schema"] = super().get(request, *args, **kwargs).data
+        schema = copy.copy(_schema["schema"])
+        schema["servers"] = [{"url": request.build_absolute_uri(get_script_prefix()).rstrip("/")}]
+        return Response(schema)
+
+
+@extend_schema(exclude=True)
+class Root(PublicAPI, APIView):
+    """Where each list is."""
+
+    def get(self, request):
+        names = ["regions", "priorities", "needs", "programs", "villages", "schema", "docs"]
+        return Response(
+            {name: request.build_absolute_uri(reverse(f"api:{name}")) for name in names}
+        )
+
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+class DocsView(LaggingReadsMixin, TemplateView):
+    """The API's documentation, drawn from its schema on the server: every operation, its
+    parameters and answers, in the portal's language and layout (no script, no CDN)."""
+
+    template_name = "api/docs.html"
+
+    def get_context_data(self, **kwargs):
+        schema = SchemaView.as_view()(self.request).data
+        operations = []
+        for path, item in schema["paths"].items():
+            for method in METHODS:
+                if method in item:
+                    operation = item[method]
+                    operations.append(
+                        {
+                            "id": operation["operationId"],
+                            "method": method.upper(),
+                            "path": path,
+                            "summary": operation.get("description", "").strip(),
+                            "parameters": operation.get("parameters", []),
+                            "responses": sorted(operation.get("responses", {})),
+                        }
+                    )
+        return super().get_context_data(
+            operations=operations,
+            server=schema["servers"][0]["url"],
+            rate=settings.API_RATE,
+            **kwargs,
+        )

@@ -1,0 +1,40 @@
+"""The API tested from outside: Schemathesis generates requests from the published OpenAPI
+schema (valid and invalid parameters, cursors, limits) and sends them over HTTP to a live
+server holding a small world; every answer must be no server error and must keep the schema
+(status, content type, headers, body). Examples per operation and mode: SCHEMATHESIS_EXAMPLES
+(default 30)."""
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from schemathesis import GenerationMode
+
+from tests.api.test_api import committed  # noqa: F401  (the world the server answers from)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "30"))
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_every_operation_keeps_its_schema(live_server, committed, settings, mode):  # noqa: F811
+    settings.API_RATE = 1_000_000  # every generated request comes from one address
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/schema/")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 6
+
+    for operation in operations:
+        if mode is GenerationMode.NEGATIVE and not operation.definition.raw.get("parameters"):
+            continue  # nothing to get wrong: no parameter
+
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @hypothesis_settings(
+            max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck)
+        )
+        def answers(case):
+            case.call_and_validate()
+
+        answers()
