@@ -5,6 +5,8 @@ a person reads them), never an HTML page.
                "fields": {"village": {"id": ["..."], "en": ["..."]}}}}
 """
 
+import re
+
 from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -91,9 +93,13 @@ def not_found(request, *args, **kwargs):
     raise exceptions.NotFound
 
 
+API_PATH = re.compile(r"^/([0-9]{2}(\.[0-9]{2})?/)?api/")
+
+
 def is_api(request) -> bool:
-    """Whether `request` is for the API (its path past the region's code)."""
-    return request.path_info.startswith("/api/")
+    """Whether `request` is for the API, its region's code taken off or not yet (a fault in
+    the region's middleware, an unserved code)."""
+    return bool(API_PATH.match(request.path_info))
 
 
 def plain(status: int, code: str, message) -> JsonResponse:
@@ -113,3 +119,7 @@ def server_error(request, outage: bool):
             503, "unavailable", _("The portal's database does not answer; try again shortly.")
         )
     return plain(500, "error", _("The request cannot be answered."))
+
+
+def page_not_found(request):
+    return plain(404, "not_found", MESSAGES[exceptions.NotFound])

@@ -3,6 +3,7 @@
 parameter, never a 500 nor a silently ignored filter."""
 
 import django_filters
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,24 +12,24 @@ from planning.models import Need, Pillar
 from programs.models import Pledge, Program
 from regions.models import Region
 
+# A kecamatan's and a kelurahan's Kepmendagri code, and what a wrong one is told.
+CODES = {
+    3: (r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$", _("Give a kecamatan's code, such as 36.72.04.")),
+    4: (
+        r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$",
+        _("Give a kelurahan's or desa's code, such as 36.72.04.1002."),
+    ),
+}
+
 
 class CodeFilter(django_filters.CharFilter):
-    """A region's Kepmendagri code ("36.72.04" or "36.72.04.1002")."""
+    """A region's Kepmendagri code of one level ("36.72.04" for a kecamatan): any other value
+    is refused (400), not read as naming nothing."""
 
     def __init__(self, *args, level: int, **kwargs):
-        self.level = level
-        super().__init__(*args, max_length=13, **kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        try:
-            level, _parent = Region.parse_code(value)
-        except ValueError:
-            level = None
-        if level != self.level:
-            return qs.none()  # a code of another level or shape names no region here
-        return super().filter(qs, value)
+        self.pattern, message = CODES[level]
+        validator = RegexValidator(self.pattern, message)
+        super().__init__(*args, max_length=13, validators=[validator], **kwargs)
 
 
 class ProgramFilter(PortalFilterSet):

@@ -56,7 +56,6 @@ class NeedSerializer(serializers.ModelSerializer):
             "pledged",
             "delivered",
             "gap",
-            "estimated_unit_cost",
             "status",
         ]
         read_only_fields = fields
@@ -104,7 +103,7 @@ class ProgramSerializer(serializers.ModelSerializer):
     pledges = PledgeSerializer(many=True)
     outputs = OutputSerializer(many=True)
     partners = PartnerSerializer(many=True)
-    sdgs = serializers.ListField(child=serializers.IntegerField())
+    sdgs = serializers.SerializerMethodField(help_text="The SDG goals it names (1-17).")
 
     class Meta:
         model = Program
@@ -126,6 +125,13 @@ class ProgramSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_sdgs(self, program) -> list[int]:
+        return (
+            [goal for goal in program.sdgs if isinstance(goal, int)]
+            if isinstance(program.sdgs, list)
+            else []
+        )
 
 
 class VillageSerializer(serializers.ModelSerializer):

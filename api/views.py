@@ -10,6 +10,7 @@ Redis outage costs the throttle, never the answer). Errors are JSON (api.errors)
 
 import copy
 import hashlib
+import re
 
 from django.conf import settings
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
@@ -18,10 +19,11 @@ from django.http import HttpResponseNotModified
 from django.urls import get_script_prefix, reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import generics, pagination, permissions, throttling
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,7 +34,7 @@ from core.replica import LaggingReadsMixin
 from insight import figures
 from planning.models import DevelopmentPlan, Need
 from programs.models import Program, ProgramPartner
-from regions.models import Region, ServedRegion
+from regions.models import CODE_RE, Region, ServedRegion
 
 from . import errors, filters, serializers
 
@@ -65,7 +67,7 @@ class Cursor(pagination.CursorPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= self.max_page_size:
             raise errors.InvalidParameters(
                 {
                     "limit": {
@@ -76,11 +78,18 @@ class Cursor(pagination.CursorPagination):
             )
         return int(raw)
 
+    # What a cursor's position may be: the ordering field's value (a cursor is the client's
+    # to forge).
+    position = re.compile(r"^[0-9]{1,18}$")
+
     def decode_cursor(self, request):
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except errors.exceptions.NotFound as error:
             raise errors.InvalidCursor from error
+        if cursor and cursor.position is not None and not self.position.match(cursor.position):
+            raise errors.InvalidCursor
+        return cursor
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
@@ -94,9 +103,11 @@ class Cursor(pagination.CursorPagination):
 
 class ByCode(Cursor):
     ordering = "code"
+    position = CODE_RE
 
 
 LIMIT_MESSAGE = _("A whole number from 1 to 200.")
+ONCE_MESSAGE = _("Give this parameter once.")
 
 
 class FilterBackend:
@@ -125,6 +136,8 @@ class FilterBackend:
         parameters = []
         for name, field in kind.base_filters.items():
             schema = {"type": "string", "pattern": NO_NUL}
+            if isinstance(field, filters.CodeFilter):  # empty: any, as on the pages
+                schema["pattern"] = f"^({field.pattern[1:-1]})?$"
             if field.extra.get("max_length"):
                 schema["maxLength"] = field.extra["max_length"]
             if field.extra.get("choices"):  # empty: any, as on the pages
@@ -132,8 +145,8 @@ class FilterBackend:
                     "type": "string",
                     "enum": ["", *(str(v) for v, _ in field.extra["choices"])],
                 }
-            elif isinstance(field, filters.YearFilter):
-                schema = {"type": "integer", "minimum": 2000, "maximum": 2100}
+            elif isinstance(field, filters.YearFilter):  # 2000-2100; empty: any
+                schema = {"type": "string", "pattern": "^(20[0-9]{2}|2100)?$"}
             parameters.append(
                 {
                     "name": name,
@@ -156,11 +169,24 @@ class PublicAPI(LaggingReadsMixin):
     throttle_classes = [AddressThrottle]
 
     @cached_property
-    def plan(self) -> DevelopmentPlan:
+    def plan(self) -> DevelopmentPlan | None:
+        if getattr(self, "swagger_fake_view", False):  # the schema is being made: no row
+            return None
         plan = DevelopmentPlan.objects.select_related("city").current()
         if plan is None:
             raise errors.exceptions.NotFound
         return plan
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        repeated = [
+            key for key in request.query_params if len(request.query_params.getlist(key)) > 1
+        ]
+        if repeated:  # which one would count? none: say so
+            message = errors.in_each_language(ONCE_MESSAGE)
+            raise errors.InvalidParameters(
+                {key: {language: [text] for language, text in message.items()} for key in repeated}
+            )
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -262,7 +288,10 @@ class ProgramDetail(PublicAPI, ProgramMixin, generics.RetrieveAPIView):
 
     def get_object(self):
         program = generics.get_object_or_404(self.get_queryset().only("pk"), pk=self.kwargs["pk"])
-        return self.shown([program])[0]
+        shown = self.shown([program])
+        if not shown:  # deleted meanwhile
+            raise errors.exceptions.NotFound
+        return shown[0]
 
 
 class VillageList(PublicAPI, generics.ListAPIView):
@@ -274,6 +303,8 @@ class VillageList(PublicAPI, generics.ListAPIView):
     filterset_class = filters.VillageFilter
 
     def get_queryset(self):
+        if self.plan is None:
+            return Region.objects.none()
         needs = Need.objects.filter(priority__plan=self.plan, village=OuterRef("pk")).order_by()
 
         def total(field):
@@ -295,23 +326,31 @@ class VillageList(PublicAPI, generics.ListAPIView):
         )
 
 
-# The schema is the same for every request but its server address: made once a process.
-_schema = {}
+# The schema is the same for every request of a language but its server address: made once
+# a process and language ({language: schema}).
+_schemas = {}
+
+
+def schema_for(request) -> dict:
+    """The OpenAPI schema of the API in the request's language, its server the request's
+    region (the views read no row while it is made: `swagger_fake_view`)."""
+    language = get_language()
+    if language not in _schemas:
+        _schemas[language] = SchemaGenerator().get_schema(request=None, public=True)
+    schema = copy.copy(_schemas[language])  # only `servers` differs: a shallow copy
+    schema["servers"] = [{"url": request.build_absolute_uri(get_script_prefix()).rstrip("/")}]
+    return schema
 
 
 @extend_schema(exclude=True)
-class SchemaView(SpectacularJSONAPIView):
+class SchemaView(APIView):
     """The OpenAPI 3 schema of the API, its server the request's region."""
 
+    permission_classes = [permissions.AllowAny]
     throttle_classes = [AddressThrottle]
 
-    def get(self, request, *args, **kwargs):
-        if "schema" not in _schema:
-            with tenancy.serving(None):
-                _schema["schema"] = super().get(request, *args, **kwargs).data
-        schema = copy.copy(_schema["schema"])
-        schema["servers"] = [{"url": request.build_absolute_uri(get_script_prefix()).rstrip("/")}]
-        return Response(schema)
+    def get(self, request):
+        return Response(schema_for(request))
 
 
 @extend_schema(exclude=True)
@@ -335,7 +374,7 @@ class DocsView(LaggingReadsMixin, TemplateView):
     template_name = "api/docs.html"
 
     def get_context_data(self, **kwargs):
-        schema = SchemaView.as_view()(self.request).data
+        schema = schema_for(self.request)
         operations = []
         for path, item in schema["paths"].items():
             for method in METHODS:

@@ -29,4 +29,5 @@ urlpatterns = [
 ]
 
 handler400 = "csrportal.views.bad_request"
+handler404 = "csrportal.views.page_not_found"
 handler500 = "csrportal.views.server_error"

@@ -121,6 +121,13 @@ def bad_request(request, exception):
     return defaults.bad_request(request, exception)
 
 
+def page_not_found(request, exception):
+    """The 404 handler: JSON under the API (an unserved region's code), the page elsewhere."""
+    if api_errors.is_api(request):
+        return api_errors.page_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
 def server_error(request):
     """The 500 handler: a database that does not answer is an outage, not a bug, so the page
     says 503 with Retry-After, rendered without touching the database."""

@@ -144,7 +144,6 @@ def test_filters_use_the_pages_words(client, committed, company_a, plan):
     assert found(district="36.72.04") == ["Bedah"]
     assert found(priority="RUTILAHU") == ["Bedah"]
     assert found(company=company_a.slug) == ["Bedah"]
-    assert found(village="36.72.04") == []  # a kecamatan's code names no kelurahan
 
 
 def test_an_unknown_address_or_method_answers_json(client, committed):
@@ -204,3 +203,40 @@ def test_the_schema_is_valid_openapi_and_documents_every_list(client, committed)
     assert {"200", "400", "429"} <= set(listing["responses"])
     page = client.get(reverse("api:docs")).content.decode()
     assert "/api/v1/programs/" in page and "<script" not in page.split("</header>")[-1]
+
+
+@pytest.mark.parametrize(
+    "name, query",
+    [
+        ("api:needs", {"cursor": "cD1hYmM="}),  # p=abc: a forged position
+        ("api:villages", {"cursor": "cD0zNi43MgA="}),  # p=36.72 and a NUL
+        ("api:needs", {"limit": "²"}),  # a digit to isdigit(), not to int()
+        ("api:programs", {"district": "36.72"}),  # a regency's code, not a kecamatan's
+        ("api:needs", {"village": "36.72.04"}),
+    ],
+)
+def test_forged_cursors_and_odd_values_are_refused_not_a_500(client, committed, name, query):
+    response = client.get(reverse(name), query)
+    assert response.status_code in (400, 404)
+    assert response.json()["error"]["code"] in ("invalid", "invalid_cursor")
+
+
+def test_the_docs_page_answers_whatever_is_asked(client, committed, planner_client):
+    assert client.get(reverse("api:docs"), {"format": "x"}).status_code == 200
+    assert client.get(reverse("api:docs"), HTTP_ACCEPT="text/html").status_code == 200
+    page = planner_client.get(reverse("api:docs"))
+    assert page.status_code == 200 and page.context["user"].is_authenticated
+    assert client.post(reverse("api:docs")).status_code == 405
+
+
+def test_an_unserved_regions_api_answers_json(client, committed):
+    response = client.get("/99.99/api/v1/programs/")
+    assert response.status_code == 404
+    assert response.json()["error"]["message"]["en"] == "Nothing is found at this address."
+    need = client.get(reverse("api:needs")).json()["results"][0]
+    assert "estimated_unit_cost" not in need  # shown to signed-in users only
+
+
+def test_a_parameter_given_twice_is_refused(client, committed):
+    response = client.get(reverse("api:programs") + "?year=2026&year=")
+    assert response.status_code == 400 and set(response.json()["error"]["fields"]) == {"year"}

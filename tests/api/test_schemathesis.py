@@ -2,7 +2,7 @@
 schema (valid and invalid parameters, cursors, limits) and sends them over HTTP to a live
 server holding a small world; every answer must be no server error and must keep the schema
 (status, content type, headers, body). Examples per operation and mode: SCHEMATHESIS_EXAMPLES
-(default 30)."""
+(default 50)."""
 
 import os
 
@@ -16,7 +16,7 @@ from tests.api.test_api import committed  # noqa: F401  (the world the server an
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "50"))
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
