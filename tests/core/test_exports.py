@@ -5,6 +5,8 @@ import csv
 import datetime
 import io
 import re
+import shutil
+import subprocess
 
 import openpyxl
 import pytest
@@ -271,3 +273,38 @@ def test_the_round_workbook_prints_too(world):
     for sheet in openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).worksheets:
         assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
         assert round.title in sheet.oddHeader.left.text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is absent")
+def test_the_programs_export_prints_landscape_and_uncut_through_libreoffice(
+    planner_client, programs, tmp_path
+):
+    """LibreOffice prints the programs list as Excel would: landscape pages, every column on
+    the first page (the last column's header is there, nothing cut onto a second page)."""
+    from pypdf import PdfReader
+
+    response = planner_client.get(reverse("programs:list") + "?export=xlsx")
+    workbook = tmp_path / "programs.xlsx"
+    workbook.write_bytes(content(response))
+    headers = [str(cell.value) for cell in openpyxl.load_workbook(workbook).worksheets[0][1]]
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(workbook),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = PdfReader(tmp_path / "programs.pdf")
+    first = pdf.pages[0]
+    assert float(first.mediabox.width) > float(first.mediabox.height)  # landscape
+    text = " ".join(first.extract_text().split())
+    assert headers[0] in text and headers[-1] in text  # the first and the last column
+    assert len(pdf.pages) == 1  # four programs: one page, no column pushed onto another
