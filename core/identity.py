@@ -22,6 +22,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import RegexValidator
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -140,3 +141,15 @@ validate_dac_sector = RegexValidator(
     ),
     code="dac_sector",
 )
+
+
+def dac_sector_field(help_text) -> models.CharField:
+    """A model's OECD DAC purpose code, empty when it takes another's (a priority's, an
+    output indicator's: opendata.iati)."""
+    return models.CharField(
+        gettext_lazy("OECD DAC sector"),
+        max_length=5,
+        blank=True,
+        validators=[validate_dac_sector],
+        help_text=help_text,
+    )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import permissions, tenancy
 from core.db import ChoiceLabels
-from core.identity import validate_dac_sector
+from core.identity import dac_sector_field
 from core.limits import MAX_QUANTITY, MAX_UNIT_COST
 from core.uploads import random_upload_name
 from core.vocabulary import Term
@@ -248,16 +248,12 @@ class Priority(ChoiceLabels, models.Model):
         _("target"), validators=[MaxValueValidator(MAX_QUANTITY)]
     )
     agency = models.CharField(_("responsible agency (OPD)"), max_length=255)
-    dac_sector = models.CharField(
-        _("OECD DAC sector"),
-        max_length=5,
-        blank=True,
-        validators=[validate_dac_sector],
-        help_text=_(
+    dac_sector = dac_sector_field(
+        _(
             "The OECD DAC 5-digit purpose code its programs are published under in the open "
             "data (14030: drinking water and sanitation; 14050: waste management). Empty: the "
             "pillar's."
-        ),
+        )
     )
 
     objects = PriorityQuerySet.as_manager()

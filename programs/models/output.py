@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from core.identity import validate_dac_sector
+from core.identity import dac_sector_field
 from core.limits import MAX_PEOPLE
 from regions.models import Boundary, Region
 
@@ -28,15 +28,11 @@ class OutputIndicator(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     unit = models.CharField(_("unit"), max_length=40)
     approved = models.BooleanField(_("approved"), default=True)
-    dac_sector = models.CharField(
-        _("OECD DAC sector"),
-        max_length=5,
-        blank=True,
-        validators=[validate_dac_sector],
-        help_text=_(
+    dac_sector = dac_sector_field(
+        _(
             "The OECD DAC 5-digit purpose code of what it produces, for programs whose pledges "
             "do not say it (open data). Empty: the program's pillar's."
-        ),
+        )
     )
     proposed_by = models.ForeignKey(
         Company,

@@ -249,3 +249,27 @@ def test_an_answer_is_kept_and_read_without_the_database(client, committed):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("api:programs")).status_code == 200
     assert len(ctx.captured_queries) == 0
+
+
+def test_a_database_outage_is_a_json_503_and_a_bug_a_json_500(committed, monkeypatch):
+    from django.db import OperationalError
+    from django.test import Client
+
+    from insight import figures
+
+    client = Client(raise_request_exception=False)
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(figures, "public_programs", refuse)
+    response = client.get(reverse("api:programs"))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert response.json()["error"]["code"] == "unavailable"
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(figures, "public_programs", broken)
+    response = client.get(reverse("api:programs") + "?limit=3")  # not a kept answer
+    assert response.status_code == 500 and response.json()["error"]["code"] == "error"
