@@ -2,34 +2,36 @@
 `village`, `company`, `year`), each checked as a form field is: a bad value is a 400 naming the
 parameter, never a 500 nor a silently ignored filter."""
 
+import re
+
 import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import PortalFilterSet, YearFilter
+from core.filters import PortalFilterSet
 from planning.models import Need, Pillar
 from programs.models import Pledge, Program
 from regions.models import Region
 
-# A kecamatan's and a kelurahan's Kepmendagri code, and what a wrong one is told.
-CODES = {
-    3: (r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$", _("Give a kecamatan's code, such as 36.72.04.")),
-    4: (
-        r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$",
-        _("Give a kelurahan's or desa's code, such as 36.72.04.1002."),
-    ),
-}
+# A kecamatan's and a kelurahan's Kepmendagri code, a year, and what a wrong one is told.
+KECAMATAN = (r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$", _("Give a kecamatan's code, such as 36.72.04."))
+KELURAHAN = (
+    r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$",
+    _("Give a kelurahan's or desa's code, such as 36.72.04.1002."),
+)
+YEAR = (r"^(20[0-9]{2}|2100)$", _("Give a year from 2000 to 2100."))
 
 
-class CodeFilter(django_filters.CharFilter):
-    """A region's Kepmendagri code of one level ("36.72.04" for a kecamatan): any other value
-    is refused (400), not read as naming nothing."""
+class PatternFilter(django_filters.CharFilter):
+    """A value of one exact shape (`pattern`, which the schema states), spaces and all: any
+    other is refused (400), never read as naming nothing; empty means any."""
 
-    def __init__(self, *args, level: int, **kwargs):
-        self.pattern, message = CODES[level]
-        validator = RegexValidator(self.pattern, message)
-        super().__init__(*args, max_length=13, validators=[validator], **kwargs)
+    def __init__(self, *args, shape: tuple, **kwargs):
+        self.pattern, message = shape
+        # \Z, not $: Python's $ lets a trailing newline through, the schema's does not.
+        validator = RegexValidator(re.compile(self.pattern.removesuffix("$") + r"\Z"), message)
+        super().__init__(*args, max_length=13, strip=False, validators=[validator], **kwargs)
 
 
 class ProgramFilter(PortalFilterSet):
@@ -38,12 +40,12 @@ class ProgramFilter(PortalFilterSet):
     )
     pillar = django_filters.ChoiceFilter(label=_("Pillar"), choices=Pillar.choices)
     priority = django_filters.CharFilter(label=_("Priority"), max_length=20, method="with_priority")
-    district = CodeFilter(label=_("Kecamatan"), level=3, method="in_district")
-    village = CodeFilter(label=_("Kelurahan"), level=4, method="in_village")
+    district = PatternFilter(label=_("Kecamatan"), shape=KECAMATAN, method="in_district")
+    village = PatternFilter(label=_("Kelurahan"), shape=KELURAHAN, method="in_village")
     company = django_filters.CharFilter(
         label=_("Company"), field_name="company__slug", max_length=80
     )
-    year = YearFilter(label=_("Year"), method="running_in")
+    year = PatternFilter(label=_("Year"), shape=YEAR, method="running_in")
 
     class Meta:
         model = Program
@@ -67,7 +69,14 @@ class ProgramFilter(PortalFilterSet):
         )
 
     def running_in(self, queryset, name, value):
-        return queryset.filter(start_date__year__lte=value, end_date__year__gte=value)
+        year = int(value)
+        return queryset.filter(start_date__year__lte=year, end_date__year__gte=year)
+
+
+class OwnProgramFilter(ProgramFilter):
+    """A token's programs: any status its person may read."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Program.Status.choices)
 
 
 class NeedFilter(PortalFilterSet):
@@ -75,8 +84,10 @@ class NeedFilter(PortalFilterSet):
     priority = django_filters.CharFilter(
         label=_("Priority"), field_name="priority__code", max_length=20
     )
-    district = CodeFilter(label=_("Kecamatan"), level=3, field_name="village__parent__code")
-    village = CodeFilter(label=_("Kelurahan"), level=4, field_name="village__code")
+    district = PatternFilter(
+        label=_("Kecamatan"), shape=KECAMATAN, field_name="village__parent__code"
+    )
+    village = PatternFilter(label=_("Kelurahan"), shape=KELURAHAN, field_name="village__code")
 
     class Meta:
         model = Need
@@ -84,7 +95,7 @@ class NeedFilter(PortalFilterSet):
 
 
 class VillageFilter(PortalFilterSet):
-    district = CodeFilter(label=_("Kecamatan"), level=3, field_name="parent__code")
+    district = PatternFilter(label=_("Kecamatan"), shape=KECAMATAN, field_name="parent__code")
 
     class Meta:
         model = Region

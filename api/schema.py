@@ -42,12 +42,16 @@ ANSWERS = {
 
 
 def error_answers(result, generator, request, public):
-    """Every operation answers 400, 404, 405, 406 and 429 with the error body."""
+    """Every operation answers 400, 404, 405, 406 and 429 with the error body; one read with a
+    token 401 too."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
     for item in result.get("paths", {}).values():
         for operation in item.values():
             responses = operation.setdefault("responses", {})
-            for status, description in ANSWERS.items():
+            answers = dict(ANSWERS)
+            if any("token" in scheme for scheme in operation.get("security", [])):
+                answers["401"] = "No token, or a revoked one, or its person's account closed."
+            for status, description in answers.items():
                 responses.setdefault(
                     status,
                     {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("programs/", views.ProgramList.as_view(), name="programs"),
     path("programs/<int:pk>/", views.ProgramDetail.as_view(), name="program"),
     path("villages/", views.VillageList.as_view(), name="villages"),
+    path("own/programs/", views.OwnProgramList.as_view(), name="own_programs"),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     # GET only; a POST is told 405, not refused by the CSRF check (as the API's views are).
     path("docs/", csrf_exempt(views.DocsView.as_view()), name="docs"),

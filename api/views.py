@@ -40,6 +40,7 @@ from programs.models import Program, ProgramPartner
 from regions.models import CODE_RE, Region, ServedRegion
 
 from . import errors, filters, serializers
+from .auth import TokenAuthentication
 
 CACHE_SECONDS = 60
 # A NUL character is refused in any query (core.middleware.RejectNulMiddleware): the schema
@@ -139,7 +140,7 @@ class FilterBackend:
         parameters = []
         for name, field in kind.base_filters.items():
             schema = {"type": "string", "pattern": NO_NUL}
-            if isinstance(field, filters.CodeFilter):  # empty: any, as on the pages
+            if isinstance(field, filters.PatternFilter):  # empty: any, as on the pages
                 schema["pattern"] = f"^({field.pattern[1:-1]})?$"
             if field.extra.get("max_length"):
                 schema["maxLength"] = field.extra["max_length"]
@@ -148,8 +149,6 @@ class FilterBackend:
                     "type": "string",
                     "enum": ["", *(str(v) for v, _ in field.extra["choices"])],
                 }
-            elif isinstance(field, filters.YearFilter):  # 2000-2100; empty: any
-                schema = {"type": "string", "pattern": "^(20[0-9]{2}|2100)?$"}
             parameters.append(
                 {
                     "name": name,
@@ -165,8 +164,40 @@ class FilterBackend:
         return []
 
 
-class PublicAPI(LaggingReadsMixin):
-    """Anyone may read; an ETag answers a client that has the same page with 304."""
+class Answering:
+    """What every API view does: one value per parameter, an ETag (a client that has the same
+    answer gets 304)."""
+
+    cache_control = f"public, max-age={CACHE_SECONDS}"
+    vary = ["Accept"]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        repeated = [
+            key for key in request.query_params if len(request.query_params.getlist(key)) > 1
+        ]
+        if repeated:  # which one would count? none: say so
+            message = errors.in_each_language(ONCE_MESSAGE)
+            raise errors.InvalidParameters(
+                {key: {language: [text] for language, text in message.items()} for key in repeated}
+            )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response.render()
+            digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
+            response["ETag"] = f'"{digest}"'
+            response["Cache-Control"] = self.cache_control
+            patch_vary_headers(response, self.vary)
+            unchanged = get_conditional_response(request, etag=response["ETag"], response=response)
+            if isinstance(unchanged, HttpResponseNotModified):
+                return unchanged
+        return response
+
+
+class PublicAPI(LaggingReadsMixin, Answering):
+    """Anyone may read, without signing in; answers kept a while (`get`)."""
 
     permission_classes = [permissions.AllowAny]
     throttle_classes = [AddressThrottle]
@@ -199,30 +230,6 @@ class PublicAPI(LaggingReadsMixin):
             data = json.loads(JSONRenderer().render(made.data))  # plain values to keep
             cache.set(key, data, PUBLIC_CACHE_SECONDS)
         return Response(data)
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        repeated = [
-            key for key in request.query_params if len(request.query_params.getlist(key)) > 1
-        ]
-        if repeated:  # which one would count? none: say so
-            message = errors.in_each_language(ONCE_MESSAGE)
-            raise errors.InvalidParameters(
-                {key: {language: [text] for language, text in message.items()} for key in repeated}
-            )
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method in ("GET", "HEAD") and response.status_code == 200:
-            response.render()
-            digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
-            response["ETag"] = f'"{digest}"'
-            response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
-            patch_vary_headers(response, ["Accept"])
-            unchanged = get_conditional_response(request, etag=response["ETag"], response=response)
-            if isinstance(unchanged, HttpResponseNotModified):
-                return unchanged
-        return response
 
 
 class RegionList(PublicAPI, generics.ListAPIView):
@@ -315,6 +322,51 @@ class ProgramDetail(PublicAPI, ProgramMixin, generics.RetrieveAPIView):
         if not shown:  # deleted meanwhile
             raise errors.exceptions.NotFound
         return shown[0]
+
+
+class TokenThrottle(throttling.SimpleRateThrottle):
+    """Requests per token (API_RATE a minute), counted in the shared cache."""
+
+    scope = "token"
+
+    def get_rate(self):
+        return f"{settings.API_RATE}/min"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+class TokenAPI(Answering):
+    """Read with a token (`Authorization: Bearer csr_...`), as the person who made it: what
+    they read in the request's region (core.permissions, their roles as they stand now), of
+    the token's company alone when it has one. Never kept, never from the replica."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = [AddressThrottle, TokenThrottle]
+    cache_control = "private, no-cache"
+    vary = ["Accept", "Authorization"]
+
+
+class OwnProgramList(TokenAPI, ProgramMixin, generics.ListAPIView):
+    """The programs the token's person reads here, whatever their status: an officer's
+    company's (its drafts too), a planner's region's (submitted and beyond)."""
+
+    pagination_class = Cursor
+    filter_backends = [FilterBackend]
+    filterset_class = filters.OwnProgramFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Program.objects.none()
+        found = Program.objects.visible_to(self.request.user)
+        if self.request.auth.company_id is not None:
+            found = found.filter(company_id=self.request.auth.company_id)
+        return found
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset().only("pk")))
+        return self.get_paginated_response(self.get_serializer(self.shown(page), many=True).data)
 
 
 class VillageList(PublicAPI, generics.ListAPIView):

@@ -61,6 +61,15 @@ def plans_in(user, code: str | None = None) -> bool:
     return user.is_authenticated and (code or tenancy.current_code()) in user.planned_codes
 
 
+def may_hold_api_token(user, company_id: int | None) -> bool:
+    """`user` may make an API token: an officer for one of their companies (the token reads
+    what they read of it), a planner, reader or operator for themselves (what they read of
+    the region the token is used under)."""
+    if company_id is not None:
+        return is_officer_of(user, company_id)
+    return sees_all_companies(user)
+
+
 def may(user, company_id: int | None, who: str, region: str | None = None) -> bool:
     """`user` plays the role `who` (PLANNER, OFFICER, EITHER) for the object of the company
     `company_id` in the region `region` (a code; default: the request's region)."""

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("insight.urls")),
     path("", include("opendata.urls")),
     path("api/v1/", include("api.urls")),
+    path("api-tokens/", include("api.pages")),
 ]
 
 handler400 = "csrportal.views.bad_request"

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 
+from api.tokens import token_create
 from core import tenancy, vocabulary
 from csrportal.demo.seed import seed_regions
 from planning.models import Need, NeedImport, TargetUnit
@@ -366,7 +367,9 @@ def world(
         file=ContentFile(b"PK\x03\x04 workbook", name="prepared.xlsx"),
         size=13,
     )
+    token, _key = token_create(user=officer_a, company=company_a, name="SAP CSR")
     return {
+        "api_token": token.pk,
         "round": round.pk,
         "workbook": workbook.pk,
         "users": {

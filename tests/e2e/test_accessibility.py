@@ -37,6 +37,7 @@ NOT_PAGES = {
     "api:program",
     "api:villages",
     "api:schema",
+    "api:own_programs",
     "opendata:iati_json",
     "opendata:iati_all_xml",
     "opendata:iati_all_json",

@@ -47,7 +47,16 @@ from programs.models import (
     UnitClaim,
 )
 
-PROJECT_APPS = ["core", "accounts", "regions", "companies", "planning", "programs", "delivery"]
+PROJECT_APPS = [
+    "core",
+    "accounts",
+    "regions",
+    "companies",
+    "planning",
+    "programs",
+    "delivery",
+    "api",
+]
 # Bases that no page uses directly; their subclasses are fuzzed.
 ABSTRACT = {
     "core.forms.BoundedInlineFormSet",
@@ -203,6 +212,8 @@ def names(form_class) -> list[str]:
 
 def _targets() -> list[Target]:
     from accounts.forms import LoginForm
+    from api import filters as api_filters
+    from api.forms import TokenForm
     from companies.filters import CompanyFilter
     from companies.forms import CompanyProfileForm, VillageRingForm
     from delivery.filters import ComplianceFilter, ReportFilter
@@ -502,6 +513,39 @@ def _targets() -> list[Target]:
             lambda w: reverse("delivery:evidence_upload", args=[w["draft_report"]]),
             attachment().map(lambda data: {"file": data["file"], "caption": data["kind"]}),
             models=[Evidence],
+        ),
+        Target(
+            "API token form",
+            {"api.forms.TokenForm"},
+            "officer_a",
+            lambda w: reverse("tokens:list"),
+            fields_of(names(TokenForm)),
+        ),
+        Target(
+            "API programs' filters",
+            # A token's filters are these but for the statuses (Schemathesis drives them with
+            # a token: tests/api/test_schemathesis.py).
+            {"api.filters.ProgramFilter", "api.filters.OwnProgramFilter"},
+            "anonymous",
+            lambda w: reverse("api:programs"),
+            fields_of(filter_names(api_filters.ProgramFilter)),
+            method="get",
+        ),
+        Target(
+            "API needs' filters",
+            {"api.filters.NeedFilter"},
+            "anonymous",
+            lambda w: reverse("api:needs"),
+            fields_of(filter_names(api_filters.NeedFilter)),
+            method="get",
+        ),
+        Target(
+            "API villages' filters",
+            {"api.filters.VillageFilter"},
+            "anonymous",
+            lambda w: reverse("api:villages"),
+            fields_of(filter_names(api_filters.VillageFilter)),
+            method="get",
         ),
         Target(
             "report filters",

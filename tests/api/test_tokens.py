@@ -1,0 +1,138 @@
+"""API tokens: made by officers (for one company) and planners (for themselves), shown once,
+kept as a digest, audited, revoked; a token reads what its person reads, as their roles stand
+now, in the region it asks under, and never another company's programs."""
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+from api.models import ApiToken
+from api.tokens import MAX_LIVE, digest, token_create, token_revoke
+from companies.models import Membership
+from core import tenancy
+from programs.models import Program
+from tests.factories import ProgramFactory
+
+S = Program.Status
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def programs(plan, company_a, company_b):
+    """Company A's draft and running program, company B's submitted one."""
+    return {
+        "draft": ProgramFactory(company=company_a, plan=plan, status=S.DRAFT, title="A draft"),
+        "running": ProgramFactory(
+            company=company_a, plan=plan, status=S.IN_PROGRESS, title="A running"
+        ),
+        "other": ProgramFactory(company=company_b, plan=plan, status=S.SUBMITTED, title="B"),
+    }
+
+
+def own(client, key, **query):
+    response = client.get(reverse("api:own_programs"), query, HTTP_AUTHORIZATION=f"Bearer {key}")
+    return response
+
+
+def titles(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return sorted(p["title"] for p in response.json()["results"])
+
+
+def test_an_officers_token_reads_its_companys_programs_drafts_included(
+    client, officer_a, company_a, programs
+):
+    token, key = token_create(user=officer_a, company=company_a, name="SAP CSR")
+    assert titles(own(client, key)) == ["A draft", "A running"]
+    assert titles(own(client, key, status="draft")) == ["A draft"]
+    assert token.digest == digest(key) and key not in str(ApiToken.objects.values())
+    response = own(client, key)
+    assert response["Cache-Control"] == "private, no-cache" and "Authorization" in response["Vary"]
+
+
+def test_a_planners_token_reads_the_regions_submitted_programs_not_drafts(
+    client, planner, programs
+):
+    _token, key = token_create(user=planner, company=None, name="Dashboard provinsi")
+    assert titles(own(client, key)) == ["A running", "B"]
+
+
+def test_a_token_follows_its_persons_roles_and_region(
+    client, officer_a, company_a, programs, balikpapan
+):
+    _token, key = token_create(user=officer_a, company=company_a, name="SAP CSR")
+    with tenancy.serving("64.71"):
+        assert titles(own(client, key)) == []  # Cilegon's programs stay under Cilegon
+    Membership.objects.filter(user=officer_a, company=company_a).delete()  # roles forgotten
+    assert titles(own(client, key)) == []  # no longer an officer: reads nothing
+    officer_a.is_active = False
+    officer_a.save(update_fields=["is_active"])
+    assert own(client, key).status_code == 401
+
+
+def test_who_may_hold_a_token_and_how_many(officer_a, company_a, company_b, planner, outsider):
+    with pytest.raises(PermissionDenied):
+        token_create(user=officer_a, company=company_b, name="Not mine")
+    with pytest.raises(PermissionDenied):
+        token_create(user=officer_a, company=None, name="As a planner")
+    with pytest.raises(PermissionDenied):
+        token_create(user=outsider, company=None, name="Anyone")
+    for number in range(MAX_LIVE):
+        token_create(user=planner, company=None, name=f"System {number}")
+    with pytest.raises(ValidationError):
+        token_create(user=planner, company=None, name="One too many")
+
+
+def test_a_revoked_or_unknown_token_reads_nothing(client, officer_a, company_a, programs):
+    token, key = token_create(user=officer_a, company=company_a, name="SAP CSR")
+    token_revoke(token=token, by=officer_a)
+    for header in (f"Bearer {key}", "Bearer csr_unknown", "Bearer", "Bearer a b", "Bearer é"):
+        response = client.get(reverse("api:own_programs"), HTTP_AUTHORIZATION=header)
+        assert response.status_code == 401, header
+        assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    response = client.get(reverse("api:own_programs"))
+    assert response.status_code == 401 and response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_the_page_shows_a_new_key_once_and_audits_making_and_revoking(
+    officer_client, officer_a, company_a
+):
+    page = officer_client.post(reverse("tokens:list"), {"name": "SAP CSR", "company": company_a.pk})
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    key = page.context["key"]
+    assert key.startswith("csr_") and key in page.content.decode()
+    token = ApiToken.objects.get()
+    assert key not in officer_client.get(reverse("tokens:list")).content.decode()
+    response = officer_client.post(reverse("tokens:revoke", args=[token.pk]))
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    entries = LogEntry.objects.get_for_object(token).order_by("pk")
+    assert [e.action for e in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
+    assert all(key not in str(e.changes) for e in entries)
+
+
+def test_the_page_refuses_a_company_not_ones_own_and_a_blank_name(
+    officer_client, company_b, company_a
+):
+    page = officer_client.post(reverse("tokens:list"), {"name": "X", "company": company_b.pk})
+    assert page.status_code == 200 and page.context["key"] is None
+    assert page.context["form"].errors["company"]
+    page = officer_client.post(reverse("tokens:list"), {"name": " ", "company": company_a.pk})
+    assert page.context["form"].errors["name"]
+    assert not ApiToken.objects.exists()
+
+
+def test_only_the_owner_revokes(client_for, officer_a, officer_b, company_a):
+    token, _key = token_create(user=officer_a, company=company_a, name="SAP CSR")
+    response = client_for(officer_b).post(reverse("tokens:revoke", args=[token.pk]))
+    assert response.status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
