@@ -3,7 +3,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +15,12 @@ ROLES_CACHE_SECONDS = 300
 
 
 def forget_roles(*user_ids: int) -> None:
-    """Called whenever users' region roles or company memberships change."""
-    cache.delete_many([f"roles:{user_id}" for user_id in user_ids])
+    """Called whenever users' region roles or company memberships change: forgotten at once
+    and again on commit (a request that read the old roles meanwhile, before the change was
+    committed, must not keep them five minutes)."""
+    keys = [f"roles:{user_id}" for user_id in user_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 class User(AbstractUser):

@@ -5,6 +5,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +35,9 @@ def token_create(*, user, company, name: str) -> tuple[ApiToken, str]:
     company_id = company.pk if company else None
     if not permissions.may_hold_api_token(user, company_id):
         raise PermissionDenied
-    live = ApiToken.objects.select_for_update().filter(user=user).live()
+    # The person's row locked: two requests at once count one after the other.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+    live = ApiToken.objects.filter(user=user).live()
     if len(live) >= MAX_LIVE:
         raise ValidationError(
             _("You hold %(count)s live tokens already: revoke one first.") % {"count": MAX_LIVE}
@@ -77,3 +80,27 @@ def token_for(key: str) -> ApiToken | None:
         if token.last_used_at is None or now - token.last_used_at > USE_RECORDED_EVERY:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+def revoke_lost(*, user_id: int, company_id: int | None = None) -> int:
+    """Revoke the live tokens of a person who lost what they read with: a company's
+    membership (its tokens), or their account (all). Recorded in the audit trail without a
+    person (the change that caused it is recorded itself). Returns how many."""
+    lost = ApiToken.objects.live().filter(user_id=user_id)
+    if company_id is not None:
+        lost = lost.filter(company_id=company_id)
+    now = timezone.now()
+    tokens = list(lost)
+    ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=now)
+    for token in tokens:
+        audit.record(token, by=None, changes={"revoked_at": (None, now)}, data={"why": "lost"})
+    return len(tokens)
+
+
+def _membership_gone(sender, instance, **kwargs):
+    revoke_lost(user_id=instance.user_id, company_id=instance.company_id)
+
+
+def _account_saved(sender, instance, **kwargs):
+    if not instance.is_active:
+        revoke_lost(user_id=instance.pk)

@@ -548,6 +548,7 @@ def pages():
         ("synchronisation rounds", "/programs/rounds/"),
         ("synchronisation round (5,101 companies' stages)", f"/programs/rounds/{round}/"),
         ("reporting compliance (5,101 companies)", "/reports/compliance/"),
+        ("API tokens page", "/api-tokens/"),
     ]
     public = [
         ("/healthz (the floor: one query, no template)", "/healthz"),

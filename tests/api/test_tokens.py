@@ -70,11 +70,39 @@ def test_a_token_follows_its_persons_roles_and_region(
     _token, key = token_create(user=officer_a, company=company_a, name="SAP CSR")
     with tenancy.serving("64.71"):
         assert titles(own(client, key)) == []  # Cilegon's programs stay under Cilegon
-    Membership.objects.filter(user=officer_a, company=company_a).delete()  # roles forgotten
-    assert titles(own(client, key)) == []  # no longer an officer: reads nothing
-    officer_a.is_active = False
-    officer_a.save(update_fields=["is_active"])
+    Membership.objects.filter(user=officer_a, company=company_a).delete()
+    assert own(client, key).status_code == 401  # revoked with the membership
+    assert ApiToken.objects.get().revoked_at is not None
+
+
+def test_a_closed_account_revokes_its_tokens(client, planner, programs):
+    _token, key = token_create(user=planner, company=None, name="Dashboard")
+    planner.is_active = False
+    planner.save(update_fields=["is_active"])
     assert own(client, key).status_code == 401
+    assert ApiToken.objects.live().count() == 0
+
+
+def test_another_companys_or_regions_token_reads_nothing_here(
+    client, officer_b, company_b, planner_bpn, programs
+):
+    _token, key = token_create(user=officer_b, company=company_b, name="B's system")
+    assert titles(own(client, key)) == ["B"]  # its own submitted program, never A's
+    with tenancy.serving("64.71"):
+        _token, other = token_create(user=planner_bpn, company=None, name="Balikpapan")
+    assert titles(own(client, other)) == []  # a Balikpapan planner reads nothing of Cilegon
+
+
+def test_bad_tokens_are_throttled_by_address(client, db, settings):
+    from django.core.cache import cache
+
+    settings.API_RATE = 2
+    cache.clear()
+    statuses = [
+        client.get(reverse("api:own_programs"), HTTP_AUTHORIZATION="Bearer csr_x").status_code
+        for _ in range(3)
+    ]
+    assert statuses == [401, 401, 429]
 
 
 def test_who_may_hold_a_token_and_how_many(officer_a, company_a, company_b, planner, outsider):
