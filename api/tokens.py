@@ -82,19 +82,27 @@ def token_for(key: str) -> ApiToken | None:
     return token
 
 
+def revoke_tokens(tokens, *, by, why: str = "") -> int:
+    """Revoke the live ones of `tokens` (a queryset): an operator's action (`by`), or a person
+    losing what they read with (`by` None, `why` said). Each in the audit trail. Returns how
+    many."""
+    now = timezone.now()
+    found = list(tokens.live())
+    ApiToken.objects.filter(pk__in=[t.pk for t in found]).update(revoked_at=now)
+    for token in found:
+        audit.record(
+            token, by=by, changes={"revoked_at": (None, now)}, data={"why": why} if why else None
+        )
+    return len(found)
+
+
 def revoke_lost(*, user_id: int, company_id: int | None = None) -> int:
-    """Revoke the live tokens of a person who lost what they read with: a company's
-    membership (its tokens), or their account (all). Recorded in the audit trail without a
-    person (the change that caused it is recorded itself). Returns how many."""
-    lost = ApiToken.objects.live().filter(user_id=user_id)
+    """Revoke the tokens of a person who lost what they read with: a company's membership
+    (its tokens), or their account (all). The change that caused it is recorded itself."""
+    lost = ApiToken.objects.filter(user_id=user_id)
     if company_id is not None:
         lost = lost.filter(company_id=company_id)
-    now = timezone.now()
-    tokens = list(lost)
-    ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=now)
-    for token in tokens:
-        audit.record(token, by=None, changes={"revoked_at": (None, now)}, data={"why": "lost"})
-    return len(tokens)
+    return revoke_tokens(lost, by=None, why="lost")
 
 
 def _membership_gone(sender, instance, **kwargs):

@@ -164,3 +164,16 @@ def test_only_the_owner_revokes(client_for, officer_a, officer_b, company_a):
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_an_operator_revokes_a_leaked_token_in_the_admin(staff_client, staff, officer_a, company_a):
+    token, key = token_create(user=officer_a, company=company_a, name="SAP CSR")
+    changelist = reverse("admin:api_apitoken_changelist")
+    assert staff_client.get(changelist).status_code == 200
+    page = staff_client.get(reverse("admin:api_apitoken_change", args=[token.pk]))
+    assert page.status_code == 200 and key not in page.content.decode()
+    staff_client.post(changelist, {"action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    entry = LogEntry.objects.get_for_object(token).latest("pk")
+    assert entry.actor == staff
