@@ -12,7 +12,16 @@ class ApiTokenAdmin(PortalAdminMixin, admin.ModelAdmin):
     """Who holds which token, read-only; an operator revokes a leaked one (api.tokens, in the
     audit trail). Tokens are made by their holders on their own page, never here."""
 
-    list_display = ["name", "user", "company", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "company",
+        "files_reports",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "user__username", "prefix", "company__name"]
     list_select_related = ["user", "company"]
@@ -20,6 +29,7 @@ class ApiTokenAdmin(PortalAdminMixin, admin.ModelAdmin):
         "user",
         "company",
         "name",
+        "files_reports",
         "prefix",
         "created_at",
         "last_used_at",

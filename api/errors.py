@@ -19,7 +19,7 @@ LANGUAGES = ("id", "en")
 
 MESSAGES = {
     exceptions.NotFound: _("Nothing is found at this address."),
-    exceptions.MethodNotAllowed: _("This address only answers GET."),
+    exceptions.MethodNotAllowed: _("This address does not answer this method."),
     exceptions.NotAcceptable: _("This address answers in JSON only."),
     exceptions.ParseError: _("The request could not be read."),
     exceptions.UnsupportedMediaType: _("This address does not read that kind of content."),
@@ -30,15 +30,27 @@ MESSAGES = {
 
 
 class InvalidParameters(exceptions.APIException):
-    """Query parameters that fail their checks: `fields` holds each one's messages in each
-    language ({name: {"id": [...], "en": [...]}})."""
+    """Query parameters, or a body's fields, that fail their checks: `fields` holds each one's
+    messages in each language ({name: {"id": [...], "en": [...]}})."""
 
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "invalid"
 
-    def __init__(self, fields: dict):
+    def __init__(self, fields: dict, message=None):
         super().__init__("invalid parameters")
         self.fields = fields
+        self.message = message or _("Some parameters are not valid; see fields.")
+
+
+class Refused(exceptions.APIException):
+    """A request refused for a reason of its own: `message` (lazy: said in each language)
+    under `code`, with `extra` items added to the error (what changed meanwhile, the report
+    that covers a period already)."""
+
+    def __init__(self, *, status: int, code: str, message, **extra):
+        super().__init__(code)
+        self.status_code, self.default_code = status, code
+        self.message, self.extra = message, extra
 
 
 class InvalidCursor(exceptions.NotFound):
@@ -54,9 +66,36 @@ def in_each_language(message) -> dict:
     return found
 
 
+def each_language(messages) -> dict:
+    """{"id": [...], "en": [...]} of lazy messages (a message made of a value is the same in
+    both)."""
+    found = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            found[language] = [str(message) for message in messages]
+    return found
+
+
+def validation_fields(error) -> dict:
+    """A Django ValidationError's messages by field, in each language (a message with
+    `params` is formatted in each; `__all__` is `non_field_errors`, as in the API's bodies)."""
+    if hasattr(error, "error_dict"):
+        found = error.error_dict.items()
+    else:
+        found = [("non_field_errors", error.error_list)]
+    fields = {}
+    for name, errors in found:
+        key = "non_field_errors" if name == "__all__" else name
+        for language in LANGUAGES:
+            with translation.override(language):
+                # A ValidationError formats its message with its params as it is iterated.
+                fields.setdefault(key, {})[language] = [m for e in errors for m in e]
+    return fields
+
+
 def _message(exc):
-    if isinstance(exc, InvalidParameters):
-        return _("Some parameters are not valid; see fields.")
+    if isinstance(exc, InvalidParameters | Refused):
+        return exc.message
     if isinstance(exc, InvalidCursor):
         return _("The cursor is not valid: follow the next or previous link as given.")
     if isinstance(exc, exceptions.Throttled):
@@ -80,6 +119,8 @@ def handle(exc, context):
     }
     if isinstance(exc, InvalidParameters):
         error["fields"] = exc.fields
+    if isinstance(exc, Refused):
+        error.update(exc.extra)
     response.data = {"error": error}
     return response
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import PortalFilterSet
+from delivery.models import Report
 from planning.models import Need, Pillar
 from programs.models import Pledge, Program
 from regions.models import Region
@@ -21,6 +22,7 @@ KELURAHAN = (
     _("Give a kelurahan's or desa's code, such as 36.72.04.1002."),
 )
 YEAR = (r"^(20[0-9]{2}|2100)$", _("Give a year from 2000 to 2100."))
+IDENTIFIER = (r"^[1-9][0-9]{0,17}$", _("Give a whole number, such as 12."))
 
 
 class PatternFilter(django_filters.CharFilter):
@@ -77,6 +79,21 @@ class OwnProgramFilter(ProgramFilter):
     """A token's programs: any status its person may read."""
 
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Program.Status.choices)
+
+
+class OwnReportFilter(PortalFilterSet):
+    """A token's realization reports."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Report.Status.choices)
+    program = PatternFilter(label=_("Program"), shape=IDENTIFIER, field_name="program_id")
+    year = PatternFilter(label=_("Year"), shape=YEAR, method="ending_in")
+
+    class Meta:
+        model = Report
+        fields = ["status", "program", "year"]
+
+    def ending_in(self, queryset, name, value):
+        return queryset.filter(period_end__year=int(value))
 
 
 class NeedFilter(PortalFilterSet):

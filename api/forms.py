@@ -17,6 +17,14 @@ class TokenForm(forms.Form):
     company = forms.ModelChoiceField(
         label=_("Reads"), queryset=Company.objects.none(), required=False
     )
+    files_reports = forms.BooleanField(
+        label=_("Also files realization report drafts"),
+        required=False,
+        help_text=_(
+            "The system may start and fill in drafts of the company's reports; an officer "
+            "still checks and submits each one here."
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,6 +36,8 @@ class TokenForm(forms.Form):
         personal = permissions.may_hold_api_token(user, None)
         field.required = not personal
         field.empty_label = _("What I read as a planner, in this region") if personal else None
+        if not field.queryset.exists():  # only a company's officers file reports
+            del self.fields["files_reports"]
 
     def clean(self):
         data = super().clean()
@@ -38,4 +48,6 @@ class TokenForm(forms.Form):
             raise ValidationError(
                 _("API tokens are for a company's officers and for planners."), code="role"
             )
+        if data.get("files_reports") and "company" in data and not company:
+            self.add_error("files_reports", _("Only a company's token files its reports."))
         return data

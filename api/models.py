@@ -32,6 +32,9 @@ class ApiToken(models.Model):
         related_name="+",
     )
     name = models.CharField(_("name"), max_length=80)
+    # Besides reading: file realization report drafts of the company's programs (a person
+    # still submits them on the portal). Only a company's token may.
+    files_reports = models.BooleanField(_("files report drafts"), default=False)
     prefix = models.CharField(_("begins with"), max_length=12, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("made"), auto_now_add=True)
@@ -46,6 +49,10 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="api_token_named"),
+            models.CheckConstraint(
+                condition=Q(files_reports=False) | Q(company__isnull=False),
+                name="api_token_files_for_a_company",
+            ),
         ]
 
     def __str__(self):

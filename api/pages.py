@@ -39,6 +39,7 @@ class TokenListView(LoginRequiredMixin, TemplateView):
                     user=request.user,
                     company=form.cleaned_data["company"],
                     name=form.cleaned_data["name"],
+                    files_reports=form.cleaned_data.get("files_reports", False),
                 )
             except ValidationError as error:
                 form.add_error(None, error)

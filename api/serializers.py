@@ -1,8 +1,12 @@
 """What the API tells of each thing: what the public pages and the IATI feed already show,
-never more (no person, no household, no file, no pledge's amount, no draft)."""
+never more (no person, no household, no file, no pledge's amount, no draft); to a token, also
+the realization reports its person reads, and what a draft's filing gives (api.reports)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
+from delivery.models import OutputLine, Report, ReportLine
 from planning.models import Need
 from programs.models import Program
 from regions.models import Region
@@ -158,3 +162,144 @@ class VillageSerializer(serializers.ModelSerializer):
             "gap",
         ]
         read_only_fields = fields
+
+
+class ReportLineSerializer(serializers.ModelSerializer):
+    """What a report says a pledge delivered and spent in its period."""
+
+    priority = serializers.CharField(source="pledge.priority.code")
+    need = serializers.IntegerField(source="pledge.need_id", allow_null=True)
+    pledged = serializers.IntegerField(source="pledge.quantity")
+    counted_from_units = serializers.BooleanField(
+        source="covers_units",
+        default=False,
+        help_text="The pledge covers units (houses, schools): its quantity is the units ticked "
+        "on the portal, never typed.",
+    )
+
+    class Meta:
+        model = ReportLine
+        fields = [
+            "pledge",
+            "priority",
+            "need",
+            "pledged",
+            "quantity",
+            "amount",
+            "counted_from_units",
+        ]
+        read_only_fields = fields
+
+
+class OutputLineSerializer(serializers.ModelSerializer):
+    indicator = serializers.CharField(source="output.indicator.name")
+    unit = serializers.CharField(source="output.indicator.unit")
+    target = serializers.IntegerField(source="output.target_quantity")
+
+    class Meta:
+        model = OutputLine
+        fields = ["output", "indicator", "unit", "target", "quantity"]
+        read_only_fields = fields
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """A realization report as its company's officers and the region's planners read it (no
+    file, no unit: those are on the portal's page, `page`)."""
+
+    lines = ReportLineSerializer(many=True)
+    outputs = OutputLineSerializer(many=True, source="output_lines")
+    page = serializers.SerializerMethodField(help_text="The report's page on the portal.")
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "program",
+            "period_start",
+            "period_end",
+            "status",
+            "beneficiaries",
+            "women",
+            "men",
+            "children",
+            "narrative",
+            "final",
+            "submitted_at",
+            "updated_at",
+            "lines",
+            "outputs",
+            "page",
+        ]
+        read_only_fields = fields
+
+    def get_page(self, report) -> str:
+        return self.context["request"].build_absolute_uri(report.get_absolute_url())
+
+
+class VersionedReportSerializer(ReportSerializer):
+    version = serializers.CharField(
+        help_text="What a change must give back (PATCH): a change made meanwhile by someone "
+        "else is refused, never overwritten."
+    )
+
+    class Meta(ReportSerializer.Meta):
+        fields = [*ReportSerializer.Meta.fields, "version"]
+        read_only_fields = fields
+
+
+class StrictSerializer(serializers.Serializer):
+    """A body (or a line of it) naming a field this operation does not take is refused: a
+    misspelt field is never silently left out (the schema says additionalProperties: false)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and (unknown := sorted(set(data) - set(self.fields))):
+            raise serializers.ValidationError(
+                {name: [UNKNOWN_FIELD] for name in unknown}, code="unknown"
+            )
+        return super().to_internal_value(data)
+
+
+UNKNOWN_FIELD = _("This operation takes no such field.")
+
+
+class LineInput(StrictSerializer):
+    pledge = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY, required=False)
+    amount = serializers.IntegerField(
+        min_value=0, max_value=MAX_RUPIAH, required=False, help_text="Rupiah spent."
+    )
+
+
+class OutputInput(StrictSerializer):
+    output = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    quantity = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE)
+
+
+def people(help_text: str):
+    return serializers.IntegerField(
+        min_value=0, max_value=MAX_PEOPLE, allow_null=True, required=False, help_text=help_text
+    )
+
+
+class ReportChange(StrictSerializer):
+    """What a draft's change gives: only the fields to change, and the version read."""
+
+    version = serializers.CharField(max_length=40)
+    narrative = serializers.CharField(
+        allow_blank=True, required=False, trim_whitespace=False, max_length=20_000
+    )
+    beneficiaries = people("People reached in the period.")
+    women = people("Of whom women.")
+    men = people("Of whom men.")
+    children = people("Of whom children.")
+    final = serializers.BooleanField(required=False, help_text="The program's last report.")
+    lines = serializers.ListField(child=LineInput(), required=False, max_length=50)
+    outputs = serializers.ListField(child=OutputInput(), required=False, max_length=30)
+
+
+class ReportNew(ReportChange):
+    """A new draft: its period, and any of a change's fields."""
+
+    version = None
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()

@@ -28,13 +28,15 @@ def digest(key: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, user, company, name: str) -> tuple[ApiToken, str]:
+def token_create(*, user, company, name: str, files_reports: bool = False) -> tuple[ApiToken, str]:
     """A new token of `user` (for `company`, or for their own reach when None) and its key,
-    to be shown once. Refused (PermissionDenied) when they may not hold one, ValidationError
-    past MAX_LIVE."""
+    to be shown once; `files_reports`: it also files the company's report drafts. Refused
+    (PermissionDenied) when they may not hold one, ValidationError past MAX_LIVE."""
     company_id = company.pk if company else None
     if not permissions.may_hold_api_token(user, company_id):
         raise PermissionDenied
+    if files_reports and company is None:
+        raise ValidationError(_("Only a company's token files its reports."))
     # The person's row locked: two requests at once count one after the other.
     get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
     live = ApiToken.objects.filter(user=user).live()
@@ -44,13 +46,22 @@ def token_create(*, user, company, name: str) -> tuple[ApiToken, str]:
         )
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, company=company, name=name, prefix=key[:8], digest=digest(key)
+        user=user,
+        company=company,
+        name=name,
+        files_reports=files_reports,
+        prefix=key[:8],
+        digest=digest(key),
     )
     audit.record(
         token,
         by=user,
         action=audit.Action.CREATE,
-        changes={"name": (None, name), "company": (None, company)},
+        changes={
+            "name": (None, name),
+            "company": (None, company),
+            "files_reports": (None, files_reports),
+        },
     )
     return token, key
 

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from . import errors, views
+from . import errors, reports, views
 
 app_name = "api"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("programs/<int:pk>/", views.ProgramDetail.as_view(), name="program"),
     path("villages/", views.VillageList.as_view(), name="villages"),
     path("own/programs/", views.OwnProgramList.as_view(), name="own_programs"),
+    path(
+        "own/programs/<int:pk>/reports/",
+        reports.ProgramReports.as_view(),
+        name="own_program_reports",
+    ),
+    path("own/reports/", reports.OwnReportList.as_view(), name="own_reports"),
+    path("own/reports/<int:pk>/", reports.OwnReportDetail.as_view(), name="own_report"),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     # GET only; a POST is told 405, not refused by the CSRF check (as the API's views are).
     path("docs/", csrf_exempt(views.DocsView.as_view()), name="docs"),

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from auditlog.context import auditlog_disabled, auditlog_value
+from auditlog.context import auditlog_disabled, auditlog_value, set_actor
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
@@ -53,6 +53,13 @@ def _extra(instance: Model, data: dict | None) -> dict | None:
 
 def _as_text(value) -> str:
     return EMPTY if value is None or value == "" else smart_str(value)
+
+
+def acting(user):
+    """Within it, entries name `user` (and the request's address): for a request whose person
+    is known only once its view has read a token (the API), after the middleware ran."""
+    context = auditlog_value.get({})
+    return set_actor(user, remote_addr=context.get("remote_addr"))
 
 
 def record(

@@ -25,6 +25,7 @@ from django.db.models import Model
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import audit
 
@@ -147,22 +148,18 @@ def token(version: str) -> str:
     return f"{version}.{int(time.time() * 1000)}"
 
 
+STALE = gettext_lazy(
+    "Someone else changed this since you opened the page: your changes were not saved. They "
+    "are kept below; check them against the changes listed here and save again to replace them."
+)
+
+
 class Stale(ValidationError):
     """The object changed since the form was loaded: `changes` lists what, who and when."""
 
     def __init__(self, *, changes: list[str], current: str):
         self.changes, self.current = changes, current
-        super().__init__(
-            [
-                _(
-                    "Someone else changed this since you opened the page: your changes were "
-                    "not saved. They are kept below; check them against the changes listed "
-                    "here and save again to replace them."
-                ),
-                *changes,
-            ],
-            code="stale",
-        )
+        super().__init__([str(STALE), *changes], code="stale")
 
 
 def check(shown: Shown, instance: Model, loaded: str) -> None:
@@ -237,6 +234,12 @@ class VersionedFormMixin:
     def _row_sets(self) -> list:
         """The rows each watched formset shows (the ones that edit a field, as in `shown`)."""
         return [formset.get_queryset() for formset in self.formsets if Rows.of(formset).fields]
+
+    @property
+    def version(self) -> str:
+        """What the form shows, as its hidden field carries it (for a client without a page:
+        the API gives it with the object, and takes it back with a change)."""
+        return self._version_token()
 
     def _version_token(self) -> str:
         if self.instance.pk is None:

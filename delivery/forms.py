@@ -163,6 +163,23 @@ OutputLineFormSet = bounded_inline_formset(
 )
 
 
+def report_forms(report: Report, data=None, *, units: bool = True) -> dict:
+    """The forms that edit a report's draft, as delivery.services.report_save takes them: its
+    narrative and people, its lines, its outputs and (`units`, when it has units to tick) the
+    units done. The portal's page and the API's filing bind the same ones."""
+    forms = {
+        "form": ReportForm(data, instance=report),
+        "lines": ReportLineFormSet(data, instance=report),
+        "outputs": OutputLineFormSet(data, instance=report),
+    }
+    forms["form"].watch(forms["lines"], forms["outputs"])
+    if units:
+        ticked = UnitsForm(data, report=report)
+        if ticked.has_units:
+            forms["units"] = ticked
+    return forms
+
+
 class EvidenceForm(UploadForm):
     """A photo or a PDF backing a report (core.files): never SVG, HTML or anything that runs;
     when the report ticks units, the unit it shows."""

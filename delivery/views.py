@@ -26,11 +26,8 @@ from .filters import ComplianceFilter, ReportFilter
 from .forms import (
     DecisionForm,
     EvidenceForm,
-    OutputLineFormSet,
-    ReportForm,
-    ReportLineFormSet,
     ReportPeriodForm,
-    UnitsForm,
+    report_forms,
 )
 from .models import Report
 
@@ -119,25 +116,13 @@ class ReportUpdateView(LoginRequiredMixin, View):
 
     template_name = "delivery/report_form.html"
 
-    def forms(self, report, data=None):
-        forms = {
-            "form": ReportForm(data, instance=report),
-            "lines": ReportLineFormSet(data, instance=report),
-            "outputs": OutputLineFormSet(data, instance=report),
-        }
-        forms["form"].watch(forms["lines"], forms["outputs"])
-        units = UnitsForm(data, report=report)
-        if units.has_units:
-            forms["units"] = units
-        return forms
-
     def get(self, request, pk):
         report = get_editable_report(request, pk)
-        return self.render(report, self.forms(report))
+        return self.render(report, report_forms(report))
 
     def post(self, request, pk):
         report = get_editable_report(request, pk)
-        forms = self.forms(report, request.POST)
+        forms = report_forms(report, request.POST)
         if all(form.is_valid() for form in forms.values()):
             try:
                 services.report_save(report=report, by=request.user, **forms)
