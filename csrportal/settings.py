@@ -361,7 +361,9 @@ SPECTACULAR_SETTINGS = {
         "Read-only data of a regency's or city's CSR coordination: its served regions, the "
         "development plan's priorities with their figures, needs, approved, running and "
         "completed programs with verified delivery, and villages' figures. The same data the "
-        "public pages show; no personal data."
+        "public pages show; no personal data. With a token: what its person reads of programs "
+        "and realization reports, and, for a company's token made to file them, report drafts "
+        "started and changed (checked as on the portal; submitted there)."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -26,6 +26,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.tokens import token_create
 from companies.models import Company, CompanyVillage
 from delivery.models import Evidence, Reminder, Report, ReportLine, ReportTransition
 from planning.models import Need, NeedImport, Priority, TargetUnit
@@ -117,6 +118,28 @@ COUNT = st.one_of(
 )
 
 
+JSON_VALUE = st.recursive(
+    st.one_of(st.none(), st.booleans(), VALUE, st.integers(min_value=-(2**70), max_value=2**70)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def json_of(names: list[str]):
+    """A JSON body: any subset of the fields (and lines that name pledges and outputs), each
+    with a hostile value of any JSON type."""
+    line = st.dictionaries(
+        st.sampled_from(["pledge", "output", "quantity", "amount", "x"]), JSON_VALUE, max_size=4
+    )
+    return st.dictionaries(
+        st.sampled_from([*names, "unknown"]),
+        st.one_of(JSON_VALUE, st.lists(line, max_size=3)),
+        max_size=len(names) + 1,
+    )
+
+
 def fields_of(names: list[str], prefix: str = ""):
     """Any subset of the fields, each with a hostile value, some listed twice."""
     return st.dictionaries(
@@ -202,8 +225,9 @@ class Target:
     role: str
     url: object  # world -> URL
     data: object  # strategy of request data
-    method: str = "post"
+    method: str = "post"  # or get; json-post and json-patch send a JSON body
     models: list = field(default_factory=list)  # rows that must not change on a refusal
+    token: bool = False  # through an API token of the role's company that files reports
 
 
 def names(form_class) -> list[str]:
@@ -214,6 +238,7 @@ def _targets() -> list[Target]:
     from accounts.forms import LoginForm
     from api import filters as api_filters
     from api.forms import TokenForm
+    from api.serializers import ReportChange, ReportNew
     from companies.filters import CompanyFilter
     from companies.forms import CompanyProfileForm, VillageRingForm
     from delivery.filters import ComplianceFilter, ReportFilter
@@ -522,6 +547,35 @@ def _targets() -> list[Target]:
             fields_of(names(TokenForm)),
         ),
         Target(
+            "API token's report filters",
+            {"api.filters.OwnReportFilter"},
+            "officer_a",
+            lambda w: reverse("api:own_reports"),
+            fields_of(filter_names(api_filters.OwnReportFilter)),
+            method="get",
+            token=True,
+        ),
+        Target(
+            "API report filing",
+            set(),
+            "officer_a",
+            lambda w: reverse("api:own_program_reports", args=[w["running"]]),
+            json_of(list(ReportNew().fields)),
+            method="json-post",
+            models=[Report, ReportLine],
+            token=True,
+        ),
+        Target(
+            "API report change",
+            set(),
+            "officer_a",
+            lambda w: reverse("api:own_report", args=[w["draft_report"]]),
+            json_of(list(ReportChange().fields)),
+            method="json-patch",
+            models=[Report, ReportLine, ReportTransition],
+            token=True,
+        ),
+        Target(
             "API programs' filters",
             # A token's filters are these but for the statuses (Schemathesis drives them with
             # a token: tests/api/test_schemathesis.py).
@@ -663,16 +717,28 @@ def test_every_form_is_fuzzed():
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=[t.name for t in TARGETS])
-def test_hostile_input_never_breaks_a_page_nor_half_writes(world, client_for, target):
-    client = client_for(world["users"][target.role])
+def test_hostile_input_never_breaks_a_page_nor_half_writes(world, client_for, target, settings):
+    settings.API_RATE = 1_000_000  # every example counts, none is throttled
+    user = world["users"][target.role]
+    client = client_for(user)
     client.raise_request_exception = False
     url = target.url(world)
+    if target.token:
+        company = user.company_memberships.get().company
+        key = token_create(user=user, company=company, name="Fuzz", files_reports=True)[1]
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
 
     @FUZZ
     @given(data=target.data)
     def attempt(data):
         before = {model: model.objects.count() for model in target.models}
-        response = client.get(url, data) if target.method == "get" else client.post(url, data)
+        if target.method == "get":
+            response = client.get(url, data)
+        elif target.method.startswith("json-"):
+            send = getattr(client, target.method.removeprefix("json-"))
+            response = send(url, data, content_type="application/json")
+        else:
+            response = client.post(url, data)
         assert response.status_code < 500, (target.name, data, response.status_code)
         if response.status_code not in (301, 302):
             after = {model: model.objects.count() for model in target.models}
