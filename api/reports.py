@@ -5,6 +5,8 @@ made meanwhile is refused, never overwritten), the same audit trail in the perso
 Evidence, units ticked and the submission stay on the portal: an officer checks each draft.
 """
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
@@ -110,7 +112,9 @@ def _form_data(report: Report, body: dict, version: str) -> tuple[QueryDict, dic
             data[name] = "" if value is None else str(value)
         elif value:
             data[name] = "on"
-    data[concurrency.FIELD] = version or form.version
+    data[concurrency.FIELD] = version or form.version_of(
+        [list(unbound[key].get_queryset()) for key in ("lines", "outputs")]
+    )
     positions, problems = {}, {}
     for key, by in (("lines", "pledge"), ("outputs", "output")):
         formset = unbound[key]
@@ -184,11 +188,22 @@ def fill(report: Report, body: dict, *, by, version: str = "") -> None:
             version=stale.current,
         ) from None
     except ValidationError as problem:
+        if not Report.objects.filter(pk=report.pk, status__in=Report.EDITABLE).exists():
+            raise refuse() from None  # submitted meanwhile
         raise errors.InvalidParameters(errors.validation_fields(problem), FIELDS) from None
 
 
 def refuse() -> errors.Refused:
     return errors.Refused(status=status.HTTP_403_FORBIDDEN, code="not_allowed", message=NOT_ALLOWED)
+
+
+def duplicate(request, covering: Report) -> errors.Refused:
+    return errors.Refused(
+        status=status.HTTP_409_CONFLICT,
+        code="duplicate",
+        message=DUPLICATE,
+        report=request.build_absolute_uri(covering.get_absolute_url()),
+    )
 
 
 class ReportAnswer:
@@ -198,8 +213,18 @@ class ReportAnswer:
 
     def answer(self, report: Report, **kwargs) -> Response:
         shown = with_lines([report])[0]
-        shown.version = report_forms(shown, units=False)["form"].version
+        rows = [list(shown.lines.all()), list(shown.output_lines.all())]
+        # The version of the very rows shown: a change made between two reads shows as stale.
+        shown.version = report_forms(shown, units=False)["form"].version_of(rows)
         return Response(self.get_serializer(shown).data, **kwargs)
+
+    def etag_content(self, response) -> bytes:
+        """The version's moment left out: a client that has the same report gets 304."""
+        data = response.data
+        if isinstance(data, dict) and "version" in data:
+            fingerprint = str(data["version"]).partition(".")[0]
+            return json.dumps({**data, "version": fingerprint}, default=str).encode()
+        return response.content
 
 
 class OwnReportList(TokenAPI, generics.ListAPIView):
@@ -265,16 +290,13 @@ class ProgramReports(ReportAnswer, TokenAPI, generics.GenericAPIView):
             raise refuse()
         period = {"period_start": body["period_start"], "period_end": body["period_end"]}
         if covering := Report(program=program, **period).overlapping().first():
-            raise errors.Refused(
-                status=status.HTTP_409_CONFLICT,
-                code="duplicate",
-                message=DUPLICATE,
-                report=request.build_absolute_uri(covering.get_absolute_url()),
-            )
+            raise duplicate(request, covering)
         with transaction.atomic(), audit.acting(request.user):
             try:
                 report = services.report_create(program=program, by=request.user, **period)
             except ValidationError as problem:
+                if covering := Report(program=program, **period).overlapping().first():
+                    raise duplicate(request, covering) from None  # started a moment ago
                 raise errors.InvalidParameters(errors.validation_fields(problem), FIELDS) from None
             if set(body) - set(period):
                 fill(report, body, by=request.user)

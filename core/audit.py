@@ -9,6 +9,7 @@ Entries are never edited or deleted through the portal or the admin.
 """
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,11 +56,22 @@ def _as_text(value) -> str:
     return EMPTY if value is None or value == "" else smart_str(value)
 
 
+@contextmanager
 def acting(user):
-    """Within it, entries name `user` (and the request's address): for a request whose person
-    is known only once its view has read a token (the API), after the middleware ran."""
-    context = auditlog_value.get({})
-    return set_actor(user, remote_addr=context.get("remote_addr"))
+    """Within it, entries name `user`: for a request whose person is known only once its view
+    has read a token (the API), after auditlog's middleware ran. The middleware's context
+    (its address, its signal receiver) is kept with the actor replaced, and restored on exit:
+    nesting auditlog's set_actor would leave a receiver connected per request."""
+    context = auditlog_value.get(None)
+    if not context or "signal_duid" not in context:  # no request around: auditlog's own
+        with set_actor(user):
+            yield
+        return
+    token = auditlog_value.set({**context, "actor": user})
+    try:
+        yield
+    finally:
+        auditlog_value.reset(token)
 
 
 def record(

@@ -235,11 +235,11 @@ class VersionedFormMixin:
         """The rows each watched formset shows (the ones that edit a field, as in `shown`)."""
         return [formset.get_queryset() for formset in self.formsets if Rows.of(formset).fields]
 
-    @property
-    def version(self) -> str:
-        """What the form shows, as its hidden field carries it (for a client without a page:
-        the API gives it with the object, and takes it back with a change)."""
-        return self._version_token()
+    def version_of(self, row_sets) -> str:
+        """The version of the instance and of `row_sets` (each watched formset's rows) as a
+        client without a page was shown them: the API gives it with the object, from the
+        rows it serialized, and takes it back with a change."""
+        return token(self.shown.shown_version(self, row_sets))
 
     def _version_token(self) -> str:
         if self.instance.pk is None:

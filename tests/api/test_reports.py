@@ -246,3 +246,32 @@ def test_a_report_is_unknown_under_another_regions_code(
     assert call(client, "patch", url, filer, {"version": "x"}).status_code == 404
     assert call(client, "post", new, filer, body).status_code == 404
     assert Report.objects.count() == 1
+
+
+def test_writes_leave_no_audit_receiver_behind_and_a_read_report_is_304(
+    client,
+    running,  # noqa: F811
+    filer,
+    officer_a,
+):
+    from django.db.models.signals import pre_save
+
+    report = new_report(running, officer_a)
+    url = reverse("api:own_report", args=[report.pk])
+    read = call(client, "get", url, filer)
+    receivers = len(pre_save.receivers)
+    for women in range(3):
+        version = call(client, "get", url, filer).json()["version"]
+        assert (
+            call(client, "patch", url, filer, {"version": version, "women": women}).status_code
+            == 200
+        )
+    assert len(pre_save.receivers) == receivers
+    assert {e.actor for e in LogEntry.objects.get_for_object(report) if e.actor} == {officer_a}
+    # Unchanged since read: 304, whatever moment the version carries.
+    again = call(client, "get", url, filer)
+    assert again["ETag"] != read["ETag"]  # changed three times since
+    unchanged = client.get(
+        url, HTTP_AUTHORIZATION=f"Bearer {filer}", HTTP_IF_NONE_MATCH=again["ETag"]
+    )
+    assert unchanged.status_code == 304
