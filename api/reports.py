@@ -18,14 +18,16 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 
+from companies.models import Company
 from core import audit, concurrency, permissions
-from delivery import services
+from delivery import compliance, services
+from delivery.filters import ComplianceFilter
 from delivery.forms import report_forms
 from delivery.models import OutputLine, Report, ReportLine
 from programs.models import Program, UnitClaim
 
 from . import errors, filters, serializers
-from .views import Cursor, FilterBackend, TokenAPI
+from .views import Cursor, FilterBackend, Offset, TokenAPI
 
 NOT_ALLOWED = _(
     "This token may not do this: it was not made to file reports, its person is no longer an "
@@ -303,3 +305,30 @@ class ProgramReports(ReportAnswer, TokenAPI, generics.GenericAPIView):
         answer = self.answer(report, status=status.HTTP_201_CREATED)
         answer["Location"] = request.build_absolute_uri(reverse("api:own_report", args=[report.pk]))
         return answer
+
+
+class OwnCompliance(TokenAPI, generics.ListAPIView):
+    """Reporting compliance, as the compliance page counts it: a planner's token every
+    company the region follows, a company's token that company alone. Filtered and sorted
+    with the page's words (`company`, `sector`, `missing`, `order`)."""
+
+    serializer_class = serializers.ComplianceSerializer
+    pagination_class = Offset
+    filter_backends = [FilterBackend]
+    filterset_class = ComplianceFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Company.objects.none()
+        user, company = self.request.user, self.request.auth.company_id
+        if company is None and permissions.sees_all_companies(user):
+            return compliance.region_companies().order_by("name")
+        return Company.objects.filter(permissions.of_own_companies(user, "pk")).filter(
+            **({"pk": company} if company is not None else {})
+        )
+
+    def list(self, request, *args, **kwargs):
+        everyone = request.auth.company_id is None and permissions.sees_all_companies(request.user)
+        filterset = FilterBackend.checked(request, self.get_queryset(), self)
+        page = self.paginate_queryset(filterset.rows(everyone=everyone))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

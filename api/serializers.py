@@ -305,3 +305,21 @@ class ReportNew(ReportChange):
     version = None
     period_start = serializers.DateField()
     period_end = serializers.DateField()
+
+
+class ComplianceSerializer(serializers.Serializer):
+    """A company's reporting compliance in the region (delivery.compliance): of the quarters
+    its committed programs owed a report, how many were filed on time, late, or not at all."""
+
+    company = serializers.CharField(source="company.slug")
+    name = serializers.CharField(source="company.name")
+    sector = serializers.CharField(source="company.sector")
+    running = serializers.IntegerField(help_text="Approved or running programs.")
+    due = serializers.IntegerField(help_text="Quarterly reports owed so far.")
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    verified = serializers.IntegerField()
+    missing = serializers.IntegerField(source="missing_count")
+    rate = serializers.IntegerField(
+        allow_null=True, help_text="Percent of the reports owed that were filed; null if none."
+    )

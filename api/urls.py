@@ -20,6 +20,7 @@ urlpatterns = [
         name="own_program_reports",
     ),
     path("own/reports/", reports.OwnReportList.as_view(), name="own_reports"),
+    path("own/compliance/", reports.OwnCompliance.as_view(), name="own_compliance"),
     path("own/reports/<int:pk>/", reports.OwnReportDetail.as_view(), name="own_report"),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     # GET only; a POST is told 405, not refused by the CSRF check (as the API's views are).

@@ -68,19 +68,7 @@ class Cursor(pagination.CursorPagination):
     ordering = "pk"
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= self.max_page_size:
-            raise errors.InvalidParameters(
-                {
-                    "limit": {
-                        language: [message]
-                        for language, message in errors.in_each_language(LIMIT_MESSAGE).items()
-                    }
-                }
-            )
-        return int(raw)
+        return whole_number(request, "limit", LIMIT_MESSAGE, self.page_size, 1, self.max_page_size)
 
     # What a cursor's position may be: the ordering field's value (a cursor is the client's
     # to forge).
@@ -110,7 +98,38 @@ class ByCode(Cursor):
     position = CODE_RE
 
 
+def whole_number(request, name: str, message, default: int, least: int, most: int) -> int:
+    """The query's whole number `name` from `least` to `most`; a 400 saying `message` else."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 12) or not least <= int(raw) <= most:
+        raise errors.InvalidParameters({name: errors.each_language([message])})
+    return int(raw)
+
+
+class Offset(pagination.LimitOffsetPagination):
+    """Pages of computed rows (no column to hold a cursor on): `limit` 1-200 and `offset`."""
+
+    default_limit = 50
+    max_limit = 200
+
+    def get_limit(self, request):
+        return whole_number(request, "limit", LIMIT_MESSAGE, self.default_limit, 1, self.max_limit)
+
+    def get_offset(self, request):
+        return whole_number(request, "offset", OFFSET_MESSAGE, 0, 0, 10**9)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            least, most = (1, 200) if parameter["name"] == "limit" else (0, 10**9)
+            parameter["schema"] = {"type": "integer", "minimum": least, "maximum": most}
+        return parameters
+
+
 LIMIT_MESSAGE = _("A whole number from 1 to 200.")
+OFFSET_MESSAGE = _("A whole number from 0.")
 ONCE_MESSAGE = _("Give this parameter once.")
 
 
@@ -119,9 +138,14 @@ class FilterBackend:
     parameter in both languages (api.errors), never ignored."""
 
     def filter_queryset(self, request, queryset, view):
-        kind = getattr(view, "filterset_class", None)
-        if kind is None:
+        if getattr(view, "filterset_class", None) is None:
             return queryset
+        return self.checked(request, queryset, view).qs
+
+    @staticmethod
+    def checked(request, queryset, view):
+        """The view's filterset bound to the query, valid (else the 400)."""
+        kind = view.filterset_class
         filterset = kind(request.query_params, queryset=queryset, request=request)
         if not filterset.is_valid():
             fields = {}
@@ -131,7 +155,7 @@ class FilterBackend:
                     for name, messages in again.errors.items():
                         fields.setdefault(name, {})[language] = [str(m) for m in messages]
             raise errors.InvalidParameters(fields)
-        return filterset.qs
+        return filterset
 
     def get_schema_operation_parameters(self, view):
         kind = getattr(view, "filterset_class", None)
@@ -144,11 +168,9 @@ class FilterBackend:
                 schema["pattern"] = f"^({field.pattern[1:-1]})?$"
             if field.extra.get("max_length"):
                 schema["maxLength"] = field.extra["max_length"]
-            if field.extra.get("choices"):  # empty: any, as on the pages
-                schema = {
-                    "type": "string",
-                    "enum": ["", *(str(v) for v, _ in field.extra["choices"])],
-                }
+            if choices := field.extra.get("choices"):  # empty: any, as on the pages
+                choices = choices() if callable(choices) else choices  # a registry's: now
+                schema = {"type": "string", "enum": ["", *(str(v) for v, _ in choices)]}
             parameters.append(
                 {
                     "name": name,

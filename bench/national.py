@@ -590,6 +590,7 @@ def pages():
             "API with a token: a report, with its version (planner)",
             f"/api/v1/own/reports/{report}/",
         ),
+        ("API with a token: compliance, 50 companies a page (planner)", "/api/v1/own/compliance/"),
     ]
     return (
         [(*page, "planner") for page in signed_in]

@@ -7,6 +7,7 @@ from companies.models import Company, Sector
 from core import permissions
 from core.filters import LabelledDateRangeWidget, PortalFilterSet, YesNoFilter
 
+from . import compliance
 from .compliance import Summary
 from .models import Report
 
@@ -81,3 +82,16 @@ class ComplianceFilter(PortalFilterSet):
         if order == "name":
             return rows
         return sorted(rows, key=lambda r: (r.rate is None, r.rate or 0, -r.missing_count))
+
+    def rows(self, *, everyone: bool):
+        """The rows of the companies selected, sorted as asked. `everyone` (a planner: every
+        company the region follows) reads them from every company's counts, shared for a
+        minute (compliance.summary); else the few of the queryset (an officer's companies)
+        are counted here, their missing reports listed. The page and the API read these."""
+        if not everyone:
+            return self.arrange(compliance.by_company(self.qs, listed=compliance.MISSING_LISTED))
+        rows = compliance.summary()
+        data = self.form.cleaned_data if self.is_valid() else {}
+        if data.get("company") or data.get("sector") or data.get("slug"):  # else: all of them
+            rows = rows.arranged(ids=set(self.qs.values_list("pk", flat=True)), order="name")
+        return self.arrange(rows)

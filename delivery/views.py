@@ -272,17 +272,7 @@ class ComplianceView(LoginRequiredMixin, ExportMixin, NeverPastTheEndMixin, Filt
         return Company.objects.filter(permissions.of_own_companies(self.request.user, "pk"))
 
     def rows(self, filterset) -> list:
-        """Counts of the companies the filters select, sorted as asked: a planner's come from
-        every company's counts, shared for a minute (delivery.compliance.summary)."""
-        if not permissions.sees_all_companies(self.request.user):  # a few: with details
-            return filterset.arrange(
-                compliance.by_company(filterset.qs, listed=compliance.MISSING_LISTED)
-            )
-        rows = compliance.summary()
-        data = filterset.form.cleaned_data if filterset.is_valid() else {}
-        if data.get("company") or data.get("sector") or data.get("slug"):  # else: all of them
-            rows = rows.arranged(ids=set(filterset.qs.values_list("pk", flat=True)), order="name")
-        return filterset.arrange(rows)
+        return filterset.rows(everyone=permissions.sees_all_companies(self.request.user))
 
     def export(self, kind, queryset):
         return exports.compliance_columns(), self.rows(self.get_filterset(self.filterset_class))

@@ -275,3 +275,28 @@ def test_writes_leave_no_audit_receiver_behind_and_a_read_report_is_304(
         url, HTTP_AUTHORIZATION=f"Bearer {filer}", HTTP_IF_NONE_MATCH=again["ETag"]
     )
     assert unchanged.status_code == 304
+
+
+def test_compliance_through_a_token_is_the_pages(
+    client,
+    running,  # noqa: F811
+    officer_a,
+    company_a,
+    company_b,
+    planner,
+    filer,
+):
+    url = reverse("api:own_compliance")
+    planners = token_create(user=planner, company=None, name="Dashboard")[1]
+    rows = call(client, "get", url, planners).json()
+    assert {row["company"] for row in rows["results"]} == {company_a.slug}  # those it follows
+    assert rows["count"] == 1 and rows["results"][0]["running"] == 1
+    assert rows["results"][0]["due"] > 0 and rows["results"][0]["missing"] > 0
+    own = call(client, "get", url, filer).json()["results"]
+    assert [row["company"] for row in own] == [company_a.slug]
+    mine = token_create(user=officer_a, company=company_a, name="Mine")[1]
+    assert call(client, "get", url + "?missing=false", mine).json()["results"] == []
+    bad = call(client, "get", url + "?order=best&offset=-1", planners)
+    assert bad.status_code == 400
+    assert set(bad.json()["error"]["fields"]) >= {"order"}
+    assert call(client, "get", url + "?offset=x", planners).status_code == 400

@@ -39,6 +39,7 @@ NOT_PAGES = {
     "api:schema",
     "api:own_programs",
     "api:own_reports",
+    "api:own_compliance",
     "api:own_report",
     "api:own_program_reports",
     "opendata:iati_json",

@@ -556,6 +556,15 @@ def _targets() -> list[Target]:
             token=True,
         ),
         Target(
+            "API token's compliance filters",
+            set(),  # delivery.filters.ComplianceFilter: its page's target covers it
+            "planner",
+            lambda w: reverse("api:own_compliance"),
+            fields_of([*filter_names(ComplianceFilter), "limit", "offset"]),
+            method="get",
+            token=True,
+        ),
+        Target(
             "API report filing",
             set(),
             "officer_a",
@@ -724,8 +733,11 @@ def test_hostile_input_never_breaks_a_page_nor_half_writes(world, client_for, ta
     client.raise_request_exception = False
     url = target.url(world)
     if target.token:
-        company = user.company_memberships.get().company
-        key = token_create(user=user, company=company, name="Fuzz", files_reports=True)[1]
+        membership = user.company_memberships.first()  # an officer's company; a planner's own
+        company = membership.company if membership else None
+        key = token_create(
+            user=user, company=company, name="Fuzz", files_reports=company is not None
+        )[1]
         client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
 
     @FUZZ
