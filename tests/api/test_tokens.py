@@ -5,6 +5,8 @@ now, in the region it asks under, and never another company's programs."""
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -13,7 +15,7 @@ from api.tokens import MAX_LIVE, digest, token_create, token_revoke
 from companies.models import Membership
 from core import tenancy
 from programs.models import Program
-from tests.factories import ProgramFactory
+from tests.factories import PledgeFactory, ProgramFactory
 
 S = Program.Status
 
@@ -177,3 +179,22 @@ def test_an_operator_revokes_a_leaked_token_in_the_admin(staff_client, staff, of
     assert token.revoked_at is not None
     entry = LogEntry.objects.get_for_object(token).latest("pk")
     assert entry.actor == staff
+
+
+def test_a_tokens_programs_page_costs_the_same_queries_whatever_its_rows(
+    client, officer_a, company_a, programs, plan
+):
+    _token, key = token_create(user=officer_a, company=company_a, name="SAP CSR")
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert own(client, key).status_code == 200
+        return len(ctx.captured_queries)
+
+    queries()  # the token's last use noted, at most once a minute
+    few = queries()
+    for index in range(6):
+        program = ProgramFactory(company=company_a, plan=plan, title=f"Program {index}")
+        PledgeFactory(program=program)
+        program.partners.create(kind="ngo", name="Yayasan")
+    assert queries() == few
