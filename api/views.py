@@ -15,6 +15,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.models import Count, F, Prefetch, Sum
 from django.http import HttpResponseNotModified
 from django.urls import get_script_prefix, reverse
@@ -133,6 +134,18 @@ OFFSET_MESSAGE = _("A whole number from 0.")
 ONCE_MESSAGE = _("Give this parameter once.")
 
 
+def _choices(field) -> list:
+    """A filter's choices; those of a registry (sectors) read now, or none where there is no
+    database yet (the schema is also made by the deploy check)."""
+    choices = field.extra.get("choices") or []
+    if not callable(choices):
+        return choices
+    try:
+        return list(choices())
+    except DatabaseError:
+        return []
+
+
 class FilterBackend:
     """The view's `filterset_class` on the query string; invalid values are a 400 naming each
     parameter in both languages (api.errors), never ignored."""
@@ -168,8 +181,7 @@ class FilterBackend:
                 schema["pattern"] = f"^({field.pattern[1:-1]})?$"
             if field.extra.get("max_length"):
                 schema["maxLength"] = field.extra["max_length"]
-            if choices := field.extra.get("choices"):  # empty: any, as on the pages
-                choices = choices() if callable(choices) else choices  # a registry's: now
+            if choices := _choices(field):  # empty: any, as on the pages
                 schema = {"type": "string", "enum": ["", *(str(v) for v, _ in choices)]}
             parameters.append(
                 {
