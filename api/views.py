@@ -32,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import tenancy, versions
+from core.filters import YesNoFilter
 from core.http import client_ip
 from core.replica import LaggingReadsMixin
 from insight import figures, public
@@ -181,6 +182,8 @@ class FilterBackend:
                 schema["pattern"] = f"^({field.pattern[1:-1]})?$"
             if field.extra.get("max_length"):
                 schema["maxLength"] = field.extra["max_length"]
+            if isinstance(field, YesNoFilter):
+                schema = {"type": "string", "enum": ["", "true", "false", "1", "0"]}
             if choices := _choices(field):  # empty: any, as on the pages
                 schema = {"type": "string", "enum": ["", *(str(v) for v, _ in choices)]}
             parameters.append(

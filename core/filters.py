@@ -18,9 +18,26 @@ class YesNoWidget(django_filters.widgets.BooleanWidget):
         super().__init__(attrs)
         self.choices = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
 
+    def value_from_datadict(self, data, files, name):
+        """Yes, no, or nothing asked; any other value is handed on for the field to refuse
+        (django-filter would read it as "either", silently)."""
+        value = super().value_from_datadict(data, files, name)
+        raw = data.get(name)
+        return raw if value is None and raw not in (None, "") else value
+
+
+class YesNoField(forms.NullBooleanField):
+    def to_python(self, value):
+        if value in (None, "", True, False):
+            return value if value != "" else None
+        raise forms.ValidationError(_("Choose yes (true) or no (false)."), code="invalid")
+
 
 class YesNoFilter(django_filters.BooleanFilter):
-    """A yes/no filter whose choices are translated; an empty choice filters nothing."""
+    """A yes/no filter whose choices are translated; an empty choice filters nothing, a value
+    that is neither yes nor no is refused with a message."""
+
+    field_class = YesNoField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", YesNoWidget)

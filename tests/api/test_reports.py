@@ -294,9 +294,13 @@ def test_compliance_through_a_token_is_the_pages(
     assert rows["results"][0]["due"] > 0 and rows["results"][0]["missing"] > 0
     own = call(client, "get", url, filer).json()["results"]
     assert [row["company"] for row in own] == [company_a.slug]
+    # The same row whichever way it was counted (kept counts, or the company's own).
+    assert own == rows["results"] and own[0]["sector"] == company_a.sector_id
     mine = token_create(user=officer_a, company=company_a, name="Mine")[1]
     assert call(client, "get", url + "?missing=false", mine).json()["results"] == []
     bad = call(client, "get", url + "?order=best&offset=-1", planners)
     assert bad.status_code == 400
     assert set(bad.json()["error"]["fields"]) >= {"order"}
     assert call(client, "get", url + "?offset=x", planners).status_code == 400
+    maybe = call(client, "get", url + "?missing=maybe", planners)
+    assert maybe.status_code == 400 and "missing" in maybe.json()["error"]["fields"]
