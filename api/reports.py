@@ -9,7 +9,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
@@ -52,14 +52,21 @@ def own_reports(request):
 
 
 def with_lines(reports) -> list[Report]:
-    """`reports` with their lines and outputs (constant queries)."""
+    """`reports` with their lines and outputs (constant queries), each line carrying what it
+    tells of its pledge or output as annotations, not as joined instances: a third of the
+    list's CPU at national scale (docs/performance.md)."""
     covers = UnitClaim.objects.filter(pledge=OuterRef("pledge"))
-    lines = (
-        ReportLine.objects.select_related("pledge__priority")
-        .annotate(covers_units=Exists(covers))
-        .order_by("pk")
-    )
-    outputs = OutputLine.objects.select_related("output__indicator").order_by("pk")
+    lines = ReportLine.objects.annotate(
+        priority=F("pledge__priority__code"),
+        need=F("pledge__need_id"),
+        pledged=F("pledge__quantity"),
+        covers_units=Exists(covers),
+    ).order_by("pk")
+    outputs = OutputLine.objects.annotate(
+        indicator=F("output__indicator__name"),
+        unit=F("output__indicator__unit"),
+        target=F("output__target_quantity"),
+    ).order_by("pk")
     return list(
         Report.objects.filter(pk__in=[report.pk for report in reports])
         .prefetch_related(Prefetch("lines", lines), Prefetch("output_lines", outputs))

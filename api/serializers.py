@@ -167,9 +167,10 @@ class VillageSerializer(serializers.ModelSerializer):
 class ReportLineSerializer(serializers.ModelSerializer):
     """What a report says a pledge delivered and spent in its period."""
 
-    priority = serializers.CharField(source="pledge.priority.code")
-    need = serializers.IntegerField(source="pledge.need_id", allow_null=True)
-    pledged = serializers.IntegerField(source="pledge.quantity")
+    # Annotations of the line (api.reports.with_lines), not joined instances.
+    priority = serializers.CharField()
+    need = serializers.IntegerField(allow_null=True)
+    pledged = serializers.IntegerField()
     counted_from_units = serializers.BooleanField(
         source="covers_units",
         default=False,
@@ -192,9 +193,9 @@ class ReportLineSerializer(serializers.ModelSerializer):
 
 
 class OutputLineSerializer(serializers.ModelSerializer):
-    indicator = serializers.CharField(source="output.indicator.name")
-    unit = serializers.CharField(source="output.indicator.unit")
-    target = serializers.IntegerField(source="output.target_quantity")
+    indicator = serializers.CharField()  # annotations, as a report line's
+    unit = serializers.CharField()
+    target = serializers.IntegerField()
 
     class Meta:
         model = OutputLine
