@@ -76,6 +76,17 @@ def each_language(messages) -> dict:
     return found
 
 
+def fields_in_each_language(collect) -> dict:
+    """{name: {"id": [...], "en": [...]}} of `collect()`, a check run again in each language
+    that returns {name: [messages]} (a form's, a filter's or a serializer's errors)."""
+    fields = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            for name, messages in collect().items():
+                fields.setdefault(name, {})[language] = [str(m) for m in messages]
+    return fields
+
+
 def validation_fields(error) -> dict:
     """A Django ValidationError's messages by field, in each language (a message with
     `params` is formatted in each; `__all__` is `non_field_errors`, as in the API's bodies)."""

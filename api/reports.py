@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
@@ -41,14 +40,6 @@ NOT_THIS = {
 }
 TWICE = _("Give each line once.")
 COUNTED = _("This pledge covers units: its quantity is counted from the units ticked.")
-
-
-def own_reports(request):
-    """The reports the token's person reads here, of the token's company when it has one."""
-    found = Report.objects.visible_to(request.user)
-    if request.auth.company_id is not None:
-        found = found.filter(program__company_id=request.auth.company_id)
-    return found
 
 
 def with_lines(reports) -> list[Report]:
@@ -98,14 +89,13 @@ def given(kind, request) -> dict:
     serializer = kind(data=data)
     if serializer.is_valid():
         return serializer.validated_data
-    fields = {}
-    for language in errors.LANGUAGES:
-        with translation.override(language):
-            again = kind(data=data)
-            again.is_valid()
-            for name, messages in _flat(again.errors).items():
-                fields.setdefault(name, {})[language] = messages
-    raise errors.InvalidParameters(fields, FIELDS)
+
+    def collect():
+        again = kind(data=data)
+        again.is_valid()
+        return _flat(again.errors)
+
+    raise errors.InvalidParameters(errors.fields_in_each_language(collect), FIELDS)
 
 
 def _form_data(report: Report, body: dict, version: str) -> tuple[QueryDict, dict, dict]:
@@ -179,12 +169,9 @@ def fill(report: Report, body: dict, *, by, version: str = "") -> None:
         )
     forms = report_forms(report, data, units=False)
     if not all(form.is_valid() for form in forms.values()):
-        fields = {}
-        for language in errors.LANGUAGES:
-            with translation.override(language):
-                again = report_forms(report, data, units=False)
-                for name, messages in _form_errors(again, positions).items():
-                    fields.setdefault(name, {})[language] = [str(m) for m in messages]
+        fields = errors.fields_in_each_language(
+            lambda: _form_errors(report_forms(report, data, units=False), positions)
+        )
         raise errors.InvalidParameters(fields, FIELDS)
     try:
         services.report_save(report=report, by=by, **forms)
@@ -248,7 +235,9 @@ class OwnReportList(TokenAPI, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Report.objects.none()
-        return own_reports(self.request)
+        return self.of_token_company(
+            Report.objects.visible_to(self.request.user), "program__company"
+        )
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset().only("pk")))
@@ -262,7 +251,9 @@ class OwnReportDetail(ReportAnswer, TokenAPI, generics.GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Report.objects.none()
-        return own_reports(self.request)
+        return self.of_token_company(
+            Report.objects.visible_to(self.request.user), "program__company"
+        )
 
     def get(self, request, pk):
         return self.answer(self.get_object())
@@ -289,10 +280,8 @@ class ProgramReports(ReportAnswer, TokenAPI, generics.GenericAPIView):
     )
     def post(self, request, pk):
         body = given(serializers.ReportNew, request)
-        found = Program.objects.visible_to(request.user).filter(pk=pk)
-        if request.auth.company_id is not None:
-            found = found.filter(company_id=request.auth.company_id)
-        program = found.first()
+        program = self.of_token_company(Program.objects.visible_to(request.user)).filter(pk=pk)
+        program = program.first()
         if program is None:
             raise exceptions.NotFound
         if not (request.auth.files_reports and permissions.can_report(request.user, program)):

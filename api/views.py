@@ -162,13 +162,11 @@ class FilterBackend:
         kind = view.filterset_class
         filterset = kind(request.query_params, queryset=queryset, request=request)
         if not filterset.is_valid():
-            fields = {}
-            for language in errors.LANGUAGES:
-                with errors.translation.override(language):
-                    again = kind(request.query_params, queryset=queryset, request=request)
-                    for name, messages in again.errors.items():
-                        fields.setdefault(name, {})[language] = [str(m) for m in messages]
-            raise errors.InvalidParameters(fields)
+            raise errors.InvalidParameters(
+                errors.fields_in_each_language(
+                    lambda: kind(request.query_params, queryset=queryset, request=request).errors
+                )
+            )
         return filterset
 
     def get_schema_operation_parameters(self, view):
@@ -214,10 +212,8 @@ class Answering:
             key for key in request.query_params if len(request.query_params.getlist(key)) > 1
         ]
         if repeated:  # which one would count? none: say so
-            message = errors.in_each_language(ONCE_MESSAGE)
-            raise errors.InvalidParameters(
-                {key: {language: [text] for language, text in message.items()} for key in repeated}
-            )
+            message = errors.each_language([ONCE_MESSAGE])
+            raise errors.InvalidParameters(dict.fromkeys(repeated, message))
 
     def etag_content(self, response) -> bytes:
         """What the ETag is a digest of: the answer's body."""
@@ -389,6 +385,12 @@ class TokenAPI(Answering):
     cache_control = "private, no-cache"
     vary = ["Accept", "Authorization"]
 
+    def of_token_company(self, queryset, path: str = "company"):
+        """`queryset` narrowed to the token's company when it has one (`path` leads from a
+        row to its company); what the person may read is the permission module's."""
+        company = self.request.auth.company_id
+        return queryset if company is None else queryset.filter(**{f"{path}_id": company})
+
     def initial(self, request, *args, **kwargs):
         # The address's count before the token is even looked up: guessing keys, or a broken
         # client's 401s, cost a digest and a query each.
@@ -409,10 +411,7 @@ class OwnProgramList(TokenAPI, ProgramMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Program.objects.none()
-        found = Program.objects.visible_to(self.request.user)
-        if self.request.auth.company_id is not None:
-            found = found.filter(company_id=self.request.auth.company_id)
-        return found
+        return self.of_token_company(Program.objects.visible_to(self.request.user))
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset().only("pk")))

@@ -242,9 +242,7 @@ class VersionedFormMixin:
         return token(self.shown.shown_version(self, row_sets))
 
     def _version_token(self) -> str:
-        if self.instance.pk is None:
-            return ""
-        return token(self.shown.shown_version(self, self._row_sets()))
+        return "" if self.instance.pk is None else self.version_of(self._row_sets())
 
     def check_version(self) -> None:
         """Stale when the object changed since the form was loaded (a new object never is)."""
