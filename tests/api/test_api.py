@@ -13,7 +13,7 @@ from drf_spectacular.validation import validate_schema
 from core import tenancy, versions
 from delivery.models import OutputLine, Report, ReportLine
 from programs.models import OutputIndicator, Program
-from tests.factories import NeedFactory, PledgeFactory, ProgramFactory
+from tests.factories import CompanyFactory, NeedFactory, PledgeFactory, ProgramFactory
 
 S = Program.Status
 
@@ -78,6 +78,39 @@ def test_programs_show_what_the_public_pages_show(client, committed, company_a):
     assert detail == program
     draft = Program.objects.get(status=S.DRAFT)
     assert client.get(reverse("api:program", args=[draft.pk])).status_code == 404
+
+
+def test_only_verified_reports_count_and_a_partner_is_named_by_its_company(
+    client, committed, officer_a
+):
+    contractor = CompanyFactory(name="PT Kontraktor Baja")
+    committed.partners.create(kind="company", company=contractor, role="Pelaksana")
+    committed.sdgs = [6, "6", None, 11]
+    committed.save(update_fields=["sdgs"])
+    water = OutputIndicator.objects.create(name="Tandon air", unit="unit")
+    tank = committed.outputs.create(indicator=water, target_quantity=5, site="Taman Geger")
+    pending = Report.objects.create(
+        program=committed,
+        period_start=datetime.date(2026, 4, 1),
+        period_end=datetime.date(2026, 6, 30),
+        status=Report.Status.SUBMITTED,
+        created_by=officer_a,
+    )
+    OutputLine.objects.create(report=pending, output=tank, quantity=4)
+    OutputLine.objects.create(report=pending, output=committed.outputs.first(), quantity=1)
+
+    program = client.get(reverse("api:program", args=[committed.pk])).json()
+
+    assert [output["delivered"] for output in program["outputs"]] == [1, 0]
+    assert program["outputs"][1] | {"village": None, "site": "Taman Geger"} == program["outputs"][1]
+    assert program["partners"] == [
+        {"kind": "community", "name": "KSM Tegal Ratu"},
+        {"kind": "company", "name": "PT Kontraktor Baja"},
+    ]
+    assert program["sdgs"] == [6, 11]
+    assert program["villages"] == [
+        {"code": "36.72.04.1002", "name": "Tegal Ratu", "kind": "kelurahan"}
+    ]
 
 
 def test_priorities_needs_and_villages_carry_their_figures(client, committed, tegal_ratu_need):
@@ -255,14 +288,14 @@ def test_a_database_outage_is_a_json_503_and_a_bug_a_json_500(committed, monkeyp
     from django.db import OperationalError
     from django.test import Client
 
-    from insight import figures
+    from api import rows
 
     client = Client(raise_request_exception=False)
 
     def refuse(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(figures, "public_programs", refuse)
+    monkeypatch.setattr(rows, "programs", refuse)
     response = client.get(reverse("api:programs"))
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert response.json()["error"]["code"] == "unavailable"
@@ -270,6 +303,6 @@ def test_a_database_outage_is_a_json_503_and_a_bug_a_json_500(committed, monkeyp
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr(figures, "public_programs", broken)
+    monkeypatch.setattr(rows, "programs", broken)
     response = client.get(reverse("api:programs") + "?limit=3")  # not a kept answer
     assert response.status_code == 500 and response.json()["error"]["code"] == "error"

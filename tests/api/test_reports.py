@@ -217,6 +217,10 @@ def test_the_reports_list_filters_and_runs_constant_queries(
     assert counted() == one
     found = call(client, "get", url + "?year=2025&status=draft", filer).json()["results"]
     assert len(found) == 4 and all(item["period_end"].startswith("2025") for item in found)
+    every = call(client, "get", url, filer).json()["results"]
+    assert [item["page"] for item in every] == [
+        f"http://testserver{reverse('delivery:detail', args=[item['id']])}" for item in every
+    ]
     bad = call(client, "get", url + "?year=twenty", filer)
     assert bad.status_code == 400 and "year" in bad.json()["error"]["fields"]
 

@@ -1,0 +1,103 @@
+"""What the API's programs read: the facts the public pages show of a program
+(insight.figures.public_programs draws the same ones), as plain values in constant queries.
+
+A page of 50 programs read as model instances with their pledges, outputs, villages and
+partners cost ~40 ms of CPU, most of it building and joining instances the answer never needed
+(docs/performance.md); read as values, the serializers (api.serializers.ProgramSerializer)
+still choose and type every field the answer gives.
+"""
+
+from collections import defaultdict
+
+from django.db.models import F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from delivery.models import OutputLine, Report
+from programs.models import Pledge, Program, ProgramOutput, ProgramPartner
+
+
+def _by_program(rows) -> dict[int, list[dict]]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row.pop("program_id")].append(row)
+    return grouped
+
+
+def programs(ids) -> list[dict]:
+    """The programs of `ids` that still exist, in the order of `ids`, each with its company,
+    villages, pledges with their verified delivery, outputs with their verified achievement
+    and partners (five queries, whatever their number)."""
+    ids = list(ids)
+    found = {
+        row["id"]: row
+        for row in Program.objects.filter(pk__in=ids)
+        .values(
+            "id",
+            "title",
+            "summary",
+            "status",
+            "pillar",
+            "start_date",
+            "end_date",
+            "budget",
+            "sdgs",
+            "updated_at",
+            company_name=F("company__name"),
+            company_slug=F("company__slug"),
+        )
+        .order_by()
+    }
+    villages = _by_program(
+        Program.villages.through.objects.filter(program_id__in=found)
+        .values(
+            "program_id", code=F("region__code"), name=F("region__name"), kind=F("region__kind")
+        )
+        .order_by("region__name", "region__code")
+    )
+    pledges = _by_program(
+        Pledge.objects.filter(program_id__in=found)
+        .values(
+            "program_id",
+            "need_id",
+            "quantity",
+            "delivered_quantity",
+            priority_code=F("priority__code"),
+            village_code=F("need__village__code"),
+        )
+        .order_by("pk")
+    )
+    achieved = (
+        OutputLine.objects.filter(output=OuterRef("pk"), report__status=Report.Status.VERIFIED)
+        .order_by()
+        .values("output")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    outputs = _by_program(
+        ProgramOutput.objects.filter(program_id__in=found)
+        .values(
+            "program_id",
+            "site",
+            "target_quantity",
+            indicator_name=F("indicator__name"),
+            indicator_unit=F("indicator__unit"),
+            village_code=F("village__code"),
+            achieved=Coalesce(Subquery(achieved), Value(0)),
+        )
+        .order_by("pk")
+    )
+    partners = _by_program(
+        ProgramPartner.objects.filter(program_id__in=found)
+        .values("program_id", "kind", shown_name=Coalesce("company__name", "name"))
+        .order_by("pk")
+    )
+    shown = []
+    for pk in ids:
+        program = found.get(pk)
+        if program is not None:  # else deleted meanwhile
+            program["villages"] = villages.get(pk, [])
+            program["pledges"] = pledges.get(pk, [])
+            program["outputs"] = outputs.get(pk, [])
+            program["partners"] = partners.get(pk, [])
+            shown.append(program)
+    return shown
