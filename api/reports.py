@@ -9,9 +9,10 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, prefetch_related_objects
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
@@ -43,9 +44,9 @@ COUNTED = _("This pledge covers units: its quantity is counted from the units ti
 
 
 def with_lines(reports) -> list[Report]:
-    """`reports` with their lines and outputs (constant queries), each line carrying what it
-    tells of its pledge or output as annotations, not as joined instances: a third of the
-    list's CPU at national scale (docs/performance.md)."""
+    """`reports` with their lines and outputs (two queries), each line carrying what it tells
+    of its pledge or output as annotations, not as joined instances: a third of the list's
+    CPU at national scale (docs/performance.md)."""
     covers = UnitClaim.objects.filter(pledge=OuterRef("pledge"))
     lines = ReportLine.objects.annotate(
         priority=F("pledge__priority__code"),
@@ -58,11 +59,9 @@ def with_lines(reports) -> list[Report]:
         unit=F("output__indicator__unit"),
         target=F("output__target_quantity"),
     ).order_by("pk")
-    return list(
-        Report.objects.filter(pk__in=[report.pk for report in reports])
-        .prefetch_related(Prefetch("lines", lines), Prefetch("output_lines", outputs))
-        .order_by("pk")
-    )
+    reports = list(reports)
+    prefetch_related_objects(reports, Prefetch("lines", lines), Prefetch("output_lines", outputs))
+    return reports
 
 
 def _flat(found, prefix="") -> dict:
@@ -82,7 +81,8 @@ def _flat(found, prefix="") -> dict:
 
 def given(kind, request) -> dict:
     """The JSON body checked by the serializer `kind`; a 400 naming each field in each
-    language. A form's body is refused (415), even where a middleware has read it already."""
+    language. A form's body is refused (415) here: core.middleware.RejectNulMiddleware reads
+    request.POST first, and DRF takes a multipart body read before it as an empty one."""
     if request.content_type.partition(";")[0].strip().lower() != "application/json":
         raise exceptions.UnsupportedMediaType(request.content_type)
     data = request.data
@@ -208,7 +208,10 @@ class ReportAnswer:
     serializer_class = serializers.VersionedReportSerializer
 
     def answer(self, report: Report, **kwargs) -> Response:
-        shown = with_lines([report])[0]
+        found = with_lines(Report.objects.filter(pk=report.pk))  # as it now stands
+        if not found:  # deleted meanwhile
+            raise exceptions.NotFound
+        shown = found[0]
         rows = [list(shown.lines.all()), list(shown.output_lines.all())]
         # The version of the very rows shown: a change made between two reads shows as stale.
         shown.version = report_forms(shown, units=False)["form"].version_of(rows)
@@ -240,7 +243,7 @@ class OwnReportList(TokenAPI, generics.ListAPIView):
         )
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset().only("pk")))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(with_lines(page), many=True).data)
 
 
@@ -313,18 +316,24 @@ class OwnCompliance(TokenAPI, generics.ListAPIView):
     filter_backends = [FilterBackend]
     filterset_class = ComplianceFilter
 
+    @cached_property
+    def everyone(self) -> bool:
+        """Every company the region follows (a token without a company, of one who sees every
+        company), else the person's own companies, or the token's one."""
+        auth = self.request.auth
+        return auth.company_id is None and permissions.sees_all_companies(self.request.user)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Company.objects.none()
-        user, company = self.request.user, self.request.auth.company_id
-        if company is None and permissions.sees_all_companies(user):
+        if self.everyone:
             return compliance.region_companies().order_by("name")
-        return Company.objects.filter(permissions.of_own_companies(user, "pk")).filter(
+        company = self.request.auth.company_id
+        return Company.objects.filter(permissions.of_own_companies(self.request.user, "pk")).filter(
             **({"pk": company} if company is not None else {})
         )
 
     def list(self, request, *args, **kwargs):
-        everyone = request.auth.company_id is None and permissions.sees_all_companies(request.user)
         filterset = FilterBackend.checked(request, self.get_queryset(), self)
-        page = self.paginate_queryset(filterset.rows(everyone=everyone))
+        page = self.paginate_queryset(filterset.rows(everyone=self.everyone))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -23,39 +23,39 @@ def _by_program(rows) -> dict[int, list[dict]]:
     return grouped
 
 
-def programs(ids) -> list[dict]:
-    """The programs of `ids` that still exist, in the order of `ids`, each with its company,
-    villages, pledges with their verified delivery, outputs with their verified achievement
-    and partners (five queries, whatever their number)."""
-    ids = list(ids)
-    found = {
-        row["id"]: row
-        for row in Program.objects.filter(pk__in=ids)
-        .values(
-            "id",
-            "title",
-            "summary",
-            "status",
-            "pillar",
-            "start_date",
-            "end_date",
-            "budget",
-            "sdgs",
-            "updated_at",
-            company_name=F("company__name"),
-            company_slug=F("company__slug"),
-        )
-        .order_by()
-    }
+def programs(queryset):
+    """`queryset`'s programs as the values the API gives of each (one query when read: a page
+    of them, or one)."""
+    return queryset.values(
+        "id",
+        "title",
+        "summary",
+        "status",
+        "pillar",
+        "start_date",
+        "end_date",
+        "budget",
+        "sdgs",
+        "updated_at",
+        company_name=F("company__name"),
+        company_slug=F("company__slug"),
+    )
+
+
+def with_details(found: list[dict]) -> list[dict]:
+    """The programs `found` (programs()' values) each with its villages, pledges with their
+    verified delivery, outputs with their verified achievement and partners (four queries,
+    whatever their number)."""
+    ids = [program["id"] for program in found]
     villages = _by_program(
-        Program.villages.through.objects.filter(program_id__in=found)
+        Program.villages.through.objects.filter(program_id__in=ids)
         .values(
             "program_id", code=F("region__code"), name=F("region__name"), kind=F("region__kind")
         )
         .order_by("region__name", "region__code")
     )
     pledges = _by_program(
-        Pledge.objects.filter(program_id__in=found)
+        Pledge.objects.filter(program_id__in=ids)
         .values(
             "program_id",
             "need_id",
@@ -74,7 +74,7 @@ def programs(ids) -> list[dict]:
         .values("total")
     )
     outputs = _by_program(
-        ProgramOutput.objects.filter(program_id__in=found)
+        ProgramOutput.objects.filter(program_id__in=ids)
         .values(
             "program_id",
             "site",
@@ -87,17 +87,14 @@ def programs(ids) -> list[dict]:
         .order_by("pk")
     )
     partners = _by_program(
-        ProgramPartner.objects.filter(program_id__in=found)
+        ProgramPartner.objects.filter(program_id__in=ids)
         .values("program_id", "kind", shown_name=Coalesce("company__name", "name"))
         .order_by("pk")
     )
-    shown = []
-    for pk in ids:
-        program = found.get(pk)
-        if program is not None:  # else deleted meanwhile
-            program["villages"] = villages.get(pk, [])
-            program["pledges"] = pledges.get(pk, [])
-            program["outputs"] = outputs.get(pk, [])
-            program["partners"] = partners.get(pk, [])
-            shown.append(program)
-    return shown
+    for program in found:
+        pk = program["id"]
+        program["villages"] = villages.get(pk, [])
+        program["pledges"] = pledges.get(pk, [])
+        program["outputs"] = outputs.get(pk, [])
+        program["partners"] = partners.get(pk, [])
+    return found

@@ -67,7 +67,7 @@ class Cursor(pagination.CursorPagination):
     page_size = 50
     max_page_size = 200
     page_size_query_param = "limit"
-    ordering = "pk"
+    ordering = "id"  # a page may be read as values (api.rows.programs): no "pk" key
 
     def get_page_size(self, request):
         return whole_number(request, "limit", LIMIT_MESSAGE, self.page_size, 1, self.max_page_size)
@@ -326,9 +326,10 @@ class ProgramMixin:
     def get_queryset(self):
         return Program.objects.filter(plan=self.plan, status__in=Program.COMMITTED)
 
-    def shown(self, programs) -> list[dict]:
-        """`programs` with what the public pages show of them (constant queries)."""
-        return rows.programs(program.pk for program in programs)
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(rows.programs(self.filter_queryset(self.get_queryset())))
+        shown = rows.with_details(page)  # what the public pages show of them
+        return self.get_paginated_response(self.get_serializer(shown, many=True).data)
 
 
 class ProgramList(PublicAPI, ProgramMixin, generics.ListAPIView):
@@ -339,20 +340,13 @@ class ProgramList(PublicAPI, ProgramMixin, generics.ListAPIView):
     filter_backends = [FilterBackend]
     filterset_class = filters.ProgramFilter
 
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset().only("pk")))
-        return self.get_paginated_response(self.get_serializer(self.shown(page), many=True).data)
-
 
 class ProgramDetail(PublicAPI, ProgramMixin, generics.RetrieveAPIView):
     """One approved, running or completed program."""
 
     def get_object(self):
-        program = generics.get_object_or_404(self.get_queryset().only("pk"), pk=self.kwargs["pk"])
-        shown = self.shown([program])
-        if not shown:  # deleted meanwhile
-            raise errors.exceptions.NotFound
-        return shown[0]
+        found = generics.get_object_or_404(rows.programs(self.get_queryset()), pk=self.kwargs["pk"])
+        return rows.with_details([found])[0]
 
 
 class TokenThrottle(throttling.SimpleRateThrottle):
@@ -406,10 +400,6 @@ class OwnProgramList(TokenAPI, ProgramMixin, generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Program.objects.none()
         return self.of_token_company(Program.objects.visible_to(self.request.user))
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset().only("pk")))
-        return self.get_paginated_response(self.get_serializer(self.shown(page), many=True).data)
 
 
 class VillageList(PublicAPI, generics.ListAPIView):

@@ -295,7 +295,7 @@ def test_a_database_outage_is_a_json_503_and_a_bug_a_json_500(committed, monkeyp
     def refuse(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(rows, "programs", refuse)
+    monkeypatch.setattr(rows, "with_details", refuse)
     response = client.get(reverse("api:programs"))
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert response.json()["error"]["code"] == "unavailable"
@@ -303,6 +303,6 @@ def test_a_database_outage_is_a_json_503_and_a_bug_a_json_500(committed, monkeyp
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr(rows, "programs", broken)
+    monkeypatch.setattr(rows, "with_details", broken)
     response = client.get(reverse("api:programs") + "?limit=3")  # not a kept answer
     assert response.status_code == 500 and response.json()["error"]["code"] == "error"

@@ -11,12 +11,12 @@ from django.utils import translation
 
 from api.tokens import token_create
 from core import tenancy
-from delivery import services
+from delivery import compliance, services
 from delivery.models import Report
 from planning.models import TargetUnit
-from programs.models import OutputIndicator, ProgramOutput, UnitClaim
+from programs.models import OutputIndicator, Program, ProgramOutput, UnitClaim
 from tests.delivery.conftest import new_report, running  # noqa: F401 (a fixture)
-from tests.factories import PledgeFactory
+from tests.factories import CompanyFactory, PledgeFactory, ProgramFactory
 
 
 @pytest.fixture(autouse=True)
@@ -308,3 +308,36 @@ def test_compliance_through_a_token_is_the_pages(
     assert call(client, "get", url + "?offset=x", planners).status_code == 400
     maybe = call(client, "get", url + "?missing=maybe", planners)
     assert maybe.status_code == 400 and "missing" in maybe.json()["error"]["fields"]
+
+
+def test_compliance_through_a_token_runs_constant_queries(
+    client,
+    running,  # noqa: F811
+    plan,
+    planner,
+    filer,
+):
+    url = reverse("api:own_compliance")
+    planners = token_create(user=planner, company=None, name="Dashboard")[1]
+
+    def counted(key):
+        compliance.forget_summary()  # counted afresh: the rows as they now stand
+        with CaptureQueriesContext(connection) as ctx:
+            answer = call(client, "get", url, key)
+        assert answer.status_code == 200
+        return len(ctx.captured_queries), answer.json()["count"]
+
+    for key in (planners, filer):
+        call(client, "get", url, key)  # the token's last use noted, at most once a minute
+    few = counted(planners)[0], counted(filer)[0]
+    for _ in range(3):
+        ProgramFactory(
+            company=CompanyFactory(),
+            plan=plan,
+            status=Program.Status.IN_PROGRESS,
+            start_date=running.start_date,
+            end_date=running.end_date,
+        )
+    (planner_queries, followed), (officer_queries, own) = counted(planners), counted(filer)
+    assert (planner_queries, officer_queries) == few
+    assert (followed, own) == (4, 1)
