@@ -2,9 +2,9 @@
 (insight.figures.public_programs draws the same ones), as plain values in constant queries.
 
 A page of 50 programs read as model instances with their pledges, outputs, villages and
-partners cost ~40 ms of CPU, most of it building and joining instances the answer never needed
-(docs/performance.md); read as values, the serializers (api.serializers.ProgramSerializer)
-still choose and type every field the answer gives.
+partners made an answer of ~30 ms of CPU, most of it building and joining instances it never
+needed; as values, ~12 ms (docs/performance.md). The serializers
+(api.serializers.ProgramSerializer) still choose and type every field the answer gives.
 """
 
 from collections import defaultdict
