@@ -44,7 +44,7 @@ COUNTED = _("This pledge covers units: its quantity is counted from the units ti
 
 
 def with_lines(reports) -> list[Report]:
-    """`reports` with their lines and outputs (two queries), each line carrying what it tells
+    """`reports` with their lines and outputs (two queries more), each line carrying what it tells
     of its pledge or output as annotations, not as joined instances: a third of the list's
     CPU at national scale (docs/performance.md)."""
     covers = UnitClaim.objects.filter(pledge=OuterRef("pledge"))
@@ -318,8 +318,9 @@ class OwnCompliance(TokenAPI, generics.ListAPIView):
 
     @cached_property
     def everyone(self) -> bool:
-        """Every company the region follows (a token without a company, of one who sees every
-        company), else the person's own companies, or the token's one."""
+        """Whether the answer covers every company the region follows (a token without a
+        company, of one who sees every company); else the person's own companies, or the
+        token's one."""
         auth = self.request.auth
         return auth.company_id is None and permissions.sees_all_companies(self.request.user)
 

@@ -1,5 +1,6 @@
 """What the API's programs read: the facts the public pages show of a program
-(insight.figures.public_programs draws the same ones), as plain values in constant queries.
+(insight.figures.public_programs, which they draw), and its partners, as plain values in
+constant queries.
 
 A page of 50 programs read as model instances with their pledges, outputs, villages and
 partners made an answer of ~30 ms of CPU, most of it building and joining instances it never

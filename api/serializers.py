@@ -17,8 +17,10 @@ from regions.models import Region
 class BuiltOnce:
     # A ModelSerializer whose fields are built from its model once per process, then copied
     # for each use, as DRF copies declared fields (DRF builds them from the model for every
-    # serializer made: ~1 ms of each answer, a seventh of a token's smallest one). No
-    # docstring: the schema would give it as each serializer's description.
+    # serializer made: ~1 ms of each answer, a seventh of a token's smallest one). So a
+    # serializer's fields must never depend on its context or request (no `?fields=`, no
+    # fields for some people only): the first answer's would serve everyone's. No docstring:
+    # the schema would give it as each serializer's description.
 
     def get_fields(self):
         cls = type(self)
@@ -81,7 +83,7 @@ class NeedSerializer(BuiltOnce, serializers.ModelSerializer):
 
 
 class PledgeSerializer(serializers.Serializer):
-    # Of api.rows.programs' values, as are the three below.
+    # Of api.rows.with_details' values, as are the two below.
     priority = serializers.CharField(source="priority_code")
     need = serializers.IntegerField(source="need_id", allow_null=True)
     village = serializers.CharField(source="village_code", allow_null=True, default=None)
@@ -252,7 +254,9 @@ class ReportSerializer(BuiltOnce, serializers.ModelSerializer):
         links = self.context.setdefault("report_pages", {})
         if region not in links:
             url = self.context["request"].build_absolute_uri(report.get_absolute_url())
-            head, _number, tail = url.rpartition(f"/{report.pk}/")
+            head, number, tail = url.rpartition(f"/{report.pk}/")
+            if not number:  # a page no longer ending in its number: each link reversed
+                return url
             links[region] = (f"{head}/", f"/{tail}")
         head, tail = links[region]
         return f"{head}{report.pk}{tail}"

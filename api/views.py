@@ -153,7 +153,10 @@ class FilterBackend:
 
     def filter_queryset(self, request, queryset, view):
         kind = getattr(view, "filterset_class", None)
-        if kind is None or request.query_params.keys().isdisjoint(kind.base_filters):
+        if kind is None or not any(
+            key in kind.base_filters or key.rpartition("_")[0] in kind.base_filters
+            for key in request.query_params  # a range's budget_min, budget_max too
+        ):
             return queryset  # nothing to filter by: no filter set made (a tenth of a small answer)
         return self.checked(request, queryset, view).qs
 
