@@ -1,6 +1,7 @@
 """The public API: what the public pages show and no more, per region, cursor pages, filters
 refusing bad values in both languages, ETags, throttling, a constant number of queries."""
 
+import calendar
 import datetime
 
 import pytest
@@ -18,6 +19,19 @@ from tests.factories import CompanyFactory, NeedFactory, PledgeFactory, ProgramF
 S = Program.Status
 
 
+def quarter_report(program, officer, quarter: int, status) -> Report:
+    """A report of `program` on a quarter of 2026, as it stands at `status` (no service: the
+    figures are set by the test)."""
+    last_month = 3 * quarter
+    return Report.objects.create(
+        program=program,
+        period_start=datetime.date(2026, last_month - 2, 1),
+        period_end=datetime.date(2026, last_month, calendar.monthrange(2026, last_month)[1]),
+        status=status,
+        created_by=officer,
+    )
+
+
 @pytest.fixture
 def committed(plan, company_a, tegal_ratu_need, village, officer_a):
     """A running program with a pledge, an output and one verified report; a draft and a
@@ -28,13 +42,7 @@ def committed(plan, company_a, tegal_ratu_need, village, officer_a):
     pledge = PledgeFactory(program=running, need=tegal_ratu_need, quantity=4, amount=80_000_000)
     indicator = OutputIndicator.objects.create(name="Sumur bor", unit="unit")
     output = running.outputs.create(indicator=indicator, target_quantity=2, village=village)
-    report = Report.objects.create(
-        program=running,
-        period_start=datetime.date(2026, 1, 1),
-        period_end=datetime.date(2026, 3, 31),
-        status=Report.Status.VERIFIED,
-        created_by=officer_a,
-    )
+    report = quarter_report(running, officer_a, 1, Report.Status.VERIFIED)
     ReportLine.objects.create(report=report, pledge=pledge, quantity=3, amount=1)
     OutputLine.objects.create(report=report, output=output, quantity=1)
     # The counters the approval and verification services keep.
@@ -89,13 +97,7 @@ def test_only_verified_reports_count_and_a_partner_is_named_by_its_company(
     committed.save(update_fields=["sdgs"])
     water = OutputIndicator.objects.create(name="Tandon air", unit="unit")
     tank = committed.outputs.create(indicator=water, target_quantity=5, site="Taman Geger")
-    pending = Report.objects.create(
-        program=committed,
-        period_start=datetime.date(2026, 4, 1),
-        period_end=datetime.date(2026, 6, 30),
-        status=Report.Status.SUBMITTED,
-        created_by=officer_a,
-    )
+    pending = quarter_report(committed, officer_a, 2, Report.Status.SUBMITTED)
     OutputLine.objects.create(report=pending, output=tank, quantity=4)
     OutputLine.objects.create(report=pending, output=committed.outputs.first(), quantity=1)
 
