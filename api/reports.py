@@ -43,6 +43,10 @@ TWICE = _("Give each line once.")
 COUNTED = _("This pledge covers units: its quantity is counted from the units ticked.")
 
 
+# A report's rows, as the body names them: its lines by pledge, its outputs by output.
+ROWS = (("lines", "pledge"), ("outputs", "output"))
+
+
 def with_lines(reports) -> list[Report]:
     """`reports` with their lines and outputs (two queries more), each line carrying what it tells
     of its pledge or output as annotations, not as joined instances: a third of the list's
@@ -115,7 +119,7 @@ def _form_data(report: Report, body: dict, version: str) -> tuple[QueryDict, dic
         [list(unbound[key].get_queryset()) for key in ("lines", "outputs")]
     )
     positions, problems = {}, {}
-    for key, by in (("lines", "pledge"), ("outputs", "output")):
+    for key, by in ROWS:
         formset = unbound[key]
         rows = list(formset.get_queryset())
         index = {getattr(row, f"{by}_id"): row_number for row_number, row in enumerate(rows)}
@@ -147,12 +151,14 @@ def _form_errors(forms: dict, positions: dict) -> dict:
     found = {}
     for name, messages in forms["form"].errors.items():
         found["non_field_errors" if name == "__all__" else name] = list(messages)
-    for key in ("lines", "outputs"):
+    for key, by in ROWS:
         formset = forms[key]
         if formset.non_form_errors():
             found[key] = list(formset.non_form_errors())
         for row_number, row_errors in enumerate(formset.errors):
-            place = positions[key].get(row_number, f"row{row_number}")
+            # A row the body did not give: named by its pledge or output ("pledge:12").
+            stored = getattr(formset.forms[row_number].instance, f"{by}_id")
+            place = positions[key].get(row_number, f"{by}:{stored}")
             for name, messages in row_errors.items():
                 found[f"{key}.{place}.{name}"] = list(messages)
     return found
@@ -207,8 +213,10 @@ class ReportAnswer:
 
     serializer_class = serializers.VersionedReportSerializer
 
-    def answer(self, report: Report, **kwargs) -> Response:
-        found = with_lines(Report.objects.filter(pk=report.pk))  # as it now stands
+    def answer(self, report: Report, *, read_again: bool = True, **kwargs) -> Response:
+        """`report` as it now stands: read again after a change (`read_again`), or as just
+        read."""
+        found = with_lines(Report.objects.filter(pk=report.pk) if read_again else [report])
         if not found:  # deleted meanwhile
             raise exceptions.NotFound
         shown = found[0]
@@ -259,7 +267,7 @@ class OwnReportDetail(ReportAnswer, TokenAPI, generics.GenericAPIView):
         )
 
     def get(self, request, pk):
-        return self.answer(self.get_object())
+        return self.answer(self.get_object(), read_again=False)
 
     @extend_schema(request=serializers.ReportChange)
     def patch(self, request, pk):

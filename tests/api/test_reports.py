@@ -11,6 +11,7 @@ from django.utils import translation
 
 from api.tokens import token_create
 from core import tenancy
+from core.limits import MAX_RUPIAH
 from delivery import compliance, services
 from delivery.models import Report
 from planning.models import TargetUnit
@@ -138,6 +139,25 @@ def test_bad_fields_are_named_in_both_languages_and_nothing_is_saved(
     fields = response.json()["error"]["fields"]
     assert set(fields[field]) == {"id", "en"}, fields
     assert Report.objects.count() == 0  # not started half-filled
+
+
+def test_a_stored_line_the_body_did_not_give_is_named_by_its_pledge(
+    client,
+    running,  # noqa: F811
+    filer,
+    officer_a,
+):
+    report = new_report(running, officer_a)
+    line = report.lines.get()
+    report.lines.update(amount=MAX_RUPIAH + 1)  # stored past what a form takes (an old import)
+    url = reverse("api:own_report", args=[report.pk])
+    read = call(client, "get", url, filer).json()
+    refused = call(client, "patch", url, filer, {"version": read["version"], "women": 2})
+    assert refused.status_code == 400
+    fields = refused.json()["error"]["fields"]
+    assert set(fields) == {f"lines.pledge:{line.pledge_id}.amount"}, fields
+    report.refresh_from_db()
+    assert report.women is None  # nothing saved
 
 
 def test_a_line_counted_from_units_takes_no_typed_quantity(
