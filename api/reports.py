@@ -234,7 +234,19 @@ class ReportAnswer:
         return response.content
 
 
-class OwnReportList(TokenAPI, generics.ListAPIView):
+class OwnReports(TokenAPI):
+    """The realization reports the token's person reads here, of the token's company when it
+    has one."""
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Report.objects.none()
+        return self.of_token_company(
+            Report.objects.visible_to(self.request.user), "program__company_id"
+        )
+
+
+class OwnReportList(OwnReports, generics.ListAPIView):
     """The realization reports the token's person reads here: an officer's company's (its
     drafts too), a planner's region's (submitted and beyond)."""
 
@@ -243,28 +255,14 @@ class OwnReportList(TokenAPI, generics.ListAPIView):
     filter_backends = [FilterBackend]
     filterset_class = filters.OwnReportFilter
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Report.objects.none()
-        return self.of_token_company(
-            Report.objects.visible_to(self.request.user), "program__company"
-        )
-
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(with_lines(page), many=True).data)
 
 
-class OwnReportDetail(ReportAnswer, TokenAPI, generics.GenericAPIView):
+class OwnReportDetail(ReportAnswer, OwnReports, generics.GenericAPIView):
     """A report the token's person reads; a draft (or one returned) of the token's company
     changed by a token made to file reports: only the fields given, from the version read."""
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Report.objects.none()
-        return self.of_token_company(
-            Report.objects.visible_to(self.request.user), "program__company"
-        )
 
     def get(self, request, pk):
         return self.answer(self.get_object(), read_again=False)
@@ -291,8 +289,9 @@ class ProgramReports(ReportAnswer, TokenAPI, generics.GenericAPIView):
     )
     def post(self, request, pk):
         body = given(serializers.ReportNew, request)
-        program = self.of_token_company(Program.objects.visible_to(request.user)).filter(pk=pk)
-        program = program.first()
+        program = (
+            self.of_token_company(Program.objects.visible_to(request.user)).filter(pk=pk).first()
+        )
         if program is None:
             raise exceptions.NotFound
         if not (request.auth.files_reports and permissions.can_report(request.user, program)):
@@ -337,10 +336,8 @@ class OwnCompliance(TokenAPI, generics.ListAPIView):
             return Company.objects.none()
         if self.everyone:
             return compliance.region_companies().order_by("name")
-        company = self.request.auth.company_id
-        return Company.objects.filter(permissions.of_own_companies(self.request.user, "pk")).filter(
-            **({"pk": company} if company is not None else {})
-        )
+        own = Company.objects.filter(permissions.of_own_companies(self.request.user, "pk"))
+        return self.of_token_company(own, "pk")
 
     def list(self, request, *args, **kwargs):
         filterset = FilterBackend.checked(request, self.get_queryset(), self)

@@ -376,11 +376,11 @@ class TokenAPI(Answering):
     cache_control = "private, no-cache"
     vary = ["Accept", "Authorization"]
 
-    def of_token_company(self, queryset, path: str = "company"):
-        """`queryset` narrowed to the token's company when it has one (`path` leads from a
-        row to its company); what the person may read is the permission module's."""
+    def of_token_company(self, queryset, lookup: str = "company_id"):
+        """`queryset` narrowed to the token's company when it has one (`lookup` leads from a
+        row to its company's id); what the person may read is the permission module's."""
         company = self.request.auth.company_id
-        return queryset if company is None else queryset.filter(**{f"{path}_id": company})
+        return queryset if company is None else queryset.filter(**{lookup: company})
 
     def initial(self, request, *args, **kwargs):
         # The address's count before the token is even looked up: guessing keys, or a broken
